@@ -1,0 +1,252 @@
+//! What can be wrong with a spec, and how it is reported.
+
+use crate::source::{Location, SourceFile, Span};
+use annotate_snippets::{Level, Renderer, Snippet};
+use std::fmt;
+use std::sync::Arc;
+
+/// How bad a problem is: errors make a spec unusable; warnings point at likely mistakes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        })
+    }
+}
+
+/// One thing wrong with a spec. The `Display` text is the message; [`Problem::help`] adds a
+/// hint such as a suggested name.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Problem {
+    #[error("invalid TOML: {message}")]
+    Syntax { message: String },
+    #[error("unknown key `{key}` in {table}")]
+    UnknownKey { key: String, table: String, expected: &'static [&'static str] },
+    #[error("missing key `{key}` in {table}")]
+    MissingKey { key: &'static str, table: String },
+    #[error("`{key}` must be {expected}, found {found}")]
+    WrongType { key: String, expected: &'static str, found: &'static str },
+    #[error("`{value}` is not a valid {what}")]
+    InvalidValue { value: String, what: &'static str, expected: &'static [&'static str] },
+    #[error("unknown state `{name}`")]
+    UnknownState { name: String, suggestion: Option<String> },
+    #[error("unknown event `{name}`")]
+    UnknownEvent { name: String, suggestion: Option<String> },
+    #[error("the name `{name}` is used twice (by state `{first}` and state `{second}`)")]
+    DuplicateName { name: String, first: String, second: String },
+    #[error("states `{first}` and `{second}` would both become the Rust type `{rust}`")]
+    NameClash { first: String, second: String, rust: String },
+    #[error("{what} `{name}` cannot become a Rust identifier")]
+    NotAnIdentifier { what: &'static str, name: String },
+    #[error("duplicate transition: {state} already goes to {to} on `{event}` (line {first_line})")]
+    DuplicateTransition { state: String, event: String, to: String, first_line: usize },
+    #[error(
+        "non-deterministic: {state} has {count} transitions on `{event}` and this one has {reason}"
+    )]
+    NonDeterministic { state: String, event: String, count: usize, reason: String },
+    #[error("state {state} is unreachable from the initial state {initial}")]
+    Unreachable { state: String, initial: String },
+    #[error("state {state} is a dead end: no transition leaves it and it is not declared final")]
+    DeadEnd { state: String },
+    #[error("event `{event}` is never used by a transition")]
+    UnusedEvent { event: String },
+}
+
+impl Problem {
+    /// Errors make the spec unusable; the graph findings are warnings.
+    pub fn severity(&self) -> Severity {
+        match self {
+            Problem::Unreachable { .. } | Problem::DeadEnd { .. } | Problem::UnusedEvent { .. } => {
+                Severity::Warning
+            }
+            _ => Severity::Error,
+        }
+    }
+
+    /// A stable, kebab-case code for machines and tests.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Problem::Syntax { .. } => "syntax",
+            Problem::UnknownKey { .. } => "unknown-key",
+            Problem::MissingKey { .. } => "missing-key",
+            Problem::WrongType { .. } => "wrong-type",
+            Problem::InvalidValue { .. } => "invalid-value",
+            Problem::UnknownState { .. } => "unknown-state",
+            Problem::UnknownEvent { .. } => "unknown-event",
+            Problem::DuplicateName { .. } => "duplicate-name",
+            Problem::NameClash { .. } => "name-clash",
+            Problem::NotAnIdentifier { .. } => "not-an-identifier",
+            Problem::DuplicateTransition { .. } => "duplicate-transition",
+            Problem::NonDeterministic { .. } => "non-deterministic",
+            Problem::Unreachable { .. } => "unreachable",
+            Problem::DeadEnd { .. } => "dead-end",
+            Problem::UnusedEvent { .. } => "unused-event",
+        }
+    }
+
+    /// A hint on how to fix the problem, if there is a useful one.
+    pub fn help(&self) -> Option<String> {
+        match self {
+            Problem::UnknownKey { key, expected, .. } => Some(
+                match crate::suggest::nearest(key, expected.iter().copied()) {
+                    Some(near) => format!("did you mean `{near}`?"),
+                    None => format!("expected one of: {}", expected.join(", ")),
+                },
+            ),
+            Problem::InvalidValue { value, expected, .. } => Some(
+                match crate::suggest::nearest(value, expected.iter().copied()) {
+                    Some(near) => format!("did you mean `{near}`?"),
+                    None => format!("expected one of: {}", expected.join(", ")),
+                },
+            ),
+            Problem::UnknownState { suggestion: Some(near), .. }
+            | Problem::UnknownEvent { suggestion: Some(near), .. } => {
+                Some(format!("did you mean `{near}`?"))
+            }
+            Problem::NotAnIdentifier { .. } => Some(
+                "use ASCII letters, digits and `_`, start with a letter, and avoid Rust keywords"
+                    .to_string(),
+            ),
+            Problem::NonDeterministic { .. } => {
+                Some("give each of these transitions a distinct `guard`".to_string())
+            }
+            Problem::DeadEnd { .. } => {
+                Some("add a transition out of it, or mark it `final = true`".to_string())
+            }
+            _ => None,
+        }
+    }
+}
+
+/// A problem at a place in a spec file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub problem: Problem,
+    pub span: Span,
+    /// The file name, as given to [`SourceFile::new`].
+    pub file: Arc<str>,
+    /// Line and column of `span.start`.
+    pub location: Location,
+}
+
+impl Diagnostic {
+    pub fn severity(&self) -> Severity {
+        self.problem.severity()
+    }
+
+    /// The message with its hint, on one line.
+    pub fn message(&self) -> String {
+        match self.problem.help() {
+            Some(help) => format!("{}; {help}", self.problem),
+            None => self.problem.to_string(),
+        }
+    }
+
+    /// A multi-line report quoting the offending source lines, as rustc does.
+    pub fn render_snippet(&self, source: &SourceFile) -> String {
+        let title = self.problem.to_string();
+        let help = self.problem.help();
+        let level = match self.severity() {
+            Severity::Error => Level::Error,
+            Severity::Warning => Level::Warning,
+        };
+        let text = source.text();
+        let start = self.span.start.min(text.len());
+        let end = self.span.end.clamp(start, text.len());
+        let mut message = level.title(&title).snippet(
+            Snippet::source(text)
+                .origin(source.name())
+                .fold(true)
+                .annotation(level.span(start..end)),
+        );
+        if let Some(help) = &help {
+            message = message.footer(Level::Help.title(help));
+        }
+        Renderer::plain().render(message).to_string()
+    }
+}
+
+/// `file:line:col: severity: message; hint`
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}: {}", self.file, self.location, self.severity(), self.message())
+    }
+}
+
+/// Every diagnostic found in one spec file, sorted by position.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Diagnostics {
+    list: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub(crate) fn new(source: &SourceFile, problems: Vec<(Problem, Span)>) -> Diagnostics {
+        let file = source.shared_name();
+        let mut list: Vec<Diagnostic> = problems
+            .into_iter()
+            .map(|(problem, span)| Diagnostic {
+                location: source.location(span.start),
+                file: Arc::clone(&file),
+                problem,
+                span,
+            })
+            .collect();
+        list.sort_by_key(|d| (d.span.start, std::cmp::Reverse(d.severity())));
+        Diagnostics { list }
+    }
+
+    pub fn iter(&self) -> std::slice::Iter<'_, Diagnostic> {
+        self.list.iter()
+    }
+
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.list.iter().filter(|d| d.severity() == Severity::Error)
+    }
+
+    pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.list.iter().filter(|d| d.severity() == Severity::Warning)
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.errors().next().is_some()
+    }
+}
+
+impl<'a> IntoIterator for &'a Diagnostics {
+    type Item = &'a Diagnostic;
+    type IntoIter = std::slice::Iter<'a, Diagnostic>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.list.iter()
+    }
+}
+
+/// One diagnostic per line.
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, diagnostic) in self.list.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{diagnostic}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Diagnostics {}

@@ -1,0 +1,229 @@
+//! The checked model of a state machine: states, events and transitions, referring to each
+//! other by index.
+
+use crate::naming;
+use crate::source::Span;
+use std::fmt;
+
+/// Index of a state in [`Spec::states`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct StateId(pub usize);
+
+/// Index of an event in [`Spec::events`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EventId(pub usize);
+
+/// A whole spec: the `[machine]` table, the states and events in source order, and one
+/// transition per `from` state (lists of `from` states are expanded).
+#[derive(Debug, Clone)]
+pub struct Spec {
+    pub machine: Machine,
+    pub states: Vec<State>,
+    pub events: Vec<Event>,
+    pub transitions: Vec<Transition>,
+}
+
+/// The `[machine]` table.
+#[derive(Debug, Clone)]
+pub struct Machine {
+    /// The Rust type name of the machine, for example `Tcp`.
+    pub name: String,
+    pub initial: StateId,
+    pub doc: Option<String>,
+    /// Span of the `[machine]` table.
+    pub span: Span,
+}
+
+/// A `[states.NAME]` table.
+#[derive(Debug, Clone)]
+pub struct State {
+    pub name: String,
+    pub doc: Option<String>,
+    /// Other names for the state (other RFCs, tools, operating systems).
+    pub aliases: Vec<String>,
+    /// A final state may have no way out without being reported as a dead end.
+    pub is_final: bool,
+    /// Span of the state's name.
+    pub span: Span,
+}
+
+/// What causes an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EventKind {
+    /// A call from the user or application, such as OPEN or CLOSE.
+    Call,
+    /// Something received, such as a segment with SYN set.
+    Receive,
+    /// A timer running out.
+    Timeout,
+}
+
+impl EventKind {
+    pub const ALL: [EventKind; 3] = [EventKind::Call, EventKind::Receive, EventKind::Timeout];
+
+    /// The spelling used in spec files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::Call => "call",
+            EventKind::Receive => "receive",
+            EventKind::Timeout => "timeout",
+        }
+    }
+}
+
+impl fmt::Display for EventKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An `[events.NAME]` table.
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub name: String,
+    pub kind: EventKind,
+    /// For received events: what arrives, for example `SYN,ACK`.
+    pub segment: Option<String>,
+    /// A display name for diagrams, for example `CLOSE`.
+    pub label: Option<String>,
+    pub doc: Option<String>,
+    /// Span of the event's name.
+    pub span: Span,
+}
+
+impl Event {
+    /// How diagrams name the event: its label, else `rcv SEGMENT` for received events, else
+    /// its name.
+    pub fn display_label(&self) -> String {
+        match (&self.label, &self.segment) {
+            (Some(label), _) => label.clone(),
+            (None, Some(segment)) if self.kind == EventKind::Receive => format!("rcv {segment}"),
+            _ => self.name.clone(),
+        }
+    }
+}
+
+/// One `[[transition]]` entry for one `from` state.
+#[derive(Debug, Clone)]
+pub struct Transition {
+    pub from: StateId,
+    pub event: EventId,
+    pub to: StateId,
+    /// What the machine emits on this transition, for example `SYN,ACK`.
+    pub send: Option<String>,
+    /// Names the condition that selects this transition among others with the same `from`
+    /// and `event`.
+    pub guard: Option<String>,
+    /// Free-form tags, for example `figure6` for arcs drawn in RFC 793 Figure 6.
+    pub tags: Vec<String>,
+    /// Where the transition comes from (a section of a standard, a document).
+    pub cite: String,
+    pub doc: Option<String>,
+    /// Span of the `[[transition]]` entry.
+    pub span: Span,
+}
+
+impl Transition {
+    /// Whether the transition leaves the machine in the state it was in.
+    pub fn is_self_loop(&self) -> bool {
+        self.from == self.to
+    }
+
+    /// Whether the transition carries `tag`.
+    pub fn has_tag(&self, tag: &str) -> bool {
+        self.tags.iter().any(|t| t == tag)
+    }
+}
+
+impl Spec {
+    pub fn state(&self, id: StateId) -> &State {
+        &self.states[id.0]
+    }
+
+    pub fn event(&self, id: EventId) -> &Event {
+        &self.events[id.0]
+    }
+
+    pub fn initial_state(&self) -> &State {
+        self.state(self.machine.initial)
+    }
+
+    /// All state ids, in declaration order.
+    pub fn state_ids(&self) -> impl Iterator<Item = StateId> + use<> {
+        (0..self.states.len()).map(StateId)
+    }
+
+    /// All event ids, in declaration order.
+    pub fn event_ids(&self) -> impl Iterator<Item = EventId> + use<> {
+        (0..self.events.len()).map(EventId)
+    }
+
+    /// A state by its name or one of its aliases (exact spelling).
+    pub fn state_named(&self, name: &str) -> Option<StateId> {
+        self.states
+            .iter()
+            .position(|s| s.name == name || s.aliases.iter().any(|a| a == name))
+            .map(StateId)
+    }
+
+    /// A state by name or alias, ignoring case and separators (`syn-rcvd` finds `SYN_RECEIVED`
+    /// when `SYN_RCVD` is an alias).
+    pub fn state_named_loosely(&self, name: &str) -> Option<StateId> {
+        let key = naming::loose_key(name);
+        self.states
+            .iter()
+            .position(|s| {
+                std::iter::once(&s.name)
+                    .chain(&s.aliases)
+                    .any(|n| naming::loose_key(n) == key)
+            })
+            .map(StateId)
+    }
+
+    pub fn event_named(&self, name: &str) -> Option<EventId> {
+        self.events.iter().position(|e| e.name == name).map(EventId)
+    }
+
+    /// The transitions leaving `state`, in source order.
+    pub fn transitions_from(&self, state: StateId) -> impl Iterator<Item = &Transition> {
+        self.transitions.iter().filter(move |t| t.from == state)
+    }
+
+    /// The transitions taken when `event` happens in `state`: none (illegal), one, or several
+    /// told apart by their guards.
+    pub fn transitions_on(&self, state: StateId, event: EventId) -> impl Iterator<Item = &Transition> {
+        self.transitions_from(state).filter(move |t| t.event == event)
+    }
+
+    /// The states where `event` is legal, in declaration order.
+    pub fn states_accepting(&self, event: EventId) -> Vec<StateId> {
+        self.state_ids()
+            .filter(|&s| self.transitions_on(s, event).next().is_some())
+            .collect()
+    }
+
+    /// Runs `events` from `start`, choosing among guarded transitions with `choose`, and
+    /// returns the states visited (including `start`), or the index of the first event that
+    /// has no transition.
+    pub fn run(
+        &self,
+        start: StateId,
+        events: &[EventId],
+        mut choose: impl FnMut(&[&Transition]) -> usize,
+    ) -> Result<Vec<StateId>, usize> {
+        let mut path = vec![start];
+        let mut state = start;
+        for (index, &event) in events.iter().enumerate() {
+            let options: Vec<&Transition> = self.transitions_on(state, event).collect();
+            let taken = match options.len() {
+                0 => return Err(index),
+                1 => options[0],
+                _ => options[choose(&options).min(options.len() - 1)],
+            };
+            state = taken.to;
+            path.push(state);
+        }
+        Ok(path)
+    }
+}

@@ -1,0 +1,351 @@
+//! Deliberately broken specs: each test asserts the message and the line:column it is reported at.
+
+use fsm_spec::{SourceFile, check};
+
+/// A small valid spec; tests break it in one place each.
+const DOOR: &str = r#"[machine]
+name = "Door"
+initial = "CLOSED"
+
+[states.CLOSED]
+doc = "shut"
+aliases = ["SHUT"]
+
+[states.OPEN]
+doc = "open"
+
+[states.LOCKED]
+doc = "locked"
+
+[events.open]
+kind = "call"
+
+[events.close]
+kind = "call"
+
+[events.lock]
+kind = "call"
+
+[events.unlock]
+kind = "call"
+
+[[transition]]
+from = "CLOSED"
+event = "open"
+to = "OPEN"
+cite = "manual 1"
+
+[[transition]]
+from = "OPEN"
+event = "close"
+to = "CLOSED"
+cite = "manual 2"
+
+[[transition]]
+from = "CLOSED"
+event = "lock"
+to = "LOCKED"
+cite = "manual 3"
+
+[[transition]]
+from = "LOCKED"
+event = "unlock"
+to = "CLOSED"
+cite = "manual 4"
+"#;
+
+/// `line:col: severity: message` for every diagnostic of `text`.
+fn diagnostics(text: &str) -> Vec<String> {
+    let report = check(&SourceFile::new("door.toml", text));
+    report
+        .diagnostics
+        .iter()
+        .map(|d| format!("{}: {}: {}", d.location, d.severity(), d.message()))
+        .collect()
+}
+
+fn replaced(from: &str, to: &str) -> String {
+    assert!(DOOR.contains(from), "test mutation `{from}` does not apply");
+    DOOR.replacen(from, to, 1)
+}
+
+#[test]
+fn the_base_spec_is_clean() {
+    assert_eq!(diagnostics(DOOR), Vec::<String>::new());
+}
+
+#[test]
+fn toml_syntax_error_has_its_position() {
+    let d = diagnostics(&replaced("initial = \"CLOSED\"", "initial = \"CLOSED"));
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!(d[0], "3:18: error: invalid TOML: invalid basic string, expected `\"`");
+}
+
+#[test]
+fn every_syntax_error_is_reported() {
+    let text = replaced("doc = \"shut\"", "doc = shut").replacen("doc = \"open\"", "doc = = 1", 1);
+    let d = diagnostics(&text);
+    assert!(d.len() >= 2, "{d:?}");
+    assert!(d[0].starts_with("6:7: error: invalid TOML"), "{d:?}");
+    assert!(d.iter().any(|m| m.starts_with("10:")), "{d:?}");
+}
+
+#[test]
+fn unknown_key_suggests_the_nearest() {
+    let d = diagnostics(&replaced("initial =", "iniital ="));
+    assert_eq!(
+        d,
+        [
+            "1:1: error: missing key `initial` in [machine]; ",
+            "3:1: error: unknown key `iniital` in [machine]; did you mean `initial`?",
+        ]
+        .map(str::trim_end)
+        .map(|s| s.trim_end_matches(';').to_string())
+    );
+}
+
+#[test]
+fn unknown_top_level_key_lists_the_expected_ones() {
+    let d = diagnostics(&format!("{DOOR}\n[extra]\nx = 1\n"));
+    assert_eq!(
+        d,
+        ["51:2: error: unknown key `extra` in the top level; expected one of: machine, states, events, transition"]
+    );
+}
+
+#[test]
+fn unknown_state_in_transition_suggests_a_name() {
+    let d = diagnostics(&replaced("to = \"LOCKED\"", "to = \"LOKCED\""));
+    assert_eq!(d, ["42:6: error: unknown state `LOKCED`; did you mean `LOCKED`?"]);
+}
+
+#[test]
+fn unknown_state_in_from_list() {
+    let d = diagnostics(&replaced("from = \"OPEN\"", "from = [\"OPEN\", \"AJAR\"]"));
+    assert_eq!(d, ["34:17: error: unknown state `AJAR`"]);
+}
+
+#[test]
+fn unknown_event_suggests_a_name() {
+    let d = diagnostics(&replaced("event = \"unlock\"", "event = \"unlok\""));
+    assert_eq!(d, ["47:9: error: unknown event `unlok`; did you mean `unlock`?"]);
+}
+
+#[test]
+fn unknown_initial_state() {
+    let d = diagnostics(&replaced("initial = \"CLOSED\"", "initial = \"CLOSD\""));
+    assert_eq!(d, ["3:11: error: unknown state `CLOSD`; did you mean `CLOSED`?"]);
+}
+
+#[test]
+fn duplicate_state_table_is_a_toml_error() {
+    let d = diagnostics(&replaced("[states.LOCKED]", "[states.OPEN]"));
+    assert_eq!(
+        d,
+        [
+            "12:9: error: invalid TOML: duplicate key `OPEN` (a name may be declared once)",
+            "13:1: error: invalid TOML: duplicate key `doc` (a name may be declared once)",
+        ]
+    );
+    assert!(d[0].starts_with("12:1: error: invalid TOML: duplicate key"), "{d:?}");
+
+#[test]
+fn alias_that_names_another_state_is_a_duplicate() {
+    let d = diagnostics(&replaced("doc = \"open\"", "doc = \"open\"\naliases = [\"SHUT\"]"));
+    assert_eq!(
+        d,
+        ["11:12: error: the name `SHUT` is used twice (by state `CLOSED` and state `OPEN`)"]
+    );
+}
+
+#[test]
+fn duplicate_event_table_is_a_toml_error() {
+    let d = diagnostics(&replaced("[events.unlock]", "[events.lock]"));
+    assert_eq!(
+        d,
+        [
+            "24:9: error: invalid TOML: duplicate key `lock` (a name may be declared once)",
+            "25:1: error: invalid TOML: duplicate key `kind` (a name may be declared once)",
+        ]
+    );
+}
+
+#[test]
+fn duplicate_transition_names_the_first() {
+    let copy = "\n[[transition]]\nfrom = \"OPEN\"\nevent = \"close\"\nto = \"CLOSED\"\ncite = \"again\"\n";
+    let d = diagnostics(&format!("{DOOR}{copy}"));
+    assert_eq!(
+        d,
+        ["51:1: error: duplicate transition: OPEN already goes to CLOSED on `close` (line 33)"]
+    );
+}
+
+#[test]
+fn same_state_and_event_without_guards_is_non_deterministic() {
+    let other = "\n[[transition]]\nfrom = \"OPEN\"\nevent = \"close\"\nto = \"LOCKED\"\ncite = \"x\"\n";
+    let d = diagnostics(&format!("{DOOR}{other}"));
+    assert_eq!(
+        d,
+        ["51:1: error: non-deterministic: OPEN has 2 transitions on `close` and this one has no guard \
+          (another is on line 33); give each of these transitions a distinct `guard`"]
+    );
+}
+
+#[test]
+fn identical_guards_do_not_distinguish() {
+    let text = replaced("to = \"CLOSED\"\ncite = \"manual 2\"", "to = \"CLOSED\"\nguard = \"gently\"\ncite = \"manual 2\"");
+    let other = "\n[[transition]]\nfrom = \"OPEN\"\nevent = \"close\"\nto = \"LOCKED\"\nguard = \"gently\"\ncite = \"x\"\n";
+    let d = diagnostics(&format!("{text}{other}"));
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert!(
+        d[0].starts_with("52:1: error: non-deterministic: OPEN has 2 transitions on `close` and this one has the same guard `gently` as the one on line 33"),
+        "{d:?}"
+    );
+}
+
+#[test]
+fn distinct_guards_are_accepted() {
+    let text = replaced("to = \"CLOSED\"\ncite = \"manual 2\"", "to = \"CLOSED\"\nguard = \"gently\"\ncite = \"manual 2\"");
+    let other = "\n[[transition]]\nfrom = \"OPEN\"\nevent = \"close\"\nto = \"LOCKED\"\nguard = \"slam\"\ncite = \"x\"\n";
+    assert_eq!(diagnostics(&format!("{text}{other}")), Vec::<String>::new());
+}
+
+#[test]
+fn state_name_must_be_an_identifier() {
+    let text = DOOR.replace("LOCKED", "LOCKED-TIGHT");
+    let d = diagnostics(&text);
+    assert_eq!(
+        d,
+        ["12:9: error: state name `LOCKED-TIGHT` cannot become a Rust identifier; use ASCII letters, \
+          digits and `_`, start with a letter, and avoid Rust keywords"]
+    );
+}
+
+#[test]
+fn event_name_cannot_be_a_keyword() {
+    let text = DOOR.replace("\"lock\"", "\"move\"").replace("events.lock]", "events.move]");
+    let d = diagnostics(&text);
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert!(d[0].starts_with("21:9: error: event name `move` cannot become a Rust identifier"), "{d:?}");
+}
+
+#[test]
+fn machine_name_must_be_an_identifier() {
+    let d = diagnostics(&replaced("name = \"Door\"", "name = \"Front Door\""));
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert!(d[0].starts_with("2:8: error: machine name `Front Door` cannot become"), "{d:?}");
+}
+
+#[test]
+fn guard_must_be_an_identifier() {
+    let text = replaced("cite = \"manual 4\"", "cite = \"manual 4\"\nguard = \"key in hand\"");
+    let d = diagnostics(&text);
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert!(d[0].starts_with("50:9: error: guard `key in hand` cannot become"), "{d:?}");
+}
+
+#[test]
+fn states_that_clash_as_rust_types() {
+    let text = replaced("[states.OPEN]", "[states.Closed]\n\n[states.OPEN]");
+    let d = diagnostics(&text);
+    assert_eq!(d, ["9:9: error: states `CLOSED` and `Closed` would both become the Rust type `Closed`"]);
+}
+
+#[test]
+fn wrong_types_are_reported_with_both_types() {
+    let text = replaced("doc = \"shut\"", "doc = 3").replacen("kind = \"call\"", "kind = true", 1);
+    let d = diagnostics(&text);
+    assert_eq!(
+        d,
+        [
+            "6:7: error: `doc` must be a string, found integer",
+            "16:8: error: `kind` must be a string, found boolean",
+        ]
+    );
+}
+
+#[test]
+fn invalid_event_kind_suggests_one() {
+    let d = diagnostics(&replaced("kind = \"call\"", "kind = \"cal\""));
+    assert_eq!(d, ["16:8: error: `cal` is not a valid event kind; did you mean `call`?"]);
+}
+
+#[test]
+fn missing_cite_and_event() {
+    let d = diagnostics(&replaced("event = \"open\"\nto = \"OPEN\"\ncite = \"manual 1\"", "to = \"OPEN\""));
+    assert_eq!(
+        d,
+        [
+            "27:1: error: missing key `event` in [[transition]] number 1",
+            "27:1: error: missing key `cite` in [[transition]] number 1",
+        ]
+    );
+}
+
+#[test]
+fn transition_as_plain_table_is_explained() {
+    let text = DOOR.replacen("[[transition]]", "[transition]", 1);
+    let text = &text[..text.find("\n\n[[transition]]").unwrap()];
+    let d = diagnostics(text);
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert!(d[0].contains("`transition` must be an array of tables (write `[[transition]]`)"), "{d:?}");
+}
+
+#[test]
+fn all_errors_are_reported_not_just_the_first() {
+    let text = replaced("to = \"LOCKED\"", "to = \"LOKCED\"")
+        .replacen("event = \"unlock\"", "event = \"unlok\"", 1)
+        .replacen("doc = \"open\"", "doc = \"open\"\ncolour = \"red\"", 1);
+    let d = diagnostics(&text);
+    let positions: Vec<&str> = d.iter().map(|m| m.split(": ").next().unwrap()).collect();
+    assert_eq!(positions, ["11:1", "43:6", "48:9"], "{d:?}");
+}
+
+#[test]
+fn unreachable_state_is_a_warning() {
+    let text = replaced("from = \"CLOSED\"\nevent = \"lock\"", "from = \"LOCKED\"\nevent = \"lock\"");
+    let d = diagnostics(&text);
+    assert_eq!(d, ["12:9: warning: state LOCKED is unreachable from the initial state CLOSED"]);
+}
+
+#[test]
+fn dead_end_unless_final() {
+    let text = replaced("to = \"CLOSED\"\ncite = \"manual 4\"", "to = \"LOCKED\"\ncite = \"manual 4\"");
+    let d = diagnostics(&text);
+    assert_eq!(
+        d,
+        ["12:9: warning: state LOCKED is a dead end: no transition leaves it and it is not declared \
+          final; add a transition out of it, or mark it `final = true`"]
+    );
+    let text = text.replace("doc = \"locked\"", "doc = \"locked\"\nfinal = true");
+    assert_eq!(diagnostics(&text), Vec::<String>::new());
+}
+
+#[test]
+fn unused_event_is_a_warning() {
+    let d = diagnostics(&format!("{DOOR}\n[events.knock]\nkind = \"receive\"\n"));
+    assert_eq!(d, ["51:9: warning: event `knock` is never used by a transition"]);
+}
+
+#[test]
+fn empty_file_reports_the_missing_tables() {
+    let d = diagnostics("");
+    assert_eq!(
+        d,
+        [
+            "1:1: error: missing key `states` in the top level",
+            "1:1: error: missing key `events` in the top level",
+            "1:1: error: missing key `machine` in the top level",
+        ]
+    );
+}
+
+#[test]
+fn display_names_the_file() {
+    let report = check(&SourceFile::new("specs/door.toml", replaced("to = \"LOCKED\"", "to = \"LOKCED\"")));
+    assert_eq!(
+        report.diagnostics.to_string(),
+        "specs/door.toml:42:6: error: unknown state `LOKCED`; did you mean `LOCKED`?"
+    );
+    assert!(report.spec.is_none());
+}

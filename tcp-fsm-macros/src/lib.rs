@@ -1,0 +1,1 @@
+//! The `fsm!` proc macro (filled in by the typestate issue).
