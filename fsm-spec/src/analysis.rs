@@ -36,7 +36,9 @@ pub fn dead_ends(spec: &Spec) -> Vec<StateId> {
     for t in spec.transitions.iter().filter(|t| !t.is_self_loop()) {
         has_exit[t.from.0] = true;
     }
-    spec.state_ids().filter(|s| !has_exit[s.0] && !spec.state(*s).is_final).collect()
+    spec.state_ids()
+        .filter(|s| !has_exit[s.0] && !spec.state(*s).is_final)
+        .collect()
 }
 
 /// Events that no transition uses.
@@ -53,16 +55,29 @@ pub(crate) fn warnings(spec: &Spec, problems: &mut Vec<(Problem, Span)>) {
     let initial = spec.initial_state().name.clone();
     for (state, reached) in spec.states.iter().zip(reachable(spec)) {
         if !reached {
-            let problem = Problem::Unreachable { state: state.name.clone(), initial: initial.clone() };
+            let problem = Problem::Unreachable {
+                state: state.name.clone(),
+                initial: initial.clone(),
+            };
             problems.push((problem, state.span));
         }
     }
     for id in dead_ends(spec) {
         let state = spec.state(id);
-        problems.push((Problem::DeadEnd { state: state.name.clone() }, state.span));
+        problems.push((
+            Problem::DeadEnd {
+                state: state.name.clone(),
+            },
+            state.span,
+        ));
     }
     for id in unused_events(spec) {
         let event = spec.event(id);
-        problems.push((Problem::UnusedEvent { event: event.name.clone() }, event.span));
+        problems.push((
+            Problem::UnusedEvent {
+                event: event.name.clone(),
+            },
+            event.span,
+        ));
     }
 }

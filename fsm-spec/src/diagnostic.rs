@@ -29,29 +29,65 @@ pub enum Problem {
     #[error("invalid TOML: {message}")]
     Syntax { message: String },
     #[error("unknown key `{key}` in {table}")]
-    UnknownKey { key: String, table: String, expected: &'static [&'static str] },
+    UnknownKey {
+        key: String,
+        table: String,
+        expected: &'static [&'static str],
+    },
     #[error("missing key `{key}` in {table}")]
     MissingKey { key: &'static str, table: String },
     #[error("`{key}` must be {expected}, found {found}")]
-    WrongType { key: String, expected: &'static str, found: &'static str },
+    WrongType {
+        key: String,
+        expected: &'static str,
+        found: &'static str,
+    },
     #[error("`{value}` is not a valid {what}")]
-    InvalidValue { value: String, what: &'static str, expected: &'static [&'static str] },
+    InvalidValue {
+        value: String,
+        what: &'static str,
+        expected: &'static [&'static str],
+    },
     #[error("unknown state `{name}`")]
-    UnknownState { name: String, suggestion: Option<String> },
+    UnknownState {
+        name: String,
+        suggestion: Option<String>,
+    },
     #[error("unknown event `{name}`")]
-    UnknownEvent { name: String, suggestion: Option<String> },
+    UnknownEvent {
+        name: String,
+        suggestion: Option<String>,
+    },
     #[error("the name `{name}` is used twice (by state `{first}` and state `{second}`)")]
-    DuplicateName { name: String, first: String, second: String },
+    DuplicateName {
+        name: String,
+        first: String,
+        second: String,
+    },
     #[error("states `{first}` and `{second}` would both become the Rust type `{rust}`")]
-    NameClash { first: String, second: String, rust: String },
+    NameClash {
+        first: String,
+        second: String,
+        rust: String,
+    },
     #[error("{what} `{name}` cannot become a Rust identifier")]
     NotAnIdentifier { what: &'static str, name: String },
     #[error("duplicate transition: {state} already goes to {to} on `{event}` (line {first_line})")]
-    DuplicateTransition { state: String, event: String, to: String, first_line: usize },
+    DuplicateTransition {
+        state: String,
+        event: String,
+        to: String,
+        first_line: usize,
+    },
     #[error(
         "non-deterministic: {state} has {count} transitions on `{event}` and this one has {reason}"
     )]
-    NonDeterministic { state: String, event: String, count: usize, reason: String },
+    NonDeterministic {
+        state: String,
+        event: String,
+        count: usize,
+        reason: String,
+    },
     #[error("state {state} is unreachable from the initial state {initial}")]
     Unreachable { state: String, initial: String },
     #[error("state {state} is a dead end: no transition leaves it and it is not declared final")]
@@ -101,16 +137,22 @@ impl Problem {
                     None => format!("expected one of: {}", expected.join(", ")),
                 },
             ),
-            Problem::InvalidValue { value, expected, .. } => Some(
+            Problem::InvalidValue {
+                value, expected, ..
+            } => Some(
                 match crate::suggest::nearest(value, expected.iter().copied()) {
                     Some(near) => format!("did you mean `{near}`?"),
                     None => format!("expected one of: {}", expected.join(", ")),
                 },
             ),
-            Problem::UnknownState { suggestion: Some(near), .. }
-            | Problem::UnknownEvent { suggestion: Some(near), .. } => {
-                Some(format!("did you mean `{near}`?"))
+            Problem::UnknownState {
+                suggestion: Some(near),
+                ..
             }
+            | Problem::UnknownEvent {
+                suggestion: Some(near),
+                ..
+            } => Some(format!("did you mean `{near}`?")),
             Problem::NotAnIdentifier { .. } => Some(
                 "use ASCII letters, digits and `_`, start with a letter, and avoid Rust keywords"
                     .to_string(),
@@ -177,7 +219,14 @@ impl Diagnostic {
 /// `file:line:col: severity: message; hint`
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}: {}: {}", self.file, self.location, self.severity(), self.message())
+        write!(
+            f,
+            "{}:{}: {}: {}",
+            self.file,
+            self.location,
+            self.severity(),
+            self.message()
+        )
     }
 }
 
@@ -220,7 +269,9 @@ impl Diagnostics {
     }
 
     pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.list.iter().filter(|d| d.severity() == Severity::Warning)
+        self.list
+            .iter()
+            .filter(|d| d.severity() == Severity::Warning)
     }
 
     pub fn has_errors(&self) -> bool {

@@ -192,8 +192,13 @@ impl Spec {
 
     /// The transitions taken when `event` happens in `state`: none (illegal), one, or several
     /// told apart by their guards.
-    pub fn transitions_on(&self, state: StateId, event: EventId) -> impl Iterator<Item = &Transition> {
-        self.transitions_from(state).filter(move |t| t.event == event)
+    pub fn transitions_on(
+        &self,
+        state: StateId,
+        event: EventId,
+    ) -> impl Iterator<Item = &Transition> {
+        self.transitions_from(state)
+            .filter(move |t| t.event == event)
     }
 
     /// The states where `event` is legal, in declaration order.

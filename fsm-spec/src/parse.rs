@@ -19,8 +19,9 @@ const TOP_KEYS: &[&str] = &["machine", "states", "events", "transition"];
 const MACHINE_KEYS: &[&str] = &["name", "initial", "doc"];
 const STATE_KEYS: &[&str] = &["doc", "aliases", "final"];
 const EVENT_KEYS: &[&str] = &["kind", "segment", "label", "doc"];
-const TRANSITION_KEYS: &[&str] =
-    &["from", "event", "to", "send", "guard", "tags", "cite", "doc"];
+const TRANSITION_KEYS: &[&str] = &[
+    "from", "event", "to", "send", "guard", "tags", "cite", "doc",
+];
 const EVENT_KINDS: &[&str] = &["call", "receive", "timeout"];
 
 pub(crate) fn parse(text: &str, problems: &mut Problems) -> Option<Spec> {
@@ -39,9 +40,19 @@ pub(crate) fn parse(text: &str, problems: &mut Problems) -> Option<Spec> {
         }
         return None;
     }
-    let top = Fields::open(document.get_ref(), "the top level".into(), span_of(&document), TOP_KEYS, problems);
-    let states = top.required_table("states", problems).map(|t| parse_states(t, problems));
-    let events = top.required_table("events", problems).map(|t| parse_events(t, problems));
+    let top = Fields::open(
+        document.get_ref(),
+        "the top level".into(),
+        span_of(&document),
+        TOP_KEYS,
+        problems,
+    );
+    let states = top
+        .required_table("states", problems)
+        .map(|t| parse_states(t, problems));
+    let events = top
+        .required_table("events", problems)
+        .map(|t| parse_events(t, problems));
     let machine = top
         .required_table("machine", problems)
         .and_then(|machine| parse_machine(machine, states.as_deref(), problems));
@@ -50,7 +61,12 @@ pub(crate) fn parse(text: &str, problems: &mut Problems) -> Option<Spec> {
         Some(value) => parse_transitions(value, &states, &events, problems),
         None => Vec::new(),
     };
-    Some(Spec { machine: machine?, states, events, transitions })
+    Some(Spec {
+        machine: machine?,
+        states,
+        events,
+        transitions,
+    })
 }
 
 fn span_of<T>(value: &Spanned<T>) -> Span {
@@ -90,7 +106,13 @@ impl<'a, 'i> Fields<'a, 'i> {
     }
 
     fn missing(&self, key: &'static str, problems: &mut Problems) {
-        problems.push((Problem::MissingKey { key, table: self.name.clone() }, self.span));
+        problems.push((
+            Problem::MissingKey {
+                key,
+                table: self.name.clone(),
+            },
+            self.span,
+        ));
     }
 
     fn string(&self, key: &str, problems: &mut Problems) -> Option<(String, Span)> {
@@ -104,7 +126,11 @@ impl<'a, 'i> Fields<'a, 'i> {
         }
     }
 
-    fn required_string(&self, key: &'static str, problems: &mut Problems) -> Option<(String, Span)> {
+    fn required_string(
+        &self,
+        key: &'static str,
+        problems: &mut Problems,
+    ) -> Option<(String, Span)> {
         if self.get(key).is_none() {
             self.missing(key, problems);
         }
@@ -117,8 +143,14 @@ impl<'a, 'i> Fields<'a, 'i> {
 
     /// An array of strings; with `single`, a lone string is accepted as a one-element list.
     fn strings(&self, key: &str, single: bool, problems: &mut Problems) -> Vec<(String, Span)> {
-        let Some(value) = self.get(key) else { return Vec::new() };
-        let expected = if single { "a string or an array of strings" } else { "an array of strings" };
+        let Some(value) = self.get(key) else {
+            return Vec::new();
+        };
+        let expected = if single {
+            "a string or an array of strings"
+        } else {
+            "an array of strings"
+        };
         match value.get_ref() {
             DeValue::String(text) if single => vec![(text.to_string(), span_of(value))],
             DeValue::Array(items) => items
@@ -158,7 +190,11 @@ impl<'a, 'i> Fields<'a, 'i> {
         }
     }
 
-    fn required_table(&self, key: &'static str, problems: &mut Problems) -> Option<(&'a DeTable<'i>, Span)> {
+    fn required_table(
+        &self,
+        key: &'static str,
+        problems: &mut Problems,
+    ) -> Option<(&'a DeTable<'i>, Span)> {
         if self.get(key).is_none() {
             self.missing(key, problems);
         }
@@ -167,7 +203,11 @@ impl<'a, 'i> Fields<'a, 'i> {
 }
 
 fn wrong_type(key: &str, expected: &'static str, found: &Value<'_>) -> Problem {
-    Problem::WrongType { key: key.to_string(), expected, found: found.get_ref().type_str() }
+    Problem::WrongType {
+        key: key.to_string(),
+        expected,
+        found: found.get_ref().type_str(),
+    }
 }
 
 /// Yields each entry of a table of tables (`[states.X]`), reporting entries that are not tables.
@@ -188,7 +228,13 @@ fn sub_tables<'a, 'i>(
 
 fn check_identifier(what: &'static str, name: &str, span: Span, problems: &mut Problems) {
     if !is_rust_identifier(name) {
-        problems.push((Problem::NotAnIdentifier { what, name: name.to_string() }, span));
+        problems.push((
+            Problem::NotAnIdentifier {
+                what,
+                name: name.to_string(),
+            },
+            span,
+        ));
     }
 }
 
@@ -196,7 +242,13 @@ fn parse_states(table: (&DeTable<'_>, Span), problems: &mut Problems) -> Vec<Sta
     let mut states = Vec::new();
     for (name, span, inner, table_span) in sub_tables(table, problems) {
         check_identifier("state name", &name, span, problems);
-        let fields = Fields::open(inner, format!("[states.{name}]"), table_span, STATE_KEYS, problems);
+        let fields = Fields::open(
+            inner,
+            format!("[states.{name}]"),
+            table_span,
+            STATE_KEYS,
+            problems,
+        );
         let aliases = fields.strings("aliases", false, problems);
         let is_final = fields.bool("final", problems).unwrap_or(false);
         states.push((
@@ -239,7 +291,11 @@ fn check_unique_names(states: &[(State, Vec<(String, Span)>)], problems: &mut Pr
         }
         let rust = crate::naming::upper_camel(&state.name);
         if let Some((_, first)) = rust_names.iter().find(|(taken, _)| *taken == rust) {
-            let problem = Problem::NameClash { first: first.to_string(), second: state.name.clone(), rust: rust.clone() };
+            let problem = Problem::NameClash {
+                first: first.to_string(),
+                second: state.name.clone(),
+                rust: rust.clone(),
+            };
             problems.push((problem, state.span));
         } else {
             rust_names.push((rust, &state.name));
@@ -251,15 +307,27 @@ fn parse_events(table: (&DeTable<'_>, Span), problems: &mut Problems) -> Vec<Eve
     let mut events = Vec::new();
     for (name, span, inner, table_span) in sub_tables(table, problems) {
         check_identifier("event name", &name, span, problems);
-        let fields = Fields::open(inner, format!("[events.{name}]"), table_span, EVENT_KEYS, problems);
-        let kind = fields.required_string("kind", problems).and_then(|(kind, kind_span)| {
-            let parsed = EventKind::ALL.into_iter().find(|k| k.as_str() == kind);
-            if parsed.is_none() {
-                let problem = Problem::InvalidValue { value: kind, what: "event kind", expected: EVENT_KINDS };
-                problems.push((problem, kind_span));
-            }
-            parsed
-        });
+        let fields = Fields::open(
+            inner,
+            format!("[events.{name}]"),
+            table_span,
+            EVENT_KEYS,
+            problems,
+        );
+        let kind = fields
+            .required_string("kind", problems)
+            .and_then(|(kind, kind_span)| {
+                let parsed = EventKind::ALL.into_iter().find(|k| k.as_str() == kind);
+                if parsed.is_none() {
+                    let problem = Problem::InvalidValue {
+                        value: kind,
+                        what: "event kind",
+                        expected: EVENT_KINDS,
+                    };
+                    problems.push((problem, kind_span));
+                }
+                parsed
+            });
         events.push(Event {
             kind: kind.unwrap_or(EventKind::Call),
             segment: fields.text("segment", problems),
@@ -284,10 +352,19 @@ fn parse_machine(
     }
     let initial = fields.required_string("initial", problems);
     let initial = resolve_state(initial?, states?, problems);
-    Some(Machine { name: name?.0, initial: initial?, doc: fields.text("doc", problems), span })
+    Some(Machine {
+        name: name?.0,
+        initial: initial?,
+        doc: fields.text("doc", problems),
+        span,
+    })
 }
 
-fn resolve_state((name, span): (String, Span), states: &[State], problems: &mut Problems) -> Option<StateId> {
+fn resolve_state(
+    (name, span): (String, Span),
+    states: &[State],
+    problems: &mut Problems,
+) -> Option<StateId> {
     let found = states.iter().position(|s| s.name == name).map(StateId);
     if found.is_none() {
         let suggestion = nearest(&name, states.iter().map(|s| s.name.as_str()));
@@ -296,7 +373,11 @@ fn resolve_state((name, span): (String, Span), states: &[State], problems: &mut 
     found
 }
 
-fn resolve_event((name, span): (String, Span), events: &[Event], problems: &mut Problems) -> Option<EventId> {
+fn resolve_event(
+    (name, span): (String, Span),
+    events: &[Event],
+    problems: &mut Problems,
+) -> Option<EventId> {
     let found = events.iter().position(|e| e.name == name).map(EventId);
     if found.is_none() {
         let suggestion = nearest(&name, events.iter().map(|e| e.name.as_str()));
@@ -305,9 +386,18 @@ fn resolve_event((name, span): (String, Span), events: &[Event], problems: &mut 
     found
 }
 
-fn parse_transitions(value: &Value<'_>, states: &[State], events: &[Event], problems: &mut Problems) -> Vec<Transition> {
+fn parse_transitions(
+    value: &Value<'_>,
+    states: &[State],
+    events: &[Event],
+    problems: &mut Problems,
+) -> Vec<Transition> {
     let DeValue::Array(entries) = value.get_ref() else {
-        let problem = wrong_type("transition", "an array of tables (write `[[transition]]`)", value);
+        let problem = wrong_type(
+            "transition",
+            "an array of tables (write `[[transition]]`)",
+            value,
+        );
         problems.push((problem, span_of(value)));
         return Vec::new();
     };
@@ -324,18 +414,33 @@ fn parse_transitions(value: &Value<'_>, states: &[State], events: &[Event], prob
         if fields.get("from").is_none() {
             fields.missing("from", problems);
         }
-        let from: Vec<Option<StateId>> = from.into_iter().map(|f| resolve_state(f, states, problems)).collect();
-        let event = fields.required_string("event", problems).and_then(|e| resolve_event(e, events, problems));
-        let to = fields.required_string("to", problems).and_then(|t| resolve_state(t, states, problems));
+        let from: Vec<Option<StateId>> = from
+            .into_iter()
+            .map(|f| resolve_state(f, states, problems))
+            .collect();
+        let event = fields
+            .required_string("event", problems)
+            .and_then(|e| resolve_event(e, events, problems));
+        let to = fields
+            .required_string("to", problems)
+            .and_then(|t| resolve_state(t, states, problems));
         let guard = fields.string("guard", problems);
         if let Some((guard, guard_span)) = &guard {
             check_identifier("guard", guard, *guard_span, problems);
         }
-        let tags = fields.strings("tags", false, problems).into_iter().map(|(tag, _)| tag).collect();
+        let tags = fields
+            .strings("tags", false, problems)
+            .into_iter()
+            .map(|(tag, _)| tag)
+            .collect();
         let send = fields.text("send", problems);
-        let cite = fields.required_string("cite", problems).map(|(cite, _)| cite);
+        let cite = fields
+            .required_string("cite", problems)
+            .map(|(cite, _)| cite);
         let doc = fields.text("doc", problems);
-        let (Some(event), Some(to), Some(cite)) = (event, to, cite) else { continue };
+        let (Some(event), Some(to), Some(cite)) = (event, to, cite) else {
+            continue;
+        };
         for from in from.into_iter().flatten() {
             transitions.push(Transition {
                 from,

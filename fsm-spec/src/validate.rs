@@ -37,7 +37,12 @@ fn conflict(
         let first_line = source.location(other.span.start).line;
         if other.to == transition.to && other.guard == transition.guard {
             let to = spec.state(transition.to).name.clone();
-            return Some(Problem::DuplicateTransition { state: state(), event: event(), to, first_line });
+            return Some(Problem::DuplicateTransition {
+                state: state(),
+                event: event(),
+                to,
+                first_line,
+            });
         }
         let reason = match (&transition.guard, &other.guard) {
             (None, _) => format!("no guard (another is on line {first_line})"),
@@ -47,7 +52,12 @@ fn conflict(
             }
             _ => continue,
         };
-        return Some(Problem::NonDeterministic { state: state(), event: event(), count, reason });
+        return Some(Problem::NonDeterministic {
+            state: state(),
+            event: event(),
+            count,
+            reason,
+        });
     }
     None
 }

@@ -78,7 +78,10 @@ fn the_base_spec_is_clean() {
 fn toml_syntax_error_has_its_position() {
     let d = diagnostics(&replaced("initial = \"CLOSED\"", "initial = \"CLOSED"));
     assert_eq!(d.len(), 1, "{d:?}");
-    assert_eq!(d[0], "3:18: error: invalid TOML: invalid basic string, expected `\"`");
+    assert_eq!(
+        d[0],
+        "3:18: error: invalid TOML: invalid basic string, expected `\"`"
+    );
 }
 
 #[test]
@@ -109,14 +112,19 @@ fn unknown_top_level_key_lists_the_expected_ones() {
     let d = diagnostics(&format!("{DOOR}\n[extra]\nx = 1\n"));
     assert_eq!(
         d,
-        ["51:2: error: unknown key `extra` in the top level; expected one of: machine, states, events, transition"]
+        [
+            "51:2: error: unknown key `extra` in the top level; expected one of: machine, states, events, transition"
+        ]
     );
 }
 
 #[test]
 fn unknown_state_in_transition_suggests_a_name() {
     let d = diagnostics(&replaced("to = \"LOCKED\"", "to = \"LOKCED\""));
-    assert_eq!(d, ["42:6: error: unknown state `LOKCED`; did you mean `LOCKED`?"]);
+    assert_eq!(
+        d,
+        ["42:6: error: unknown state `LOKCED`; did you mean `LOCKED`?"]
+    );
 }
 
 #[test]
@@ -128,13 +136,19 @@ fn unknown_state_in_from_list() {
 #[test]
 fn unknown_event_suggests_a_name() {
     let d = diagnostics(&replaced("event = \"unlock\"", "event = \"unlok\""));
-    assert_eq!(d, ["47:9: error: unknown event `unlok`; did you mean `unlock`?"]);
+    assert_eq!(
+        d,
+        ["47:9: error: unknown event `unlok`; did you mean `unlock`?"]
+    );
 }
 
 #[test]
 fn unknown_initial_state() {
     let d = diagnostics(&replaced("initial = \"CLOSED\"", "initial = \"CLOSD\""));
-    assert_eq!(d, ["3:11: error: unknown state `CLOSD`; did you mean `CLOSED`?"]);
+    assert_eq!(
+        d,
+        ["3:11: error: unknown state `CLOSD`; did you mean `CLOSED`?"]
+    );
 }
 
 #[test]
@@ -151,7 +165,10 @@ fn duplicate_state_table_is_a_toml_error() {
 
 #[test]
 fn alias_that_names_another_state_is_a_duplicate() {
-    let d = diagnostics(&replaced("doc = \"open\"", "doc = \"open\"\naliases = [\"SHUT\"]"));
+    let d = diagnostics(&replaced(
+        "doc = \"open\"",
+        "doc = \"open\"\naliases = [\"SHUT\"]",
+    ));
     assert_eq!(
         d,
         ["11:12: error: the name `SHUT` is used twice (by state `CLOSED` and state `OPEN`)"]
@@ -172,7 +189,8 @@ fn duplicate_event_table_is_a_toml_error() {
 
 #[test]
 fn duplicate_transition_names_the_first() {
-    let copy = "\n[[transition]]\nfrom = \"OPEN\"\nevent = \"close\"\nto = \"CLOSED\"\ncite = \"again\"\n";
+    let copy =
+        "\n[[transition]]\nfrom = \"OPEN\"\nevent = \"close\"\nto = \"CLOSED\"\ncite = \"again\"\n";
     let d = diagnostics(&format!("{DOOR}{copy}"));
     assert_eq!(
         d,
@@ -182,18 +200,24 @@ fn duplicate_transition_names_the_first() {
 
 #[test]
 fn same_state_and_event_without_guards_is_non_deterministic() {
-    let other = "\n[[transition]]\nfrom = \"OPEN\"\nevent = \"close\"\nto = \"LOCKED\"\ncite = \"x\"\n";
+    let other =
+        "\n[[transition]]\nfrom = \"OPEN\"\nevent = \"close\"\nto = \"LOCKED\"\ncite = \"x\"\n";
     let d = diagnostics(&format!("{DOOR}{other}"));
     assert_eq!(
         d,
-        ["51:1: error: non-deterministic: OPEN has 2 transitions on `close` and this one has no guard \
-          (another is on line 33); give each of these transitions a distinct `guard`"]
+        [
+            "51:1: error: non-deterministic: OPEN has 2 transitions on `close` and this one has no guard \
+          (another is on line 33); give each of these transitions a distinct `guard`"
+        ]
     );
 }
 
 #[test]
 fn identical_guards_do_not_distinguish() {
-    let text = replaced("to = \"CLOSED\"\ncite = \"manual 2\"", "to = \"CLOSED\"\nguard = \"gently\"\ncite = \"manual 2\"");
+    let text = replaced(
+        "to = \"CLOSED\"\ncite = \"manual 2\"",
+        "to = \"CLOSED\"\nguard = \"gently\"\ncite = \"manual 2\"",
+    );
     let other = "\n[[transition]]\nfrom = \"OPEN\"\nevent = \"close\"\nto = \"LOCKED\"\nguard = \"gently\"\ncite = \"x\"\n";
     let d = diagnostics(&format!("{text}{other}"));
     assert_eq!(d.len(), 1, "{d:?}");
@@ -205,7 +229,10 @@ fn identical_guards_do_not_distinguish() {
 
 #[test]
 fn distinct_guards_are_accepted() {
-    let text = replaced("to = \"CLOSED\"\ncite = \"manual 2\"", "to = \"CLOSED\"\nguard = \"gently\"\ncite = \"manual 2\"");
+    let text = replaced(
+        "to = \"CLOSED\"\ncite = \"manual 2\"",
+        "to = \"CLOSED\"\nguard = \"gently\"\ncite = \"manual 2\"",
+    );
     let other = "\n[[transition]]\nfrom = \"OPEN\"\nevent = \"close\"\nto = \"LOCKED\"\nguard = \"slam\"\ncite = \"x\"\n";
     assert_eq!(diagnostics(&format!("{text}{other}")), Vec::<String>::new());
 }
@@ -216,39 +243,58 @@ fn state_name_must_be_an_identifier() {
     let d = diagnostics(&text);
     assert_eq!(
         d,
-        ["12:9: error: state name `LOCKED-TIGHT` cannot become a Rust identifier; use ASCII letters, \
-          digits and `_`, start with a letter, and avoid Rust keywords"]
+        [
+            "12:9: error: state name `LOCKED-TIGHT` cannot become a Rust identifier; use ASCII letters, \
+          digits and `_`, start with a letter, and avoid Rust keywords"
+        ]
     );
 }
 
 #[test]
 fn event_name_cannot_be_a_keyword() {
-    let text = DOOR.replace("\"lock\"", "\"move\"").replace("events.lock]", "events.move]");
+    let text = DOOR
+        .replace("\"lock\"", "\"move\"")
+        .replace("events.lock]", "events.move]");
     let d = diagnostics(&text);
     assert_eq!(d.len(), 1, "{d:?}");
-    assert!(d[0].starts_with("21:9: error: event name `move` cannot become a Rust identifier"), "{d:?}");
+    assert!(
+        d[0].starts_with("21:9: error: event name `move` cannot become a Rust identifier"),
+        "{d:?}"
+    );
 }
 
 #[test]
 fn machine_name_must_be_an_identifier() {
     let d = diagnostics(&replaced("name = \"Door\"", "name = \"Front Door\""));
     assert_eq!(d.len(), 1, "{d:?}");
-    assert!(d[0].starts_with("2:8: error: machine name `Front Door` cannot become"), "{d:?}");
+    assert!(
+        d[0].starts_with("2:8: error: machine name `Front Door` cannot become"),
+        "{d:?}"
+    );
 }
 
 #[test]
 fn guard_must_be_an_identifier() {
-    let text = replaced("cite = \"manual 4\"", "cite = \"manual 4\"\nguard = \"key in hand\"");
+    let text = replaced(
+        "cite = \"manual 4\"",
+        "cite = \"manual 4\"\nguard = \"key in hand\"",
+    );
     let d = diagnostics(&text);
     assert_eq!(d.len(), 1, "{d:?}");
-    assert!(d[0].starts_with("50:9: error: guard `key in hand` cannot become"), "{d:?}");
+    assert!(
+        d[0].starts_with("50:9: error: guard `key in hand` cannot become"),
+        "{d:?}"
+    );
 }
 
 #[test]
 fn states_that_clash_as_rust_types() {
     let text = replaced("[states.OPEN]", "[states.Closed]\n\n[states.OPEN]");
     let d = diagnostics(&text);
-    assert_eq!(d, ["9:9: error: states `CLOSED` and `Closed` would both become the Rust type `Closed`"]);
+    assert_eq!(
+        d,
+        ["9:9: error: states `CLOSED` and `Closed` would both become the Rust type `Closed`"]
+    );
 }
 
 #[test]
@@ -267,12 +313,18 @@ fn wrong_types_are_reported_with_both_types() {
 #[test]
 fn invalid_event_kind_suggests_one() {
     let d = diagnostics(&replaced("kind = \"call\"", "kind = \"cal\""));
-    assert_eq!(d, ["16:8: error: `cal` is not a valid event kind; did you mean `call`?"]);
+    assert_eq!(
+        d,
+        ["16:8: error: `cal` is not a valid event kind; did you mean `call`?"]
+    );
 }
 
 #[test]
 fn missing_cite_and_event() {
-    let d = diagnostics(&replaced("event = \"open\"\nto = \"OPEN\"\ncite = \"manual 1\"", "to = \"OPEN\""));
+    let d = diagnostics(&replaced(
+        "event = \"open\"\nto = \"OPEN\"\ncite = \"manual 1\"",
+        "to = \"OPEN\"",
+    ));
     assert_eq!(
         d,
         [
@@ -288,7 +340,10 @@ fn transition_as_plain_table_is_explained() {
     let text = &text[..text.find("\n\n[[transition]]").unwrap()];
     let d = diagnostics(text);
     assert_eq!(d.len(), 1, "{d:?}");
-    assert!(d[0].contains("`transition` must be an array of tables (write `[[transition]]`)"), "{d:?}");
+    assert!(
+        d[0].contains("`transition` must be an array of tables (write `[[transition]]`)"),
+        "{d:?}"
+    );
 }
 
 #[test]
@@ -303,19 +358,30 @@ fn all_errors_are_reported_not_just_the_first() {
 
 #[test]
 fn unreachable_state_is_a_warning() {
-    let text = replaced("from = \"CLOSED\"\nevent = \"lock\"", "from = \"LOCKED\"\nevent = \"lock\"");
+    let text = replaced(
+        "from = \"CLOSED\"\nevent = \"lock\"",
+        "from = \"LOCKED\"\nevent = \"lock\"",
+    );
     let d = diagnostics(&text);
-    assert_eq!(d, ["12:9: warning: state LOCKED is unreachable from the initial state CLOSED"]);
+    assert_eq!(
+        d,
+        ["12:9: warning: state LOCKED is unreachable from the initial state CLOSED"]
+    );
 }
 
 #[test]
 fn dead_end_unless_final() {
-    let text = replaced("to = \"CLOSED\"\ncite = \"manual 4\"", "to = \"LOCKED\"\ncite = \"manual 4\"");
+    let text = replaced(
+        "to = \"CLOSED\"\ncite = \"manual 4\"",
+        "to = \"LOCKED\"\ncite = \"manual 4\"",
+    );
     let d = diagnostics(&text);
     assert_eq!(
         d,
-        ["12:9: warning: state LOCKED is a dead end: no transition leaves it and it is not declared \
-          final; add a transition out of it, or mark it `final = true`"]
+        [
+            "12:9: warning: state LOCKED is a dead end: no transition leaves it and it is not declared \
+          final; add a transition out of it, or mark it `final = true`"
+        ]
     );
     let text = text.replace("doc = \"locked\"", "doc = \"locked\"\nfinal = true");
     assert_eq!(diagnostics(&text), Vec::<String>::new());
@@ -324,7 +390,10 @@ fn dead_end_unless_final() {
 #[test]
 fn unused_event_is_a_warning() {
     let d = diagnostics(&format!("{DOOR}\n[events.knock]\nkind = \"receive\"\n"));
-    assert_eq!(d, ["51:9: warning: event `knock` is never used by a transition"]);
+    assert_eq!(
+        d,
+        ["51:9: warning: event `knock` is never used by a transition"]
+    );
 }
 
 #[test]
@@ -342,7 +411,10 @@ fn empty_file_reports_the_missing_tables() {
 
 #[test]
 fn display_names_the_file() {
-    let report = check(&SourceFile::new("specs/door.toml", replaced("to = \"LOCKED\"", "to = \"LOKCED\"")));
+    let report = check(&SourceFile::new(
+        "specs/door.toml",
+        replaced("to = \"LOCKED\"", "to = \"LOKCED\""),
+    ));
     assert_eq!(
         report.diagnostics.to_string(),
         "specs/door.toml:42:6: error: unknown state `LOKCED`; did you mean `LOCKED`?"

@@ -1,1 +1,43 @@
-fn main(){}
+//! `tcp-fsm`: check, export, draw and audit state-machine specs.
+//!
+//! Exit codes: 0 success; 1 the spec has problems (or the audit found discrepancies);
+//! 2 bad usage or a file that cannot be read.
+
+mod check;
+mod export;
+mod input;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// Check, export, draw and audit declarative state-machine specs.
+///
+/// Every verb takes an optional SPEC path; without one it works on the bundled TCP spec
+/// (RFC 793), `tcp-fsm/tcp.toml`.
+#[derive(Debug, Parser)]
+#[command(name = "tcp-fsm", version, about, long_about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    Check(check::Args),
+    Export(export::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome = match cli.command {
+        Command::Check(args) => check::run(&args),
+        Command::Export(args) => export::run(&args),
+    };
+    match outcome {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::from(2)
+        }
+    }
+}
