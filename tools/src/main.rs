@@ -3,12 +3,9 @@
 //! Exit codes: 0 success; 1 the spec has problems (or the audit found discrepancies);
 //! 2 bad usage or a file that cannot be read.
 
-mod check;
-mod export;
-mod input;
-
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
+use tcp_fsm_tools::{check, export};
 
 /// Check, export, draw and audit declarative state-machine specs.
 ///
