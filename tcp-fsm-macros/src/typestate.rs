@@ -222,7 +222,7 @@ fn states(m: &Model<'_>) -> TokenStream {
             #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
             pub struct #ty;
 
-            impl sealed::Sealed for #ty {}
+            impl sealed::GeneratedState for #ty {}
 
             impl State for #ty {
                 const NAME: &'static str = #name;
@@ -240,7 +240,7 @@ fn states(m: &Model<'_>) -> TokenStream {
         #[allow(dead_code)]
         pub mod state {
             mod sealed {
-                pub trait Sealed {}
+                pub trait GeneratedState {}
             }
 
             #[doc = concat!(
@@ -248,7 +248,7 @@ fn states(m: &Model<'_>) -> TokenStream {
                 "); implemented only by the types in this module."
             )]
             pub trait State:
-                sealed::Sealed + ::core::marker::Copy + ::core::fmt::Debug + ::core::default::Default + 'static
+                sealed::GeneratedState + ::core::marker::Copy + ::core::fmt::Debug + ::core::default::Default + 'static
             {
                 /// The state's name in the spec.
                 const NAME: &'static str;
@@ -272,15 +272,11 @@ fn events(m: &Model<'_>) -> TokenStream {
             .into_iter()
             .map(|s| m.spec.state(s).name.as_str())
             .collect();
-        let message = docs::escape_braces(&format!("`{machine}<"))
-            + "{S}"
-            + &docs::escape_braces(&format!(
-                ">` cannot `{name}`: the spec has no such transition"
-            ));
-        let label = format!(
-            "`{}` is illegal in state `{{S}}`",
-            docs::escape_braces(name)
+        let message = format!(
+            "`{machine}<{{S}}>` cannot `{name}`: the spec has no transition on `{name}` from \
+             this state"
         );
+        let label = "illegal transition";
         let note = docs::escape_braces(&format!(
             "`{name}` ({}) is legal only in: {} (spec `{}`)",
             e.display_label(),
