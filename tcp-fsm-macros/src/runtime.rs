@@ -184,6 +184,7 @@ fn state_enum(m: &Model<'_>) -> TokenStream {
 
             /// The state's name in the spec.
             #[must_use]
+            #[inline]
             pub const fn name(self) -> &'static str {
                 const NAMES: [&str; #count] = [#(#names),*];
                 NAMES[self as usize]
@@ -191,6 +192,7 @@ fn state_enum(m: &Model<'_>) -> TokenStream {
 
             /// Other names for the state, from the spec's `aliases`.
             #[must_use]
+            #[inline]
             pub const fn aliases(self) -> &'static [&'static str] {
                 const ALIASES: [&[&str]; #count] = [#(&[#(#aliases),*]),*];
                 ALIASES[self as usize]
@@ -198,6 +200,7 @@ fn state_enum(m: &Model<'_>) -> TokenStream {
 
             /// The spec's `doc` for the state (empty if it has none).
             #[must_use]
+            #[inline]
             pub const fn doc(self) -> &'static str {
                 const DOCS: [&str; #count] = [#(#state_docs),*];
                 DOCS[self as usize]
@@ -205,6 +208,7 @@ fn state_enum(m: &Model<'_>) -> TokenStream {
 
             /// Whether the spec marks the state `final`.
             #[must_use]
+            #[inline]
             pub const fn is_final(self) -> bool {
                 const FINALS: [bool; #count] = [#(#finals),*];
                 FINALS[self as usize]
@@ -212,6 +216,7 @@ fn state_enum(m: &Model<'_>) -> TokenStream {
 
             /// The events that have a transition from this state, in the spec's event order.
             #[must_use]
+            #[inline]
             pub const fn legal_events(self) -> &'static [Event] {
                 const LEGAL: [&[Event]; #count] = [#(#legal),*];
                 LEGAL[self as usize]
@@ -276,6 +281,7 @@ fn event_enum(m: &Model<'_>) -> TokenStream {
 
             /// The event's name in the spec.
             #[must_use]
+            #[inline]
             pub const fn name(self) -> &'static str {
                 const NAMES: [&str; #count] = [#(#names),*];
                 NAMES[self as usize]
@@ -283,6 +289,7 @@ fn event_enum(m: &Model<'_>) -> TokenStream {
 
             /// How diagrams name the event: its label, else `rcv SEGMENT`, else its name.
             #[must_use]
+            #[inline]
             pub const fn label(self) -> &'static str {
                 const LABELS: [&str; #count] = [#(#labels),*];
                 LABELS[self as usize]
@@ -290,6 +297,7 @@ fn event_enum(m: &Model<'_>) -> TokenStream {
 
             /// What causes the event: `call`, `receive` or `timeout`.
             #[must_use]
+            #[inline]
             pub const fn kind(self) -> &'static str {
                 const KINDS: [&str; #count] = [#(#kinds),*];
                 KINDS[self as usize]
@@ -297,6 +305,7 @@ fn event_enum(m: &Model<'_>) -> TokenStream {
 
             /// The states that have a transition on this event, in the spec's state order.
             #[must_use]
+            #[inline]
             pub const fn legal_in(self) -> &'static [State] {
                 const LEGAL: [&[State]; #count] = [#(#legal),*];
                 LEGAL[self as usize]
@@ -331,6 +340,7 @@ fn output_enum(m: &Model<'_>) -> TokenStream {
 
             /// The spec's text, for example `SYN,ACK`.
             #[must_use]
+            #[inline]
             pub const fn text(self) -> &'static str {
                 match self {
                     #(Output::#types => #texts,)*
@@ -502,7 +512,8 @@ fn step(m: &Model<'_>) -> TokenStream {
         impl Step {
             /// The transition taken: the only one, or the one that `guards` selects.
             #[must_use]
-            pub fn decide<G: super::guard::Guards + ?Sized>(self, guards: &G) -> &'static Transition {
+            #[inline]
+        pub fn decide<G: super::guard::Guards + ?Sized>(self, guards: &G) -> &'static Transition {
                 match self {
                     Step::Unguarded(transition) => transition,
                     Step::Guarded(group) => group.decide(guards),
@@ -511,7 +522,8 @@ fn step(m: &Model<'_>) -> TokenStream {
 
             /// The transitions the step may take: the only one, or every guarded alternative.
             #[must_use]
-            pub fn transitions(self) -> &'static [Transition] {
+            #[inline]
+        pub fn transitions(self) -> &'static [Transition] {
                 match self {
                     Step::Unguarded(transition) => ::core::slice::from_ref(transition),
                     Step::Guarded(group) => group.transitions(),
@@ -528,7 +540,8 @@ fn step(m: &Model<'_>) -> TokenStream {
         impl Guarded {
             /// The alternatives, in the spec's order.
             #[must_use]
-            pub fn transitions(self) -> &'static [Transition] {
+            #[inline]
+        pub fn transitions(self) -> &'static [Transition] {
                 match self {
                     #(Guarded::#group_names => #ranges,)*
                 }
@@ -536,7 +549,8 @@ fn step(m: &Model<'_>) -> TokenStream {
 
             /// The alternative that `guards` selects.
             #[must_use]
-            pub fn decide<G: super::guard::Guards + ?Sized>(self, guards: &G) -> &'static Transition {
+            #[inline]
+        pub fn decide<G: super::guard::Guards + ?Sized>(self, guards: &G) -> &'static Transition {
                 match self {
                     #(#decisions)*
                 }
@@ -549,6 +563,7 @@ fn step(m: &Model<'_>) -> TokenStream {
         /// # Errors
         ///
         /// [`IllegalTransition`] when the spec has no transition from `state` on `event`.
+        #[inline]
         pub fn step(state: State, event: Event) -> ::core::result::Result<Step, IllegalTransition> {
             match (state, event) {
                 #(#arms,)*
