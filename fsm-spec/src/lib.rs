@@ -47,6 +47,7 @@ pub mod naming;
 mod parse;
 pub mod source;
 mod suggest;
+pub mod synthetic;
 mod validate;
 
 pub use diagnostic::{Diagnostic, Diagnostics, Problem, Severity};
