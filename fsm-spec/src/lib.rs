@@ -48,6 +48,7 @@ mod parse;
 pub mod source;
 mod suggest;
 pub mod synthetic;
+pub mod table;
 mod validate;
 
 pub use diagnostic::{Diagnostic, Diagnostics, Problem, Severity};
