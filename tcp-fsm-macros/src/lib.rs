@@ -5,11 +5,16 @@
 //! site. Parsing and checking live in `fsm-spec`; this crate only maps the checked model to
 //! tokens. What is generated, and why, is described in `docs/typestate.md`.
 //!
-//! ```ignore
-//! tcp_fsm_macros::fsm!("tcp.toml");
+//! ```
+//! // The door of this crate's tests: CLOSED, OPEN, LOCKED and BROKEN.
+//! tcp_fsm_macros::fsm!("tests/door.toml");
 //!
-//! let tcp = Tcp::new().passive_open();
-//! let (tcp, syn_ack) = tcp.rcv_syn();
+//! fn main() {
+//!     let door: Door<state::Open> = Door::new().open();
+//!     let (door, click) = door.close();
+//!     assert_eq!(click.to_string(), "CLICK");
+//!     assert_eq!(door.state(), runtime::State::Closed);
+//! }
 //! ```
 
 mod docs;

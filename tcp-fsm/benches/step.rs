@@ -10,9 +10,12 @@ use std::hint::black_box;
 use tcp_fsm::runtime::{self, Event, Output, State};
 use tcp_fsm::{Opened, Tcp};
 
+/// The next state and what to send.
+type Next = (State, Option<Output>);
+
 /// The TCP table written out by hand, as code without a generator would be: the next state
 /// and output, with the guarded reset in SYN_RECEIVED decided for a passive open.
-fn hand_written_step(state: State, event: Event) -> Option<(State, Option<Output>)> {
+fn hand_written_step(state: State, event: Event) -> Option<Next> {
     match (state, event) {
         (State::Closed, Event::PassiveOpen) => Some((State::Listen, None)),
         (State::Closed, Event::ActiveOpen) => Some((State::SynSent, Some(Output::Syn))),
@@ -100,7 +103,7 @@ fn hand_written_step(state: State, event: Event) -> Option<(State, Option<Output
 }
 
 /// The generated runtime API, with the same guard decision.
-fn generated_step(state: State, event: Event) -> Option<(State, Option<Output>)> {
+fn generated_step(state: State, event: Event) -> Option<Next> {
     let transition = runtime::step(state, event).ok()?.decide(&Opened::Passive);
     Some((transition.to, transition.output))
 }
@@ -120,10 +123,7 @@ fn pairs(count: usize) -> Vec<(State, Event)> {
         .collect()
 }
 
-fn run(
-    pairs: &[(State, Event)],
-    step: fn(State, Event) -> Option<(State, Option<Output>)>,
-) -> usize {
+fn run(pairs: &[(State, Event)], step: fn(State, Event) -> Option<Next>) -> usize {
     let mut legal = 0;
     for &(state, event) in pairs {
         if let Some(next) = step(black_box(state), black_box(event)) {
