@@ -94,6 +94,25 @@ pub enum Problem {
     DeadEnd { state: String },
     #[error("event `{event}` is never used by a transition")]
     UnusedEvent { event: String },
+    #[error("the contradiction `{id}` is declared twice")]
+    DuplicateContradiction { id: String },
+    #[error("unknown contradiction `{id}`")]
+    UnknownContradiction {
+        id: String,
+        suggestion: Option<String>,
+    },
+    #[error("contradiction `{id}` has {count} reading(s); it needs at least two")]
+    TooFewReadings { id: String, count: usize },
+    #[error(
+        "reading `{reading}` of contradiction `{id}` is on another state, event or guard than reading `{first}`"
+    )]
+    ReadingsApart {
+        id: String,
+        reading: String,
+        first: String,
+    },
+    #[error("contradiction `{id}` has two readings named `{reading}`")]
+    DuplicateReading { id: String, reading: String },
 }
 
 impl Problem {
@@ -125,6 +144,11 @@ impl Problem {
             Problem::Unreachable { .. } => "unreachable",
             Problem::DeadEnd { .. } => "dead-end",
             Problem::UnusedEvent { .. } => "unused-event",
+            Problem::DuplicateContradiction { .. } => "duplicate-contradiction",
+            Problem::UnknownContradiction { .. } => "unknown-contradiction",
+            Problem::TooFewReadings { .. } => "too-few-readings",
+            Problem::ReadingsApart { .. } => "readings-apart",
+            Problem::DuplicateReading { .. } => "duplicate-reading",
         }
     }
 
@@ -152,7 +176,19 @@ impl Problem {
             | Problem::UnknownEvent {
                 suggestion: Some(near),
                 ..
+            }
+            | Problem::UnknownContradiction {
+                suggestion: Some(near),
+                ..
             } => Some(format!("did you mean `{near}`?")),
+            Problem::TooFewReadings { .. } => Some(
+                "give each reading a transition with `contradiction` and a distinct `reading`"
+                    .to_string(),
+            ),
+            Problem::ReadingsApart { .. } => Some(
+                "the readings of one contradiction are alternatives for one `from`, `event` and `guard`"
+                    .to_string(),
+            ),
             Problem::NotAnIdentifier { .. } => Some(
                 "use ASCII letters, digits and `_`, start with a letter, and avoid Rust keywords"
                     .to_string(),

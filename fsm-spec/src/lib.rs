@@ -50,7 +50,10 @@ mod suggest;
 mod validate;
 
 pub use diagnostic::{Diagnostic, Diagnostics, Problem, Severity};
-pub use model::{Event, EventId, EventKind, Machine, Spec, State, StateId, Transition};
+pub use model::{
+    Contradiction, ContradictionKind, Deviation, Event, EventId, EventKind, Machine, Reading, Spec,
+    State, StateId, Transition,
+};
 pub use source::{SourceFile, Span};
 
 /// The outcome of checking a spec: the model (when it could be built) and every diagnostic.

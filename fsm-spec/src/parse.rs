@@ -5,7 +5,10 @@
 //! name instead of stopping at the first.
 
 use crate::diagnostic::Problem;
-use crate::model::{Event, EventId, EventKind, Machine, Spec, State, StateId, Transition};
+use crate::model::{
+    Contradiction, ContradictionKind, Deviation, Event, EventId, EventKind, Machine, Reading, Spec,
+    State, StateId, Transition,
+};
 use crate::naming::is_rust_identifier;
 use crate::source::Span;
 use crate::suggest::nearest;
@@ -15,14 +18,37 @@ use toml::de::{DeTable, DeValue};
 type Problems = Vec<(Problem, Span)>;
 type Value<'i> = Spanned<DeValue<'i>>;
 
-const TOP_KEYS: &[&str] = &["machine", "states", "events", "transition"];
+const TOP_KEYS: &[&str] = &[
+    "machine",
+    "states",
+    "events",
+    "transition",
+    "contradiction",
+    "deviation",
+];
 const MACHINE_KEYS: &[&str] = &["name", "initial", "doc"];
 const STATE_KEYS: &[&str] = &["doc", "aliases", "final"];
-const EVENT_KEYS: &[&str] = &["kind", "segment", "label", "doc"];
+const EVENT_KEYS: &[&str] = &["kind", "segment", "label", "doc", "aliases", "refines"];
 const TRANSITION_KEYS: &[&str] = &[
-    "from", "event", "to", "send", "guard", "tags", "cite", "doc",
+    "from",
+    "event",
+    "to",
+    "send",
+    "guard",
+    "tags",
+    "cite",
+    "doc",
+    "quote",
+    "contradiction",
+    "reading",
+    "deviation",
+];
+const CONTRADICTION_KEYS: &[&str] = &["id", "kind", "summary", "doc"];
+const DEVIATION_KEYS: &[&str] = &[
+    "from", "event", "guard", "to", "send", "reason", "cite", "against",
 ];
 const EVENT_KINDS: &[&str] = &["call", "receive", "timeout"];
+const CONTRADICTION_KINDS: &[&str] = &["contradiction", "option"];
 
 pub(crate) fn parse(text: &str, problems: &mut Problems) -> Option<Spec> {
     let (document, syntax_errors) = DeTable::parse_recoverable(text);
@@ -53,6 +79,10 @@ pub(crate) fn parse(text: &str, problems: &mut Problems) -> Option<Spec> {
     let events = top
         .required_table("events", problems)
         .map(|t| parse_events(t, problems));
+    let contradictions = match top.get("contradiction") {
+        Some(value) => parse_contradictions(value, problems),
+        None => Vec::new(),
+    };
     let machine = top
         .required_table("machine", problems)
         .and_then(|machine| parse_machine(machine, states.as_deref(), problems));
@@ -61,11 +91,18 @@ pub(crate) fn parse(text: &str, problems: &mut Problems) -> Option<Spec> {
         Some(value) => parse_transitions(value, &states, &events, problems),
         None => Vec::new(),
     };
+    check_readings(&contradictions, &transitions, problems);
+    let deviations = match top.get("deviation") {
+        Some(value) => parse_deviations(value, &states, &events, problems),
+        None => Vec::new(),
+    };
     Some(Spec {
         machine: machine?,
         states,
         events,
         transitions,
+        contradictions,
+        deviations,
     })
 }
 
@@ -305,6 +342,7 @@ fn check_unique_names(states: &[(State, Vec<(String, Span)>)], problems: &mut Pr
 
 fn parse_events(table: (&DeTable<'_>, Span), problems: &mut Problems) -> Vec<Event> {
     let mut events = Vec::new();
+    let mut refinements = Vec::new();
     for (name, span, inner, table_span) in sub_tables(table, problems) {
         check_identifier("event name", &name, span, problems);
         let fields = Fields::open(
@@ -328,14 +366,26 @@ fn parse_events(table: (&DeTable<'_>, Span), problems: &mut Problems) -> Vec<Eve
                 }
                 parsed
             });
+        if let Some(refined) = fields.string("refines", problems) {
+            refinements.push((events.len(), refined));
+        }
         events.push(Event {
             kind: kind.unwrap_or(EventKind::Call),
             segment: fields.text("segment", problems),
             label: fields.text("label", problems),
             doc: fields.text("doc", problems),
+            aliases: fields
+                .strings("aliases", false, problems)
+                .into_iter()
+                .map(|(alias, _)| alias)
+                .collect(),
+            refines: None,
             name,
             span,
         });
+    }
+    for (index, refined) in refinements {
+        events[index].refines = resolve_event(refined, &events, problems);
     }
     events
 }
@@ -438,6 +488,9 @@ fn parse_transitions(
             .required_string("cite", problems)
             .map(|(cite, _)| cite);
         let doc = fields.text("doc", problems);
+        let quote = fields.text("quote", problems);
+        let deviation = fields.text("deviation", problems);
+        let reading = parse_reading(&fields, problems);
         let (Some(event), Some(to), Some(cite)) = (event, to, cite) else {
             continue;
         };
@@ -451,9 +504,224 @@ fn parse_transitions(
                 tags: Vec::clone(&tags),
                 cite: cite.clone(),
                 doc: doc.clone(),
+                quote: quote.clone(),
+                reading: reading.clone(),
+                deviation: deviation.clone(),
                 span,
             });
         }
     }
     transitions
+}
+
+/// `contradiction` and `reading` come as a pair.
+fn parse_reading(fields: &Fields<'_, '_>, problems: &mut Problems) -> Option<Reading> {
+    let contradiction = fields.text("contradiction", problems);
+    let name = fields.text("reading", problems);
+    match (contradiction, name) {
+        (Some(contradiction), Some(name)) => Some(Reading {
+            contradiction,
+            name,
+        }),
+        (Some(_), None) => {
+            fields.missing("reading", problems);
+            None
+        }
+        (None, Some(_)) => {
+            fields.missing("contradiction", problems);
+            None
+        }
+        (None, None) => None,
+    }
+}
+
+/// The entries of an array of tables such as `[[deviation]]`, each opened with its keys checked.
+fn array_of_tables<'a, 'i>(
+    key: &'static str,
+    value: &'a Value<'i>,
+    allowed: &'static [&'static str],
+    problems: &mut Problems,
+) -> Vec<Fields<'a, 'i>> {
+    let DeValue::Array(entries) = value.get_ref() else {
+        let expected = match key {
+            "contradiction" => "an array of tables (write `[[contradiction]]`)",
+            _ => "an array of tables (write `[[deviation]]`)",
+        };
+        problems.push((wrong_type(key, expected, value), span_of(value)));
+        return Vec::new();
+    };
+    let mut tables = Vec::new();
+    for (index, entry) in entries.iter().enumerate() {
+        let span = span_of(entry);
+        match entry.get_ref().as_table() {
+            Some(table) => {
+                let name = format!("[[{key}]] number {}", index + 1);
+                tables.push(Fields::open(table, name, span, allowed, problems));
+            }
+            None => problems.push((wrong_type(key, "a table", entry), span)),
+        }
+    }
+    tables
+}
+
+fn parse_contradictions(value: &Value<'_>, problems: &mut Problems) -> Vec<Contradiction> {
+    let mut contradictions: Vec<Contradiction> = Vec::new();
+    for fields in array_of_tables("contradiction", value, CONTRADICTION_KEYS, problems) {
+        let id = fields.required_string("id", problems);
+        if let Some((id, id_span)) = &id {
+            check_identifier("contradiction id", id, *id_span, problems);
+            if contradictions.iter().any(|c| &c.id == id) {
+                let problem = Problem::DuplicateContradiction { id: id.clone() };
+                problems.push((problem, *id_span));
+            }
+        }
+        let kind = match fields.string("kind", problems) {
+            None => Some(ContradictionKind::Contradiction),
+            Some((kind, kind_span)) => {
+                let parsed = ContradictionKind::ALL
+                    .into_iter()
+                    .find(|k| k.as_str() == kind);
+                if parsed.is_none() {
+                    let problem = Problem::InvalidValue {
+                        value: kind,
+                        what: "contradiction kind",
+                        expected: CONTRADICTION_KINDS,
+                    };
+                    problems.push((problem, kind_span));
+                }
+                parsed
+            }
+        };
+        let summary = fields.required_string("summary", problems);
+        let doc = fields.text("doc", problems);
+        if let (Some((id, _)), Some(kind), Some((summary, _))) = (id, kind, summary) {
+            contradictions.push(Contradiction {
+                id,
+                kind,
+                summary,
+                doc,
+                span: fields.span,
+            });
+        }
+    }
+    contradictions
+}
+
+/// Every reading names a declared contradiction; the readings of one contradiction sit on
+/// one state, event and guard, have distinct names, and there are at least two of them.
+fn check_readings(
+    contradictions: &[Contradiction],
+    transitions: &[Transition],
+    problems: &mut Problems,
+) {
+    for t in transitions {
+        let Some(reading) = &t.reading else { continue };
+        if !contradictions.iter().any(|c| c.id == reading.contradiction) {
+            let suggestion = nearest(
+                &reading.contradiction,
+                contradictions.iter().map(|c| c.id.as_str()),
+            );
+            let problem = Problem::UnknownContradiction {
+                id: reading.contradiction.clone(),
+                suggestion,
+            };
+            problems.push((problem, t.span));
+        }
+    }
+    for contradiction in contradictions {
+        let readings: Vec<&Transition> = transitions
+            .iter()
+            .filter(|t| {
+                t.reading
+                    .as_ref()
+                    .is_some_and(|r| r.contradiction == contradiction.id)
+            })
+            .collect();
+        if readings.len() < 2 {
+            let problem = Problem::TooFewReadings {
+                id: contradiction.id.clone(),
+                count: readings.len(),
+            };
+            problems.push((problem, contradiction.span));
+            continue;
+        }
+        let first = readings[0];
+        for (index, t) in readings.iter().enumerate().skip(1) {
+            let name = |t: &Transition| {
+                t.reading
+                    .as_ref()
+                    .map(|r| r.name.clone())
+                    .unwrap_or_default()
+            };
+            if (t.from, t.event, &t.guard) != (first.from, first.event, &first.guard) {
+                let problem = Problem::ReadingsApart {
+                    id: contradiction.id.clone(),
+                    reading: name(t),
+                    first: name(first),
+                };
+                problems.push((problem, t.span));
+            } else if readings[..index].iter().any(|o| name(o) == name(t)) {
+                let problem = Problem::DuplicateReading {
+                    id: contradiction.id.clone(),
+                    reading: name(t),
+                };
+                problems.push((problem, t.span));
+            }
+        }
+    }
+}
+
+fn parse_deviations(
+    value: &Value<'_>,
+    states: &[State],
+    events: &[Event],
+    problems: &mut Problems,
+) -> Vec<Deviation> {
+    let mut deviations = Vec::new();
+    for fields in array_of_tables("deviation", value, DEVIATION_KEYS, problems) {
+        if fields.get("from").is_none() {
+            fields.missing("from", problems);
+        }
+        let from: Vec<Option<StateId>> = fields
+            .strings("from", true, problems)
+            .into_iter()
+            .map(|f| resolve_state(f, states, problems))
+            .collect();
+        let event = fields
+            .required_string("event", problems)
+            .and_then(|e| resolve_event(e, events, problems));
+        let to = fields
+            .string("to", problems)
+            .map(|t| resolve_state(t, states, problems));
+        let guard = fields.text("guard", problems);
+        let send = fields.text("send", problems);
+        let reason = fields.required_string("reason", problems);
+        let cite = fields.text("cite", problems);
+        let against: Vec<String> = fields
+            .strings("against", true, problems)
+            .into_iter()
+            .map(|(name, _)| name)
+            .collect();
+        let (Some(event), Some((reason, _))) = (event, reason) else {
+            continue;
+        };
+        // A `to` that names no state was reported; drop the entry rather than widen it.
+        let Some(to) = to.map_or(Some(None), |to| to.map(Some)) else {
+            continue;
+        };
+        for from in from.into_iter().flatten() {
+            deviations.push(Deviation {
+                from,
+                event,
+                guard: guard.clone(),
+                to,
+                send: send.clone(),
+                reason: reason.clone(),
+                cite: cite.clone(),
+                against: against.clone(),
+                span: fields.span,
+            });
+        }
+    }
+    deviations
 }
