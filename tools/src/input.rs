@@ -24,6 +24,16 @@ pub enum InputError {
     Spec(String),
 }
 
+impl InputError {
+    /// 1 for a spec with errors (as `check` exits), 2 for a file that cannot be read.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            InputError::Spec(_) => 1,
+            _ => 2,
+        }
+    }
+}
+
 /// The spec at `path`, or the bundled TCP spec when there is none.
 pub fn read(path: Option<&Path>) -> Result<SourceFile, InputError> {
     let Some(path) = path else {
