@@ -101,18 +101,21 @@ pub enum Problem {
         id: String,
         suggestion: Option<String>,
     },
-    #[error("contradiction `{id}` has {count} reading(s); it needs at least two")]
-    TooFewReadings { id: String, count: usize },
     #[error(
-        "reading `{reading}` of contradiction `{id}` is on another state, event or guard than reading `{first}`"
+        "contradiction `{id}` has {count} reading(s) here; each state and event it covers needs at least two"
     )]
-    ReadingsApart {
-        id: String,
-        reading: String,
-        first: String,
-    },
+    TooFewReadings { id: String, count: usize },
     #[error("contradiction `{id}` has two readings named `{reading}`")]
     DuplicateReading { id: String, reading: String },
+    #[error(
+        "{state} on `{event}` is declared as a [[no_transition]] but {}",
+        if *with_transition { "a transition also handles it" } else { "an earlier entry already declares it" }
+    )]
+    NoTransitionConflict {
+        state: String,
+        event: String,
+        with_transition: bool,
+    },
 }
 
 impl Problem {
@@ -147,8 +150,8 @@ impl Problem {
             Problem::DuplicateContradiction { .. } => "duplicate-contradiction",
             Problem::UnknownContradiction { .. } => "unknown-contradiction",
             Problem::TooFewReadings { .. } => "too-few-readings",
-            Problem::ReadingsApart { .. } => "readings-apart",
             Problem::DuplicateReading { .. } => "duplicate-reading",
+            Problem::NoTransitionConflict { .. } => "no-transition-conflict",
         }
     }
 
@@ -182,11 +185,8 @@ impl Problem {
                 ..
             } => Some(format!("did you mean `{near}`?")),
             Problem::TooFewReadings { .. } => Some(
-                "give each reading a transition with `contradiction` and a distinct `reading`"
-                    .to_string(),
-            ),
-            Problem::ReadingsApart { .. } => Some(
-                "the readings of one contradiction are alternatives for one `from`, `event` and `guard`"
+                "write each reading as a transition with the same `from`, `event` and `guard`, \
+                 `contradiction` and a distinct `reading`"
                     .to_string(),
             ),
             Problem::NotAnIdentifier { .. } => Some(

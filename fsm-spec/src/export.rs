@@ -1,7 +1,7 @@
 //! The normalised JSON form of a spec: names instead of indices, one transition per `from`
 //! state, every optional key present (as `null` or `[]`), for other tools to read.
 
-use crate::model::{ContradictionKind, EventKind, Spec};
+use crate::model::{ContradictionKind, EventKind, NoTransitionKind, Spec};
 use serde::Serialize;
 
 #[derive(Debug, Serialize)]
@@ -12,6 +12,17 @@ pub struct NormalSpec<'a> {
     pub transitions: Vec<NormalTransition<'a>>,
     pub contradictions: Vec<NormalContradiction<'a>>,
     pub deviations: Vec<NormalDeviation<'a>>,
+    pub no_transitions: Vec<NormalNoTransition<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct NormalNoTransition<'a> {
+    pub from: &'a str,
+    pub event: &'a str,
+    pub kind: NoTransitionKind,
+    pub cite: &'a str,
+    pub quote: Option<&'a str>,
+    pub doc: Option<&'a str>,
 }
 
 #[derive(Debug, Serialize)]
@@ -149,6 +160,18 @@ impl Spec {
                     reason: &d.reason,
                     cite: d.cite.as_deref(),
                     against: &d.against,
+                })
+                .collect(),
+            no_transitions: self
+                .no_transitions
+                .iter()
+                .map(|n| NormalNoTransition {
+                    from: &self.state(n.from).name,
+                    event: &self.event(n.event).name,
+                    kind: n.kind,
+                    cite: &n.cite,
+                    quote: n.quote.as_deref(),
+                    doc: n.doc.as_deref(),
                 })
                 .collect(),
         }

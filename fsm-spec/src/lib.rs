@@ -53,8 +53,8 @@ mod validate;
 
 pub use diagnostic::{Diagnostic, Diagnostics, Problem, Severity};
 pub use model::{
-    Contradiction, ContradictionKind, Deviation, Event, EventId, EventKind, Machine, Reading, Spec,
-    State, StateId, Transition,
+    Contradiction, ContradictionKind, Deviation, Event, EventId, EventKind, Machine, NoTransition,
+    NoTransitionKind, Reading, Spec, State, StateId, Transition,
 };
 pub use source::{SourceFile, Span};
 

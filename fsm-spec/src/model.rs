@@ -27,6 +27,10 @@ pub struct Spec {
     /// `[[deviation]]` entries: places where this spec differs from a reference on purpose,
     /// one per `from` state (lists are expanded).
     pub deviations: Vec<Deviation>,
+    /// `[[no_transition]]` entries: events that the source document handles without a
+    /// transition in some states (an error reply, a dropped segment, an impossible event),
+    /// one per `from` state (lists are expanded).
+    pub no_transitions: Vec<NoTransition>,
 }
 
 /// The `[machine]` table.
@@ -188,6 +192,55 @@ pub struct Contradiction {
     pub span: Span,
 }
 
+/// Why a `[[no_transition]]` entry has no transition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NoTransitionKind {
+    /// A user call answered with an error and no state change (`kind = "error"`).
+    Error,
+    /// Something received is dropped without a reply or a state change (`kind = "drop"`).
+    Drop,
+    /// The event cannot happen in this state (`kind = "impossible"`).
+    Impossible,
+}
+
+impl NoTransitionKind {
+    pub const ALL: [NoTransitionKind; 3] = [
+        NoTransitionKind::Error,
+        NoTransitionKind::Drop,
+        NoTransitionKind::Impossible,
+    ];
+
+    /// The spelling used in spec files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NoTransitionKind::Error => "error",
+            NoTransitionKind::Drop => "drop",
+            NoTransitionKind::Impossible => "impossible",
+        }
+    }
+}
+
+impl fmt::Display for NoTransitionKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A `[[no_transition]]` entry for one `from` state: what the source document says when
+/// `event` happens in `from` and no transition follows.
+#[derive(Debug, Clone)]
+pub struct NoTransition {
+    pub from: StateId,
+    pub event: EventId,
+    pub kind: NoTransitionKind,
+    pub cite: String,
+    pub quote: Option<String>,
+    pub doc: Option<String>,
+    /// Span of the `[[no_transition]]` entry.
+    pub span: Span,
+}
+
 /// A `[[deviation]]` entry for one `from` state: the spec differs from a reference at this
 /// state and event on purpose, for `reason`.
 #[derive(Debug, Clone)]
@@ -292,6 +345,13 @@ impl Spec {
                     .any(|n| naming::loose_key(n) == key)
             })
             .map(EventId)
+    }
+
+    /// The `[[no_transition]]` entry for `event` in `state`, if there is one.
+    pub fn no_transition(&self, state: StateId, event: EventId) -> Option<&NoTransition> {
+        self.no_transitions
+            .iter()
+            .find(|n| n.from == state && n.event == event)
     }
 
     /// A contradiction by its `id`.

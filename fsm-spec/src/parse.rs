@@ -6,8 +6,8 @@
 
 use crate::diagnostic::Problem;
 use crate::model::{
-    Contradiction, ContradictionKind, Deviation, Event, EventId, EventKind, Machine, Reading, Spec,
-    State, StateId, Transition,
+    Contradiction, ContradictionKind, Deviation, Event, EventId, EventKind, Machine, NoTransition,
+    NoTransitionKind, Reading, Spec, State, StateId, Transition,
 };
 use crate::naming::is_rust_identifier;
 use crate::source::Span;
@@ -26,6 +26,7 @@ const TOP_KEYS: &[&str] = &[
     "transition",
     "contradiction",
     "deviation",
+    "no_transition",
 ];
 const MACHINE_KEYS: &[&str] = &["name", "initial", "doc"];
 const STATE_KEYS: &[&str] = &["doc", "aliases", "final"];
@@ -48,7 +49,9 @@ const CONTRADICTION_KEYS: &[&str] = &["id", "kind", "summary", "doc"];
 const DEVIATION_KEYS: &[&str] = &[
     "from", "event", "guard", "to", "send", "reason", "cite", "against",
 ];
+const NO_TRANSITION_KEYS: &[&str] = &["from", "event", "kind", "cite", "quote", "doc"];
 const EVENT_KINDS: &[&str] = &["call", "receive", "timeout"];
+const NO_TRANSITION_KINDS: &[&str] = &["error", "drop", "impossible"];
 const CONTRADICTION_KINDS: &[&str] = &["contradiction", "option"];
 
 pub(crate) fn parse(text: &str, problems: &mut Problems) -> Option<Spec> {
@@ -97,6 +100,11 @@ pub(crate) fn parse(text: &str, problems: &mut Problems) -> Option<Spec> {
         Some(value) => parse_deviations(value, &states, &events, problems),
         None => Vec::new(),
     };
+    let no_transitions = match top.get("no_transition") {
+        Some(value) => parse_no_transitions(value, &states, &events, problems),
+        None => Vec::new(),
+    };
+    check_no_transitions(&no_transitions, &transitions, &states, &events, problems);
     Some(Spec {
         machine: machine?,
         states,
@@ -104,6 +112,7 @@ pub(crate) fn parse(text: &str, problems: &mut Problems) -> Option<Spec> {
         transitions,
         contradictions,
         deviations,
+        no_transitions,
     })
 }
 
@@ -387,8 +396,13 @@ fn parse_events(table: (&DeTable<'_>, Span), problems: &mut Problems) -> Vec<Eve
             span,
         });
     }
-    for (index, refined) in refinements {
-        events[index].refines = resolve_event(refined, &events, problems);
+    let names = Names::new(events.iter().map(|e| e.name.as_str()));
+    let refined: Vec<_> = refinements
+        .into_iter()
+        .map(|(index, name)| (index, names.event(name, problems)))
+        .collect();
+    for (index, refines) in refined {
+        events[index].refines = refines;
     }
     events
 }
@@ -565,6 +579,7 @@ fn array_of_tables<'a, 'i>(
     let DeValue::Array(entries) = value.get_ref() else {
         let expected = match key {
             "contradiction" => "an array of tables (write `[[contradiction]]`)",
+            "no_transition" => "an array of tables (write `[[no_transition]]`)",
             _ => "an array of tables (write `[[deviation]]`)",
         };
         problems.push((wrong_type(key, expected, value), span_of(value)));
@@ -627,8 +642,8 @@ fn parse_contradictions(value: &Value<'_>, problems: &mut Problems) -> Vec<Contr
     contradictions
 }
 
-/// Every reading names a declared contradiction; the readings of one contradiction sit on
-/// one state, event and guard, have distinct names, and there are at least two of them.
+/// Every reading names a declared contradiction; each contradiction has readings, and on
+/// each `from`, `event` and `guard` it covers there are at least two, with distinct names.
 fn check_readings(
     contradictions: &[Contradiction],
     transitions: &[Transition],
@@ -649,44 +664,56 @@ fn check_readings(
         }
     }
     for contradiction in contradictions {
-        let readings: Vec<&Transition> = transitions
-            .iter()
-            .filter(|t| {
-                t.reading
-                    .as_ref()
-                    .is_some_and(|r| r.contradiction == contradiction.id)
-            })
-            .collect();
-        if readings.len() < 2 {
+        let mut cells: Vec<Vec<&Transition>> = Vec::new();
+        let readings = transitions.iter().filter(|t| {
+            t.reading
+                .as_ref()
+                .is_some_and(|r| r.contradiction == contradiction.id)
+        });
+        for t in readings {
+            let cell = (t.from, t.event, &t.guard);
+            match cells
+                .iter_mut()
+                .find(|c| (c[0].from, c[0].event, &c[0].guard) == cell)
+            {
+                Some(cell) => cell.push(t),
+                None => cells.push(vec![t]),
+            }
+        }
+        if cells.is_empty() {
             let problem = Problem::TooFewReadings {
                 id: contradiction.id.clone(),
-                count: readings.len(),
+                count: 0,
             };
             problems.push((problem, contradiction.span));
-            continue;
         }
-        let first = readings[0];
-        for (index, t) in readings.iter().enumerate().skip(1) {
-            let name = |t: &Transition| {
-                t.reading
-                    .as_ref()
-                    .map(|r| r.name.clone())
-                    .unwrap_or_default()
+        for cell in cells {
+            check_cell_readings(&contradiction.id, &cell, problems);
+        }
+    }
+}
+
+fn check_cell_readings(id: &str, cell: &[&Transition], problems: &mut Problems) {
+    let name = |t: &Transition| {
+        t.reading
+            .as_ref()
+            .map(|r| r.name.clone())
+            .unwrap_or_default()
+    };
+    if cell.len() < 2 {
+        let problem = Problem::TooFewReadings {
+            id: id.to_string(),
+            count: cell.len(),
+        };
+        problems.push((problem, cell[0].span));
+    }
+    for (index, t) in cell.iter().enumerate() {
+        if cell[..index].iter().any(|o| name(o) == name(t)) {
+            let problem = Problem::DuplicateReading {
+                id: id.to_string(),
+                reading: name(t),
             };
-            if (t.from, t.event, &t.guard) != (first.from, first.event, &first.guard) {
-                let problem = Problem::ReadingsApart {
-                    id: contradiction.id.clone(),
-                    reading: name(t),
-                    first: name(first),
-                };
-                problems.push((problem, t.span));
-            } else if readings[..index].iter().any(|o| name(o) == name(t)) {
-                let problem = Problem::DuplicateReading {
-                    id: contradiction.id.clone(),
-                    reading: name(t),
-                };
-                problems.push((problem, t.span));
-            }
+            problems.push((problem, t.span));
         }
     }
 }
@@ -697,6 +724,8 @@ fn parse_deviations(
     events: &[Event],
     problems: &mut Problems,
 ) -> Vec<Deviation> {
+    let state_names = Names::new(states.iter().map(|s| s.name.as_str()));
+    let event_names = Names::new(events.iter().map(|e| e.name.as_str()));
     let mut deviations = Vec::new();
     for fields in array_of_tables("deviation", value, DEVIATION_KEYS, problems) {
         if fields.get("from").is_none() {
@@ -705,14 +734,14 @@ fn parse_deviations(
         let from: Vec<Option<StateId>> = fields
             .strings("from", true, problems)
             .into_iter()
-            .map(|f| resolve_state(f, states, problems))
+            .map(|f| state_names.state(f, problems))
             .collect();
         let event = fields
             .required_string("event", problems)
-            .and_then(|e| resolve_event(e, events, problems));
+            .and_then(|e| event_names.event(e, problems));
         let to = fields
             .string("to", problems)
-            .map(|t| resolve_state(t, states, problems));
+            .map(|t| state_names.state(t, problems));
         let guard = fields.text("guard", problems);
         let send = fields.text("send", problems);
         let reason = fields.required_string("reason", problems);
@@ -744,4 +773,90 @@ fn parse_deviations(
         }
     }
     deviations
+}
+
+fn parse_no_transitions(
+    value: &Value<'_>,
+    states: &[State],
+    events: &[Event],
+    problems: &mut Problems,
+) -> Vec<NoTransition> {
+    let state_names = Names::new(states.iter().map(|s| s.name.as_str()));
+    let event_names = Names::new(events.iter().map(|e| e.name.as_str()));
+    let mut entries = Vec::new();
+    for fields in array_of_tables("no_transition", value, NO_TRANSITION_KEYS, problems) {
+        if fields.get("from").is_none() {
+            fields.missing("from", problems);
+        }
+        let from: Vec<Option<StateId>> = fields
+            .strings("from", true, problems)
+            .into_iter()
+            .map(|f| state_names.state(f, problems))
+            .collect();
+        let event = fields
+            .required_string("event", problems)
+            .and_then(|e| event_names.event(e, problems));
+        let kind = fields
+            .required_string("kind", problems)
+            .and_then(|(kind, kind_span)| {
+                let parsed = NoTransitionKind::ALL
+                    .into_iter()
+                    .find(|k| k.as_str() == kind);
+                if parsed.is_none() {
+                    let problem = Problem::InvalidValue {
+                        value: kind,
+                        what: "no_transition kind",
+                        expected: NO_TRANSITION_KINDS,
+                    };
+                    problems.push((problem, kind_span));
+                }
+                parsed
+            });
+        let cite = fields.required_string("cite", problems);
+        let quote = fields.text("quote", problems);
+        let doc = fields.text("doc", problems);
+        let (Some(event), Some(kind), Some((cite, _))) = (event, kind, cite) else {
+            continue;
+        };
+        for from in from.into_iter().flatten() {
+            entries.push(NoTransition {
+                from,
+                event,
+                kind,
+                cite: cite.clone(),
+                quote: quote.clone(),
+                doc: doc.clone(),
+                span: fields.span,
+            });
+        }
+    }
+    entries
+}
+
+/// A state and event has either transitions or one `[[no_transition]]` entry, not both.
+fn check_no_transitions(
+    entries: &[NoTransition],
+    transitions: &[Transition],
+    states: &[State],
+    events: &[Event],
+    problems: &mut Problems,
+) {
+    for (index, entry) in entries.iter().enumerate() {
+        let state = states[entry.from.0].name.clone();
+        let event = events[entry.event.0].name.clone();
+        let twice = entries[..index]
+            .iter()
+            .any(|e| e.from == entry.from && e.event == entry.event);
+        let with_transition = transitions
+            .iter()
+            .any(|t| t.from == entry.from && t.event == entry.event);
+        if twice || with_transition {
+            let problem = Problem::NoTransitionConflict {
+                state,
+                event,
+                with_transition,
+            };
+            problems.push((problem, entry.span));
+        }
+    }
 }
