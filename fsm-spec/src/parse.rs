@@ -217,6 +217,18 @@ impl<'a, 'i> Fields<'a, 'i> {
         }
     }
 
+    /// The `event` key: an event or a list of events, each resolved; unknown ones are
+    /// reported and left out.
+    fn event_list(&self, names: &Names<'_>, problems: &mut Problems) -> Vec<EventId> {
+        if self.get("event").is_none() {
+            self.missing("event", problems);
+        }
+        self.strings("event", true, problems)
+            .into_iter()
+            .filter_map(|e| names.event(e, problems))
+            .collect()
+    }
+
     fn bool(&self, key: &str, problems: &mut Problems) -> Option<bool> {
         let value = self.get(key)?;
         let flag = value.get_ref().as_bool();
@@ -502,9 +514,7 @@ fn parse_transitions(
             .into_iter()
             .map(|f| state_names.state(f, problems))
             .collect();
-        let event = fields
-            .required_string("event", problems)
-            .and_then(|e| event_names.event(e, problems));
+        let events = fields.event_list(&event_names, problems);
         let to = fields
             .required_string("to", problems)
             .and_then(|t| state_names.state(t, problems));
@@ -525,10 +535,10 @@ fn parse_transitions(
         let quote = fields.text("quote", problems);
         let deviation = fields.text("deviation", problems);
         let reading = parse_reading(&fields, problems);
-        let (Some(event), Some(to), Some(cite)) = (event, to, cite) else {
+        let (Some(to), Some(cite)) = (to, cite) else {
             continue;
         };
-        for from in from.into_iter().flatten() {
+        for (from, event) in cells(&from, &events) {
             transitions.push(Transition {
                 from,
                 event,
@@ -546,6 +556,14 @@ fn parse_transitions(
         }
     }
     transitions
+}
+
+/// Every resolved `from` state with every resolved event, `from` first.
+fn cells(from: &[Option<StateId>], events: &[EventId]) -> Vec<(StateId, EventId)> {
+    from.iter()
+        .flatten()
+        .flat_map(|&from| events.iter().map(move |&event| (from, event)))
+        .collect()
 }
 
 /// `contradiction` and `reading` come as a pair.
@@ -736,9 +754,7 @@ fn parse_deviations(
             .into_iter()
             .map(|f| state_names.state(f, problems))
             .collect();
-        let event = fields
-            .required_string("event", problems)
-            .and_then(|e| event_names.event(e, problems));
+        let events = fields.event_list(&event_names, problems);
         let to = fields
             .string("to", problems)
             .map(|t| state_names.state(t, problems));
@@ -751,14 +767,14 @@ fn parse_deviations(
             .into_iter()
             .map(|(name, _)| name)
             .collect();
-        let (Some(event), Some((reason, _))) = (event, reason) else {
+        let Some((reason, _)) = reason else {
             continue;
         };
         // A `to` that names no state was reported; drop the entry rather than widen it.
         let Some(to) = to.map_or(Some(None), |to| to.map(Some)) else {
             continue;
         };
-        for from in from.into_iter().flatten() {
+        for (from, event) in cells(&from, &events) {
             deviations.push(Deviation {
                 from,
                 event,
@@ -793,9 +809,7 @@ fn parse_no_transitions(
             .into_iter()
             .map(|f| state_names.state(f, problems))
             .collect();
-        let event = fields
-            .required_string("event", problems)
-            .and_then(|e| event_names.event(e, problems));
+        let events = fields.event_list(&event_names, problems);
         let kind = fields
             .required_string("kind", problems)
             .and_then(|(kind, kind_span)| {
@@ -815,10 +829,10 @@ fn parse_no_transitions(
         let cite = fields.required_string("cite", problems);
         let quote = fields.text("quote", problems);
         let doc = fields.text("doc", problems);
-        let (Some(event), Some(kind), Some((cite, _))) = (event, kind, cite) else {
+        let (Some(kind), Some((cite, _))) = (kind, cite) else {
             continue;
         };
-        for from in from.into_iter().flatten() {
+        for (from, event) in cells(&from, &events) {
             entries.push(NoTransition {
                 from,
                 event,
