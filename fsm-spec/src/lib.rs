@@ -40,6 +40,7 @@
 //! ```
 
 pub mod analysis;
+pub mod audit;
 pub mod diagnostic;
 pub mod export;
 pub mod model;
