@@ -46,6 +46,7 @@ pub mod export;
 pub mod model;
 pub mod naming;
 mod parse;
+pub mod render;
 pub mod source;
 mod suggest;
 pub mod synthetic;

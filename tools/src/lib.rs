@@ -3,5 +3,6 @@
 
 pub mod audit;
 pub mod check;
+pub mod diagram;
 pub mod export;
 pub mod input;

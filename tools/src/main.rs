@@ -5,7 +5,7 @@
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
-use tcp_fsm_tools::{audit, check, export};
+use tcp_fsm_tools::{audit, check, diagram, export};
 
 /// Check, export, draw and audit declarative state-machine specs.
 ///
@@ -22,6 +22,7 @@ struct Cli {
 enum Command {
     Check(check::Args),
     Export(export::Args),
+    Diagram(diagram::Args),
     Audit(audit::Args),
 }
 
@@ -30,6 +31,7 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Export(args) => export::run(&args),
+        Command::Diagram(args) => diagram::run(&args),
         Command::Audit(args) => audit::run(&args),
     };
     match outcome {
