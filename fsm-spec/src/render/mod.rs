@@ -13,6 +13,7 @@
 
 mod dot;
 mod edges;
+mod layout;
 mod mermaid;
 pub mod svg;
 
