@@ -6,3 +6,4 @@ pub mod check;
 pub mod diagram;
 pub mod export;
 pub mod input;
+pub mod report;

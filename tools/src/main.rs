@@ -5,7 +5,7 @@
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
-use tcp_fsm_tools::{audit, check, diagram, export};
+use tcp_fsm_tools::{audit, check, diagram, export, report};
 
 /// Check, export, draw and audit declarative state-machine specs.
 ///
@@ -24,6 +24,7 @@ enum Command {
     Export(export::Args),
     Diagram(diagram::Args),
     Audit(audit::Args),
+    Report(report::Args),
 }
 
 fn main() -> ExitCode {
@@ -33,6 +34,7 @@ fn main() -> ExitCode {
         Command::Export(args) => export::run(&args),
         Command::Diagram(args) => diagram::run(&args),
         Command::Audit(args) => audit::run(&args),
+        Command::Report(args) => report::run(&args),
     };
     match outcome {
         Ok(code) => code,
