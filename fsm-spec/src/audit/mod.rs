@@ -4,12 +4,27 @@
 //!
 //! ```
 //! use fsm_spec::audit::{self, reference};
+//! use fsm_spec::{SourceFile, Spec};
 //!
-//! let rfc793 = reference::RFC793.spec();
-//! let source = reference::RFC793.source();
-//! // The reference follows every reading of its own contradictions, so it audits clean.
-//! let report = audit::audit(&rfc793, &source, &rfc793);
-//! assert!(report.passed());
+//! let source = SourceFile::new("door.toml", r#"
+//! [machine]
+//! name = "Tcp"
+//! initial = "CLOSED"
+//! [states.CLOSED]
+//! [states.LISTEN]
+//! [events.passive_open]
+//! kind = "call"
+//! [[transition]]
+//! from = "CLOSED"
+//! event = "passive_open"
+//! to = "LISTEN"
+//! cite = "RFC 793 3.9"
+//! "#);
+//! let spec = Spec::from_source(&source).unwrap();
+//! let report = audit::audit(&spec, &source, &reference::RFC793.spec());
+//! // Nine states and most of RFC 793's transitions are missing.
+//! assert!(!report.passed());
+//! println!("{}", audit::render_human(&report));
 //! ```
 
 mod cell;

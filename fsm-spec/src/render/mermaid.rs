@@ -50,7 +50,7 @@ pub fn mermaid(spec: &Spec, options: &Options) -> String {
         let _ = writeln!(
             out,
             "    classDef path{i} stroke:{},stroke-width:3px",
-            escaped(&h.color)
+            super::safe_colour(&h.color)
         );
         let mut states: Vec<&str> = Vec::new();
         for &t in &h.transitions {

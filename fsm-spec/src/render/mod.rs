@@ -129,3 +129,14 @@ impl Options {
         spec.state_ids().filter(|s| shown[s.0]).collect()
     }
 }
+
+/// A colour from user input, kept only if it is a plain name or `#hex` (anything else could
+/// break out of an attribute); otherwise the default ink.
+pub(crate) fn safe_colour(text: &str) -> &str {
+    let ok = text.chars().all(|c| c.is_ascii_alphanumeric() || c == '#');
+    if ok && !text.is_empty() {
+        text
+    } else {
+        "#222222"
+    }
+}

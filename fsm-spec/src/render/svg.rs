@@ -27,11 +27,7 @@ fn xml(text: &str) -> String {
     out
 }
 
-/// A colour attribute value from a user-given colour: only `#hex` and plain names pass.
-fn colour(text: &str) -> &str {
-    let ok = text.chars().all(|c| c.is_ascii_alphanumeric() || c == '#');
-    if ok && !text.is_empty() { text } else { INK }
-}
+use super::safe_colour as colour;
 
 fn n(v: f64) -> String {
     format!("{v:.1}")
