@@ -33,6 +33,70 @@ fn n(v: f64) -> String {
     format!("{v:.1}")
 }
 
+/// A text drawn in the SVG, with its box: left, top, right, bottom.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextBox {
+    pub text: String,
+    pub left: f64,
+    pub top: f64,
+    pub right: f64,
+    pub bottom: f64,
+}
+
+impl TextBox {
+    /// Whether two boxes share any area.
+    pub fn overlaps(&self, other: &TextBox) -> bool {
+        self.left < other.right
+            && other.left < self.right
+            && self.top < other.bottom
+            && other.top < self.bottom
+    }
+}
+
+/// Every text the SVG of `spec` draws (state names, edge label lines), with its box as laid
+/// out: what a test needs to check that no two texts overlap.
+pub fn text_boxes(spec: &Spec, options: &Options) -> Vec<TextBox> {
+    let layout = layout::layout(spec, options);
+    let mut boxes = Vec::new();
+    let mut lines = |lines: &[String], x: f64, y: f64| {
+        let height = lines.len() as f64 * LINE_HEIGHT;
+        for (i, line) in lines.iter().enumerate() {
+            let top = y - height / 2.0 + LINE_HEIGHT * i as f64;
+            boxes.push(TextBox {
+                text: line.clone(),
+                left: x,
+                top,
+                right: x + layout::text_width(line, LABEL_FONT),
+                bottom: top + LINE_HEIGHT,
+            });
+        }
+    };
+    for route in &layout.routes {
+        for &i in &route.items {
+            let item = &layout.items[i];
+            if let ItemKind::Label { .. } = item.kind {
+                lines(&route.edge.lines, item.x - item.width / 2.0 + 8.0, item.y);
+            }
+        }
+    }
+    for (i, l) in &layout.loops {
+        let item = &layout.items[*i];
+        lines(&l.lines, item.x + item.width / 2.0 + LOOP_REACH + 6.0, item.y);
+    }
+    for item in &layout.items {
+        if let ItemKind::State { id, .. } = item.kind {
+            boxes.push(TextBox {
+                text: spec.state(id).name.clone(),
+                left: item.x - item.width / 2.0,
+                top: item.y - item.height / 2.0,
+                right: item.x + item.width / 2.0,
+                bottom: item.y + item.height / 2.0,
+            });
+        }
+    }
+    boxes
+}
+
 /// The diagram as a standalone SVG document; the same spec and options always give the
 /// same bytes.
 pub fn svg(spec: &Spec, options: &Options) -> String {
