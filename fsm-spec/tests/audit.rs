@@ -33,7 +33,11 @@ fn line(f: &Finding) -> String {
         .as_str()
         .unwrap()
         .to_string();
-    let guard = f.guard.as_deref().map(|g| format!(" [{g}]")).unwrap_or_default();
+    let guard = f
+        .guard
+        .as_deref()
+        .map(|g| format!(" [{g}]"))
+        .unwrap_or_default();
     let at = f
         .location
         .as_deref()
@@ -49,7 +53,9 @@ fn line(f: &Finding) -> String {
 
 /// The 1-based line of the first occurrence of `needle` in `text`.
 fn line_of(text: &str, needle: &str) -> usize {
-    let at = text.find(needle).unwrap_or_else(|| panic!("`{needle}` not found"));
+    let at = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("`{needle}` not found"));
     text[..at].lines().count() + 1
 }
 
@@ -60,8 +66,13 @@ fn replaced(text: &str, from: &str, to: &str) -> String {
 
 /// The text without the `[[transition]]` entry that starts with `head`.
 fn without(text: &str, head: &str) -> String {
-    let start = text.find(head).unwrap_or_else(|| panic!("`{head}` not found"));
-    let end = start + text[start..].find("\n\n").expect("entries end with a blank line");
+    let start = text
+        .find(head)
+        .unwrap_or_else(|| panic!("`{head}` not found"));
+    let end = start
+        + text[start..]
+            .find("\n\n")
+            .expect("entries end with a blank line");
     format!("{}{}", &text[..start], &text[end + 1..])
 }
 
@@ -120,7 +131,10 @@ fn the_bundled_spec_follows_a_reading_of_each_of_six_contradictions() {
 
 #[test]
 fn a_removed_transition_is_missing() {
-    let text = without(TCP, "[[transition]]\nfrom = \"FIN_WAIT_2\"\nevent = \"rcv_fin\"");
+    let text = without(
+        TCP,
+        "[[transition]]\nfrom = \"FIN_WAIT_2\"\nevent = \"rcv_fin\"",
+    );
     let report = audit_793(&text);
     assert!(!report.passed());
     let mut expected = declared_lines();
@@ -131,34 +145,59 @@ fn a_removed_transition_is_missing() {
         .iter()
         .find(|f| f.kind == FindingKind::Missing && f.event == "rcv_fin")
         .unwrap();
-    assert!(missing.cite.contains("3.9 SEGMENT ARRIVES, eighth, check the FIN bit, FIN-WAIT-2"));
+    assert!(
+        missing
+            .cite
+            .contains("3.9 SEGMENT ARRIVES, eighth, check the FIN bit, FIN-WAIT-2")
+    );
     // The coverage matrix shows the pair as undefined where the RFC defines it.
-    let row = report.coverage.iter().find(|r| r.state == "FIN_WAIT_2").unwrap();
+    let row = report
+        .coverage
+        .iter()
+        .find(|r| r.state == "FIN_WAIT_2")
+        .unwrap();
     let cell = row.cells.iter().find(|c| c.event == "rcv_fin").unwrap();
-    assert_eq!((cell.spec, cell.status), (Handling::Undefined, Status::Discrepancy));
+    assert_eq!(
+        (cell.spec, cell.status),
+        (Handling::Undefined, Status::Discrepancy)
+    );
 }
 
 #[test]
 fn a_changed_target_is_reported_at_its_line() {
     let head = "from = \"LAST_ACK\"\nevent = \"rcv_ack\"\nto = \"CLOSED\"";
-    let text = replaced(TCP, head, "from = \"LAST_ACK\"\nevent = \"rcv_ack\"\nto = \"TIME_WAIT\"");
+    let text = replaced(
+        TCP,
+        head,
+        "from = \"LAST_ACK\"\nevent = \"rcv_ack\"\nto = \"TIME_WAIT\"",
+    );
     let report = audit_793(&text);
     assert!(!report.passed());
     let line = line_of(&text, "from = \"LAST_ACK\"\nevent = \"rcv_ack\"") - 1;
     let mut expected = declared_lines();
-    expected.insert(6, format!("DIFFERS different-target LAST_ACK rcv_ack @{line}"));
+    expected.insert(
+        6,
+        format!("DIFFERS different-target LAST_ACK rcv_ack @{line}"),
+    );
     assert_eq!(not_ok(&report), expected);
 }
 
 #[test]
 fn a_changed_output_is_reported_at_its_line() {
     let head = "event = \"rcv_syn\"\nto = \"SYN_RECEIVED\"\nsend = \"SYN,ACK\"";
-    let text = replaced(TCP, head, "event = \"rcv_syn\"\nto = \"SYN_RECEIVED\"\nsend = \"SYN\"");
+    let text = replaced(
+        TCP,
+        head,
+        "event = \"rcv_syn\"\nto = \"SYN_RECEIVED\"\nsend = \"SYN\"",
+    );
     let report = audit_793(&text);
     assert!(!report.passed());
     let line = line_of(&text, "from = \"LISTEN\"\nevent = \"rcv_syn\"") - 1;
     let mut expected = declared_lines();
-    expected.insert(0, format!("DIFFERS different-output LISTEN rcv_syn @{line}"));
+    expected.insert(
+        0,
+        format!("DIFFERS different-output LISTEN rcv_syn @{line}"),
+    );
     assert_eq!(not_ok(&report), expected);
 }
 
@@ -210,35 +249,52 @@ fn a_renamed_state_without_alias_is_missing_and_extra() {
     let lines = not_ok(&report);
     let state_line = line_of(&text, "[states.SHUTTING_DOWN]");
     assert_eq!(lines[0], "DIFFERS missing-state CLOSING ");
-    assert_eq!(lines[1], format!("DIFFERS extra-state SHUTTING_DOWN  @{state_line}"));
+    assert_eq!(
+        lines[1],
+        format!("DIFFERS extra-state SHUTTING_DOWN  @{state_line}")
+    );
     // FIN-WAIT-1 on a FIN now goes to a state the reference does not know.
     assert!(
-        lines.iter().any(|l| l.starts_with("DIFFERS different-target FIN_WAIT_1 rcv_fin @")),
+        lines
+            .iter()
+            .any(|l| l.starts_with("DIFFERS different-target FIN_WAIT_1 rcv_fin @")),
         "{lines:#?}"
     );
     // Every reference transition of CLOSING is missing (8, rcv_syn_ack included, since the
     // deviation now names SHUTTING_DOWN), and SHUTTING_DOWN's 7 transitions are extra.
-    let missing = lines.iter().filter(|l| l.contains("missing CLOSING")).count();
-    let extra = lines.iter().filter(|l| l.contains("extra SHUTTING_DOWN")).count();
+    let missing = lines
+        .iter()
+        .filter(|l| l.contains("missing CLOSING"))
+        .count();
+    let extra = lines
+        .iter()
+        .filter(|l| l.contains("extra SHUTTING_DOWN"))
+        .count();
     assert_eq!((missing, extra), (8, 7), "{lines:#?}");
 }
 
 #[test]
 fn a_renamed_state_with_the_old_name_as_alias_matches() {
-    let text = renamed_closing(true).replace(
-        "aliases = [\"SHUTTING_DOWN\"]",
-        "aliases = [\"CLOSING\"]",
-    );
+    let text =
+        renamed_closing(true).replace("aliases = [\"SHUTTING_DOWN\"]", "aliases = [\"CLOSING\"]");
     let report = audit_793(&text);
     assert!(report.passed(), "{}", audit::render_human(&report));
-    let closing = report.states.iter().find(|m| m.reference == "CLOSING").unwrap();
+    let closing = report
+        .states
+        .iter()
+        .find(|m| m.reference == "CLOSING")
+        .unwrap();
     assert_eq!(closing.spec.as_deref(), Some("SHUTTING_DOWN"));
 }
 
 #[test]
 fn the_other_reading_of_a_contradiction_is_followed_not_a_discrepancy() {
     let head = "from = \"CLOSE_WAIT\"\nevent = \"close\"\nto = \"LAST_ACK\"";
-    let text = replaced(TCP, head, "from = \"CLOSE_WAIT\"\nevent = \"close\"\nto = \"CLOSING\"");
+    let text = replaced(
+        TCP,
+        head,
+        "from = \"CLOSE_WAIT\"\nevent = \"close\"\nto = \"CLOSING\"",
+    );
     let report = audit_793(&text);
     assert!(report.passed());
     let finding = report
@@ -256,12 +312,18 @@ fn the_other_reading_of_a_contradiction_is_followed_not_a_discrepancy() {
 #[test]
 fn following_no_reading_of_a_contradiction_is_a_discrepancy() {
     let head = "from = \"CLOSE_WAIT\"\nevent = \"close\"\nto = \"LAST_ACK\"";
-    let text = replaced(TCP, head, "from = \"CLOSE_WAIT\"\nevent = \"close\"\nto = \"CLOSED\"");
+    let text = replaced(
+        TCP,
+        head,
+        "from = \"CLOSE_WAIT\"\nevent = \"close\"\nto = \"CLOSED\"",
+    );
     let report = audit_793(&text);
     assert!(!report.passed());
-    assert!(not_ok(&report)
-        .iter()
-        .any(|l| l.starts_with("DIFFERS follows-no-reading CLOSE_WAIT close @")));
+    assert!(
+        not_ok(&report)
+            .iter()
+            .any(|l| l.starts_with("DIFFERS follows-no-reading CLOSE_WAIT close @"))
+    );
 }
 
 #[test]
@@ -305,9 +367,8 @@ fn a_deviation_on_the_transition_itself_is_declared() {
 
 #[test]
 fn a_deviation_that_covers_nothing_is_a_note() {
-    let text = format!(
-        "{TCP}\n[[deviation]]\nfrom = \"LISTEN\"\nevent = \"close\"\nreason = \"none\"\n"
-    );
+    let text =
+        format!("{TCP}\n[[deviation]]\nfrom = \"LISTEN\"\nevent = \"close\"\nreason = \"none\"\n");
     let report = audit_793(&text);
     assert!(report.passed());
     assert_eq!(report.count(Status::Note), 1);
@@ -341,14 +402,30 @@ fn references_have_no_warnings_and_every_transition_has_a_quote() {
         let spec = report.spec.unwrap();
         for t in &spec.transitions {
             assert!(t.quote.is_some(), "{}: {} has no quote", bundled.id, t.cite);
-            assert!(t.cite.starts_with(bundled.title), "{}: {}", bundled.id, t.cite);
+            assert!(
+                t.cite.starts_with(bundled.title),
+                "{}: {}",
+                bundled.id,
+                t.cite
+            );
         }
     }
 }
 
-/// Whitespace collapsed, so that a quote matches across the RFC's line breaks and pages.
+/// Whitespace collapsed, so that a quote matches across the RFC's line breaks and pages;
+/// a compound broken after its hyphen at a line end (`FIN-` / `WAIT-2`) is joined again.
 fn collapsed(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    let joined: Vec<&str> = text.split('\n').map(str::trim).collect();
+    let mut out = String::new();
+    for line in joined {
+        let broken_word = out.ends_with('-')
+            && out[..out.len() - 1].ends_with(|c: char| c.is_ascii_alphanumeric());
+        if !out.is_empty() && !broken_word {
+            out.push(' ');
+        }
+        out.push_str(line);
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Removes the page breaks of the RFC text (footer, form feed, header) so that sentences
@@ -383,7 +460,11 @@ fn every_quote_is_verbatim_in_the_rfc_text() {
             .transitions
             .iter()
             .filter_map(|t| t.quote.as_deref())
-            .chain(spec.no_transitions.iter().filter_map(|n| n.quote.as_deref()));
+            .chain(
+                spec.no_transitions
+                    .iter()
+                    .filter_map(|n| n.quote.as_deref()),
+            );
         for quote in quotes {
             // Figure 6's labels are drawn on two lines; the quote joins them with " / ".
             let parts: Vec<&str> = quote.split(" / ").collect();

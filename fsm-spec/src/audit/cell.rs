@@ -392,6 +392,39 @@ pub(super) fn describe(spec: &Spec, state: StateId, event: EventId) -> (String, 
     (text, cites.join(" | "))
 }
 
+/// What `spec` prescribes at `state` and `event`, without names of readings or citations:
+/// equal keys mean equal rules.
+pub(super) fn rule_key(spec: &Spec, state: StateId, event: EventId) -> Vec<String> {
+    let mut key: Vec<String> = spec
+        .transitions_on(state, event)
+        .map(|t| {
+            let guard = t.guard.as_deref().map(loose_key).unwrap_or_default();
+            let mut bits: Vec<String> = t
+                .send
+                .as_deref()
+                .unwrap_or_default()
+                .split([',', '+', ' '])
+                .filter(|b| !b.is_empty())
+                .map(str::to_uppercase)
+                .collect();
+            bits.sort();
+            format!(
+                "{guard}>{}:{}",
+                loose_key(&spec.state(t.to).name),
+                bits.join(",")
+            )
+        })
+        .collect();
+    if key.is_empty() {
+        if let Some(n) = spec.no_transition(state, event) {
+            key.push(n.kind.to_string());
+        }
+    }
+    key.sort();
+    key.dedup();
+    key
+}
+
 fn describe_transition(spec: &Spec, t: &Transition) -> String {
     let mut text = String::new();
     if let Some(reading) = &t.reading {

@@ -241,6 +241,8 @@ pub struct CoverageRow {
 pub enum Follows {
     Baseline,
     Reference,
+    /// The reference still allows what the baseline prescribed (for example an option).
+    Both,
     Neither,
 }
 
@@ -342,25 +344,29 @@ pub fn with_changes(
             else {
                 continue;
             };
-            let new_rule = cell::describe(reference, r_state, r_event);
-            let old_rule = cell::describe(baseline, b_state, b_event);
-            if new_rule.0 == old_rule.0 {
+            if cell::rule_key(reference, r_state, r_event)
+                == cell::rule_key(baseline, b_state, b_event)
+            {
                 continue;
             }
+            let new_rule = cell::describe(reference, r_state, r_event);
+            let old_rule = cell::describe(baseline, b_state, b_event);
             let state = &reference.state(r_state).name;
             let event = &reference.event(r_event).name;
             let b_names = (&baseline.state(b_state).name, &baseline.event(b_event).name);
+            // A declared deviation does not count as following.
             let ok_in = |r: &Report, s: &str, e: &str| {
                 r.findings
                     .iter()
                     .filter(|f| f.state == s && f.event == e)
-                    .all(|f| f.status != Status::Discrepancy)
+                    .all(|f| matches!(f.status, Status::Ok | Status::Note))
             };
             let follows = match (
                 ok_in(&old, b_names.0, b_names.1),
                 ok_in(&report, state, event),
             ) {
-                (_, true) => Follows::Reference,
+                (true, true) => Follows::Both,
+                (false, true) => Follows::Reference,
                 (true, false) => Follows::Baseline,
                 (false, false) => Follows::Neither,
             };
@@ -535,6 +541,8 @@ impl Names {
                 let by_name = std::iter::once(&r.name)
                     .chain(&r.aliases)
                     .find_map(|n| spec.event_named_loosely(n).map(|e| (e, Some(n.clone()))));
+                // A spec event whose name another reference event has is not matched again
+                // by its segment.
                 let by_segment = || {
                     let segment = r.segment.as_deref()?;
                     spec.event_ids()
@@ -543,6 +551,7 @@ impl Names {
                             s.kind == r.kind
                                 && s.segment.is_some()
                                 && same_output(s.segment.as_deref(), Some(segment))
+                                && !named_elsewhere(reference, r, s)
                         })
                         .map(|e| (e, Some(format!("segment {segment}"))))
                 };
@@ -709,6 +718,20 @@ impl Names {
         }
         findings
     }
+}
+
+/// Whether another event of `reference` than `r` has `s`'s name or one of its aliases.
+fn named_elsewhere(reference: &Spec, r: &crate::Event, s: &crate::Event) -> bool {
+    let names: Vec<String> = std::iter::once(&s.name)
+        .chain(&s.aliases)
+        .map(|n| loose_key(n))
+        .collect();
+    reference.events.iter().any(|other| {
+        other.name != r.name
+            && std::iter::once(&other.name)
+                .chain(&other.aliases)
+                .any(|n| names.contains(&loose_key(n)))
+    })
 }
 
 /// The reference's rule kind for a state and event without transitions.

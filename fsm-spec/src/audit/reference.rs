@@ -27,8 +27,18 @@ pub const RFC793: Bundled = Bundled {
     obsoletes: None,
 };
 
+/// RFC 9293 (2022), which obsoletes RFC 793: Figure 5 and section 3.10, with the RFC 5961
+/// mitigations as options.
+pub const RFC9293: Bundled = Bundled {
+    id: "rfc9293",
+    title: "RFC 9293",
+    path: "fsm-spec/references/rfc9293.toml",
+    text: include_str!("../../references/rfc9293.toml"),
+    obsoletes: Some("rfc793"),
+};
+
 /// Every bundled reference.
-pub const ALL: &[Bundled] = &[RFC793];
+pub const ALL: &[Bundled] = &[RFC793, RFC9293];
 
 /// The bundled reference with this id (case and separators ignored: `RFC-793` works).
 pub fn bundled(id: &str) -> Option<Bundled> {

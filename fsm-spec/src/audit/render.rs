@@ -200,6 +200,7 @@ fn changes(out: &mut String, report: &Report) {
         let follows = match c.follows {
             Follows::Baseline => "spec follows the baseline",
             Follows::Reference => "spec follows the reference",
+            Follows::Both => "spec follows both (the reference still allows the baseline's rule)",
             Follows::Neither => "spec follows neither",
         };
         let _ = writeln!(

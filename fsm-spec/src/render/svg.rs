@@ -81,7 +81,11 @@ pub fn text_boxes(spec: &Spec, options: &Options) -> Vec<TextBox> {
     }
     for (i, l) in &layout.loops {
         let item = &layout.items[*i];
-        lines(&l.lines, item.x + item.width / 2.0 + LOOP_REACH + 6.0, item.y);
+        lines(
+            &l.lines,
+            item.x + item.width / 2.0 + LOOP_REACH + 6.0,
+            item.y,
+        );
     }
     for item in &layout.items {
         if let ItemKind::State { id, .. } = item.kind {
