@@ -19,6 +19,9 @@ pub(super) struct Cell<'r> {
     no_transition: Option<&'r NoTransition>,
 }
 
+/// A test that a slot and a spec transition belong together, in one round of pairing.
+type PairingRule<'a> = dyn Fn(&Slot, &Transition) -> bool + 'a;
+
 /// One thing the spec must have: a transition, or one of the readings of a contradiction.
 struct Slot<'r> {
     guard: Option<&'r str>,
@@ -132,7 +135,7 @@ impl<'r> Cell<'r> {
                         .any(|a| spec.state_named_loosely(a) == Some(t.to))
             })
         };
-        let rounds: [&dyn Fn(&Slot, &Transition) -> bool; 3] = [
+        let rounds: [&PairingRule; 3] = [
             &|slot, t| guard_eq(slot.guard, t.guard.as_deref()),
             &|slot, t| target_eq(slot, t),
             &|_, _| true,

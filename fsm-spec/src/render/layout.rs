@@ -146,7 +146,7 @@ pub fn layout(spec: &Spec, options: &Options) -> Layout {
         // The label sits next to the source: below it, or above it for upward edges.
         let label_row = if upward { bottom - 1 } else { top + 1 };
         let mut through = Vec::new();
-        for row in top + 1..bottom {
+        for (row, items_of_row) in rows.iter_mut().enumerate().take(bottom).skip(top + 1) {
             let kind = if row == label_row {
                 ItemKind::Label { edge: index }
             } else {
@@ -156,7 +156,7 @@ pub fn layout(spec: &Spec, options: &Options) -> Layout {
                 ItemKind::Label { .. } => label_size(&edge.lines),
                 _ => (WAYPOINT_WIDTH, 0.0),
             };
-            rows[row].push(items.len());
+            items_of_row.push(items.len());
             through.push(items.len());
             items.push(Item {
                 kind,
