@@ -257,23 +257,23 @@ pub fn render_coverage(report: &Report) -> String {
         out,
         "Coverage (reference rule, spec handling, mark per state and event):"
     );
-    let _ = write!(out, "  {:width$}", "");
+    let mut header = format!("  {:width$}", "");
     for index in 1..=first.cells.len() {
-        let _ = write!(out, " {index:<3}");
+        let _ = write!(header, " {index:<3}");
     }
-    out.push('\n');
+    let _ = writeln!(out, "{}", header.trim_end());
     for row in &report.coverage {
-        let _ = write!(out, "  {:width$}", row.state);
+        let mut line = format!("  {:width$}", row.state);
         for c in &row.cells {
             let _ = write!(
-                out,
+                line,
                 " {}{}{}",
                 rule_letter(c.rule),
                 handling_letter(c.spec),
                 status_mark(c.status)
             );
         }
-        out.push('\n');
+        let _ = writeln!(out, "{}", line.trim_end());
     }
     let events: Vec<String> = first
         .cells
