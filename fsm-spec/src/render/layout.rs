@@ -70,8 +70,6 @@ pub struct Route {
     pub items: Vec<usize>,
     pub from_item: usize,
     pub to_item: usize,
-    /// Whether the edge is drawn from a lower row up to a higher one.
-    pub upward: bool,
 }
 
 /// The laid-out diagram.
@@ -175,7 +173,6 @@ pub fn layout(spec: &Spec, options: &Options) -> Layout {
             items: through,
             from_item,
             to_item,
-            upward,
         });
     }
     let loops = loops

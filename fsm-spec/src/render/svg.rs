@@ -121,8 +121,9 @@ pub fn svg(spec: &Spec, options: &Options) -> String {
     );
     legend(&mut out, options);
     start(&mut out, &layout);
-    for route in &layout.routes {
-        edge(&mut out, &layout, route);
+    let ports = ports(&layout);
+    for (route, ports) in layout.routes.iter().zip(ports) {
+        edge(&mut out, &layout, route, ports);
     }
     for (item, l) in &layout.loops {
         self_loop(&mut out, &layout, *item, l);
@@ -223,29 +224,80 @@ fn arrow_head(out: &mut String, tip: (f64, f64), from: (f64, f64), c: &str) {
     );
 }
 
-fn edge(out: &mut String, layout: &Layout, route: &layout::Route) {
+/// A side of a state: its item and whether it is the top.
+type Side = (usize, bool);
+/// An edge at a side: the x of the point it comes from, its route, whether it starts there.
+type PortUse = (f64, usize, bool);
+
+/// Where each route leaves its source and enters its target (x of the start and the end):
+/// the edges meeting one side of a state are spread along it in the order of where they
+/// come from, so that they do not all meet in one point.
+fn ports(layout: &Layout) -> Vec<(f64, f64)> {
+    let mut sides: Vec<(Side, Vec<PortUse>)> = Vec::new();
+    let mut add = |key: (usize, bool), entry: (f64, usize, bool)| match sides
+        .iter_mut()
+        .find(|(k, _)| *k == key)
+    {
+        Some((_, list)) => list.push(entry),
+        None => sides.push((key, vec![entry])),
+    };
+    for (r, route) in layout.routes.iter().enumerate() {
+        let (from, to) = (&layout.items[route.from_item], &layout.items[route.to_item]);
+        let first = route.items.first().map(|&i| &layout.items[i]);
+        let last = route.items.last().map(|&i| &layout.items[i]);
+        let next = first.map_or((to.x, to.y), |i| (anchor(i), i.y));
+        let previous = last.map_or((from.x, from.y), |i| (anchor(i), i.y));
+        add((route.from_item, next.1 < from.y), (next.0, r, true));
+        add((route.to_item, previous.1 < to.y), (previous.0, r, false));
+    }
+    let mut ports: Vec<(f64, f64)> = layout
+        .routes
+        .iter()
+        .map(|r| (layout.items[r.from_item].x, layout.items[r.to_item].x))
+        .collect();
+    for ((item, _), mut list) in sides {
+        let item = &layout.items[item];
+        list.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let count = list.len() as f64;
+        let span = item.width * 0.7;
+        for (k, (_, r, start)) in list.into_iter().enumerate() {
+            let x = if count < 2.0 {
+                item.x
+            } else {
+                item.x - span / 2.0 + span * (k as f64 + 0.5) / count
+            };
+            if start {
+                ports[r].0 = x;
+            } else {
+                ports[r].1 = x;
+            }
+        }
+    }
+    ports
+}
+
+fn edge(out: &mut String, layout: &Layout, route: &layout::Route, ports: (f64, f64)) {
     let c = route.edge.color.as_deref().map(colour).unwrap_or(INK);
     let width = if route.edge.color.is_some() { 2.2 } else { 1.1 };
     let from = &layout.items[route.from_item];
     let to = &layout.items[route.to_item];
     // Leave the source and enter the target on the sides facing the edge (`up`: the top).
-    let exit = |item: &layout::Item, up: bool| {
-        (
-            item.x,
-            if up {
-                item.y - item.height / 2.0
-            } else {
-                item.y + item.height / 2.0
-            },
-        )
+    let exit = |item: &layout::Item, x: f64, up: bool| {
+        let y = if up {
+            item.y - item.height / 2.0
+        } else {
+            item.y + item.height / 2.0
+        };
+        (x, y)
     };
-    let mut points = vec![exit(from, route.upward)];
+    let first_y = route.items.first().map_or(to.y, |&i| layout.items[i].y);
+    let mut points = vec![exit(from, ports.0, first_y < from.y)];
     for &i in &route.items {
         let item = &layout.items[i];
         points.push((anchor(item), item.y));
     }
     let from_above = points.last().is_some_and(|p| p.1 < to.y);
-    points.push(exit(to, from_above));
+    points.push(exit(to, ports.1, from_above));
     let mut d = format!("M{} {}", n(points[0].0), n(points[0].1));
     for pair in points.windows(2) {
         let (a, b) = (pair[0], pair[1]);
