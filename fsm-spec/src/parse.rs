@@ -647,11 +647,12 @@ fn parse_contradictions(value: &Value<'_>, problems: &mut Problems) -> Vec<Contr
         };
         let summary = fields.required_string("summary", problems);
         let doc = fields.text("doc", problems);
-        if let (Some((id, _)), Some(kind), Some((summary, _))) = (id, kind, summary) {
+        // Kept without a summary, so that its readings are not reported as unknown too.
+        if let (Some((id, _)), Some(kind)) = (id, kind) {
             contradictions.push(Contradiction {
                 id,
                 kind,
-                summary,
+                summary: summary.map(|(s, _)| s).unwrap_or_default(),
                 doc,
                 span: fields.span,
             });
