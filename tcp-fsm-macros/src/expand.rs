@@ -20,9 +20,18 @@ impl Model<'_> {
     /// The spec's transitions ordered by `from` then `event` (stable, so guarded
     /// alternatives stay in source order and sit next to each other): the runtime table.
     pub(crate) fn table(&self) -> Vec<&Transition> {
-        let mut table: Vec<&Transition> = self.spec.transitions.iter().collect();
-        table.sort_by_key(|t| (t.from, t.event));
-        table
+        self.table_order()
+            .into_iter()
+            .map(|i| &self.spec.transitions[i])
+            .collect()
+    }
+
+    /// The indices into [`Spec::transitions`] of [`Model::table`]'s rows, in its order.
+    pub(crate) fn table_order(&self) -> Vec<usize> {
+        let transitions = &self.spec.transitions;
+        let mut order: Vec<usize> = (0..transitions.len()).collect();
+        order.sort_by_key(|&i| (transitions[i].from, transitions[i].event));
+        order
     }
 
     /// The spec names of the states where the transition list has `event`.

@@ -434,38 +434,50 @@ fn table(m: &Model<'_>) -> TokenStream {
 
 fn step(m: &Model<'_>) -> TokenStream {
     let spec = m.spec;
-    let table = m.table();
-    let index_of = |wanted: &Transition| {
-        table
-            .iter()
-            .position(|t| std::ptr::eq(*t, wanted))
-            .map(Literal::usize_unsuffixed)
-    };
-    let mut arms = Vec::new();
-    let mut legal_pairs = 0;
-    for state in spec.state_ids() {
-        for event in spec.event_ids() {
-            let Some(first) = spec.transitions_on(state, event).next() else {
-                continue;
-            };
-            legal_pairs += 1;
-            let s = &m.names.states[state.0];
-            let e = &m.names.events[event.0];
-            let result = match m.names.group(state, event) {
-                Some(group) => {
-                    let name = &group.name;
-                    quote!(Step::Guarded(Guarded::#name))
-                }
-                None => {
-                    let i = index_of(first);
-                    quote!(Step::Unguarded(&TRANSITIONS[#i]))
-                }
-            };
-            arms.push(quote!((State::#s, Event::#e) => ::core::result::Result::Ok(#result)));
-        }
+    // Where each transition of the spec sits in `TRANSITIONS`.
+    let mut row_of = vec![0; spec.transitions.len()];
+    for (row, index) in m.table_order().into_iter().enumerate() {
+        row_of[index] = row;
     }
-    let otherwise = (legal_pairs < spec.states.len() * spec.events.len())
-        .then(|| quote!(_ => ::core::result::Result::Err(IllegalTransition { state, event })));
+    let index_type = if row_of.len() <= usize::from(u16::MAX) + 1 {
+        quote!(u16)
+    } else {
+        quote!(u32)
+    };
+    let taken = |index: usize| {
+        let t = &spec.transitions[index];
+        let to = &m.names.states[t.to.0];
+        let output = match m.names.output(t.send.as_deref()) {
+            Some(ty) => quote!(::core::option::Option::Some(Output::#ty)),
+            None => quote!(::core::option::Option::None),
+        };
+        let row = Literal::usize_unsuffixed(row_of[index]);
+        quote!(Taken { to: State::#to, output: #output, index: #row })
+    };
+    let cells = fsm_spec::table::TransitionTable::new(spec);
+    let row_length = spec.events.len().next_power_of_two();
+    let rows = spec.state_ids().map(|state| {
+        let row = spec.event_ids().map(|event| match cells.on(state, event) {
+            [] => quote!(ILLEGAL),
+            [only] => {
+                let taken = taken(*only);
+                quote!(::core::option::Option::Some(Step::Unguarded(#taken)))
+            }
+            _ => {
+                let group = m
+                    .names
+                    .group(state, event)
+                    .map(|g| &g.name)
+                    .expect("every pair with several transitions is a named group");
+                quote!(::core::option::Option::Some(Step::Guarded(Guarded::#group)))
+            }
+        });
+        // Rows padded to a power of two: the row offset is a shift, not a multiplication, on
+        // the path from one state to the next. The padding is never read.
+        let padding = (spec.events.len()..row_length).map(|_| quote!(ILLEGAL));
+        quote!([#(#row,)* #(#padding),*])
+    });
+    let state_count = spec.states.len();
     let groups = &m.names.groups;
     let group_names: Vec<_> = groups.iter().map(|g| &g.name).collect();
     let group_docs = groups.iter().map(|g| {
@@ -473,25 +485,17 @@ fn step(m: &Model<'_>) -> TokenStream {
         format!("{label}, decided by `Guards::{}`.", g.method)
     });
     let ranges = groups.iter().map(|g| {
-        let indices: Vec<usize> = g
-            .transitions
-            .iter()
-            .filter_map(|&t| {
-                table
-                    .iter()
-                    .position(|row| std::ptr::eq(*row, &spec.transitions[t]))
-            })
-            .collect();
-        let start = indices.iter().min().copied().unwrap_or_default();
-        let end = indices.iter().max().map_or(0, |i| i + 1);
+        let rows: Vec<usize> = g.transitions.iter().map(|&t| row_of[t]).collect();
+        let start = rows.iter().min().copied().unwrap_or_default();
+        let end = rows.iter().max().map_or(0, |i| i + 1);
         quote!(&TRANSITIONS[#start..#end])
     });
     let decisions = groups.iter().map(|g| {
         let name = &g.name;
         let method = &g.method;
         let arms = g.variants.iter().zip(&g.transitions).map(|(variant, &t)| {
-            let i = index_of(&spec.transitions[t]);
-            quote!(super::guard::#name::#variant => &TRANSITIONS[#i])
+            let taken = taken(t);
+            quote!(super::guard::#name::#variant => #taken)
         });
         quote! {
             Guarded::#name => match super::guard::Guards::#method(guards) {
@@ -500,11 +504,40 @@ fn step(m: &Model<'_>) -> TokenStream {
         }
     });
     quote! {
+        /// A transition chosen by [`step`] and [`Step::decide`]: the next state and the output,
+        /// held in the value itself so that stepping reads no more than one small table, and
+        /// the spec's full record (guard, tags, cite, doc) through [`Taken::transition`].
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub struct Taken {
+            /// The state the machine enters (the same as the current one for a self-loop).
+            pub to: State,
+            /// What the spec says to send, if anything.
+            pub output: ::core::option::Option<Output>,
+            /// Where the record is in [`TRANSITIONS`].
+            index: #index_type,
+        }
+
+        impl Taken {
+            /// The spec's record of the transition, in [`TRANSITIONS`].
+            #[must_use]
+            #[inline]
+            pub fn transition(self) -> &'static Transition {
+                &TRANSITIONS[self.index as usize]
+            }
+        }
+
+        impl ::core::fmt::Display for Taken {
+            /// As the record: `LISTEN --rcv_syn--> SYN_RECEIVED / SYN,ACK`.
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                ::core::fmt::Display::fmt(self.transition(), f)
+            }
+        }
+
         /// What the spec does on an event: one transition, or several told apart by guards.
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
         pub enum Step {
             /// The only transition for the state and event.
-            Unguarded(&'static Transition),
+            Unguarded(Taken),
             /// Several transitions; [`Step::decide`] picks one with the user's guards.
             Guarded(Guarded),
         }
@@ -513,19 +546,20 @@ fn step(m: &Model<'_>) -> TokenStream {
             /// The transition taken: the only one, or the one that `guards` selects.
             #[must_use]
             #[inline]
-        pub fn decide<G: super::guard::Guards + ?Sized>(self, guards: &G) -> &'static Transition {
+            pub fn decide<G: super::guard::Guards + ?Sized>(self, guards: &G) -> Taken {
                 match self {
-                    Step::Unguarded(transition) => transition,
+                    Step::Unguarded(taken) => taken,
                     Step::Guarded(group) => group.decide(guards),
                 }
             }
 
-            /// The transitions the step may take: the only one, or every guarded alternative.
+            /// The records of the transitions the step may take: the only one, or every
+            /// guarded alternative.
             #[must_use]
             #[inline]
-        pub fn transitions(self) -> &'static [Transition] {
+            pub fn transitions(self) -> &'static [Transition] {
                 match self {
-                    Step::Unguarded(transition) => ::core::slice::from_ref(transition),
+                    Step::Unguarded(taken) => ::core::slice::from_ref(taken.transition()),
                     Step::Guarded(group) => group.transitions(),
                 }
             }
@@ -538,10 +572,10 @@ fn step(m: &Model<'_>) -> TokenStream {
         }
 
         impl Guarded {
-            /// The alternatives, in the spec's order.
+            /// The records of the alternatives, in the spec's order.
             #[must_use]
             #[inline]
-        pub fn transitions(self) -> &'static [Transition] {
+            pub fn transitions(self) -> &'static [Transition] {
                 match self {
                     #(Guarded::#group_names => #ranges,)*
                 }
@@ -550,7 +584,7 @@ fn step(m: &Model<'_>) -> TokenStream {
             /// The alternative that `guards` selects.
             #[must_use]
             #[inline]
-        pub fn decide<G: super::guard::Guards + ?Sized>(self, guards: &G) -> &'static Transition {
+            pub fn decide<G: super::guard::Guards + ?Sized>(self, guards: &G) -> Taken {
                 match self {
                     #(#decisions)*
                 }
@@ -560,14 +594,21 @@ fn step(m: &Model<'_>) -> TokenStream {
         /// Takes `event` in `state`: the transition (next state, output), the guarded
         /// alternatives, or an error if the spec has no transition for the pair.
         ///
+        /// One load from a dense `state × event` table of small values, as a hand-written
+        /// table would do; the spec's full record is read only when asked for.
+        ///
         /// # Errors
         ///
         /// [`IllegalTransition`] when the spec has no transition from `state` on `event`.
         #[inline]
         pub fn step(state: State, event: Event) -> ::core::result::Result<Step, IllegalTransition> {
-            match (state, event) {
-                #(#arms,)*
-                #otherwise
+            const ILLEGAL: ::core::option::Option<Step> = ::core::option::Option::None;
+            const STEPS: [[::core::option::Option<Step>; #row_length]; #state_count] = [#(#rows),*];
+            match STEPS[state as usize][event as usize] {
+                ::core::option::Option::Some(step) => ::core::result::Result::Ok(step),
+                ::core::option::Option::None => {
+                    ::core::result::Result::Err(IllegalTransition { state, event })
+                }
             }
         }
 
