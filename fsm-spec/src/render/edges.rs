@@ -4,6 +4,8 @@ use super::Options;
 use crate::analysis;
 use crate::model::{Spec, StateId, Transition};
 use petgraph::visit::EdgeRef;
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 /// One drawn edge: the shown transitions from `from` to `to` (those of a highlighted path
 /// apart from the others).
@@ -34,6 +36,9 @@ pub fn event_text(spec: &Spec, t: &Transition) -> String {
 pub fn edges(spec: &Spec, options: &Options) -> Vec<Edge> {
     let graph = analysis::graph(spec);
     let mut edges: Vec<Edge> = Vec::new();
+    // Where the edge for (from, to, colour) is in `edges`: a linear search here made
+    // rendering quadratic in the number of edges (15 s for 100,000 transitions).
+    let mut edge_at: HashMap<(StateId, StateId, Option<String>), usize> = HashMap::new();
     let mut refs: Vec<_> = graph.edge_references().collect();
     refs.sort_by_key(|e| *e.weight());
     for edge in refs {
@@ -44,18 +49,19 @@ pub fn edges(spec: &Spec, options: &Options) -> Vec<Edge> {
         let (from, to) = (graph[edge.source()], graph[edge.target()]);
         // A highlighted transition gets an edge of its own colour.
         let color = options.highlight_of(index).map(|h| h.color.clone());
-        match edges
-            .iter_mut()
-            .find(|e| e.from == from && e.to == to && e.color == color)
-        {
-            Some(e) => e.transitions.push(index),
-            None => edges.push(Edge {
-                from,
-                to,
-                transitions: vec![index],
-                lines: Vec::new(),
-                color,
-            }),
+        match edge_at.entry((from, to, color)) {
+            Entry::Occupied(at) => edges[*at.get()].transitions.push(index),
+            Entry::Vacant(at) => {
+                let color = at.key().2.clone();
+                at.insert(edges.len());
+                edges.push(Edge {
+                    from,
+                    to,
+                    transitions: vec![index],
+                    lines: Vec::new(),
+                    color,
+                });
+            }
         }
     }
     for edge in &mut edges {
