@@ -1,0 +1,216 @@
+//! Every verb that reads a file, given a file it cannot use (missing, a directory, empty,
+//! binary, NUL bytes, 50 MB), fails cleanly: an exit code of 1 or 2 rather than a crash or a
+//! panic, a message that names the file, and little memory (a 50 MB file is refused before
+//! it is read; `tools/src/input.rs` caps specs at 4 MiB).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// Where each invocation puts the file under test.
+const FILE: &str = "{file}";
+/// Where `report` may write diagrams (it should never get that far).
+const OUT: &str = "{out}";
+
+/// Every way a verb takes a file: the spec, and the reference of `audit` and `report`.
+/// A new verb must be added here (`every_verb_is_covered` checks).
+const INVOCATIONS: &[&[&str]] = &[
+    &["check", FILE],
+    &["check", FILE, "--format", "json"],
+    &["export", FILE],
+    &["diagram", FILE],
+    &["diagram", FILE, "--format", "svg"],
+    &["audit", FILE],
+    &["audit", "--against", FILE],
+    &["report", FILE, "--out", OUT],
+    &["report", "--against", FILE, "--out", OUT],
+];
+
+/// Peak resident memory allowed to one run: the binary itself needs about 10 MiB; reading
+/// the 50 MB file would need more than 50.
+const MAX_RSS_KIB: i64 = 48 * 1024;
+
+fn dir() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("tcp-fsm-robustness-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    dir
+}
+
+/// The unusable inputs, by name: each is a path under `dir`.
+fn bad_inputs(dir: &Path) -> Vec<(&'static str, PathBuf)> {
+    let path = |name: &str| dir.join(name);
+    let missing = path("missing.toml");
+    let directory = path("directory.toml");
+    std::fs::create_dir_all(&directory).unwrap();
+    let empty = path("empty.toml");
+    std::fs::write(&empty, "").unwrap();
+    // A PNG header and bytes that are not UTF-8.
+    let binary = path("binary.toml");
+    let mut bytes = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    bytes.extend((0..4096u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8));
+    std::fs::write(&binary, bytes).unwrap();
+    // Valid UTF-8 but no text: NUL bytes.
+    let nul = path("nul.toml");
+    std::fs::write(&nul, [0u8; 4096]).unwrap();
+    // 50 MB without writing 50 MB: a sparse file.
+    let huge = path("huge.toml");
+    std::fs::File::create(&huge)
+        .and_then(|f| f.set_len(50 * 1024 * 1024))
+        .unwrap();
+    vec![
+        ("missing file", missing),
+        ("directory", directory),
+        ("empty file", empty),
+        ("binary file", binary),
+        ("NUL bytes", nul),
+        ("50 MB file", huge),
+    ]
+}
+
+/// What one run of the binary gave.
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+    max_rss_kib: Option<i64>,
+}
+
+/// Runs the binary and waits for it with `wait4`, which reports the child's own peak memory.
+#[cfg(target_os = "linux")]
+fn run(args: &[String]) -> Run {
+    use std::io::Read;
+    use std::os::unix::process::ExitStatusExt;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tcp-fsm"))
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    let read = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            let _ = pipe.read_to_end(&mut bytes);
+            String::from_utf8_lossy(&bytes).into_owned()
+        })
+    };
+    let stdout = read(Box::new(child.stdout.take().expect("piped")));
+    let stderr = read(Box::new(child.stderr.take().expect("piped")));
+    let pid = libc::pid_t::try_from(child.id()).expect("a pid");
+    let mut status = 0;
+    // SAFETY: an all-zero `rusage` is a valid value; `wait4` fills it for our own child,
+    // which nothing else waits for.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: valid pointers to locals; `pid` is our child.
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    assert_eq!(waited, pid, "wait4 failed");
+    let status = std::process::ExitStatus::from_raw(status);
+    Run {
+        code: status.code(),
+        stdout: stdout.join().expect("stdout reader"),
+        stderr: stderr.join().expect("stderr reader"),
+        max_rss_kib: Some(usage.ru_maxrss),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn run(args: &[String]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_tcp-fsm"))
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("the binary runs");
+    Run {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        max_rss_kib: None,
+    }
+}
+
+#[test]
+fn every_verb_fails_cleanly_on_every_unusable_file() {
+    let dir = dir();
+    let out = dir.join("diagrams");
+    let mut failures = Vec::new();
+    for (what, path) in bad_inputs(&dir) {
+        for invocation in INVOCATIONS {
+            let args: Vec<String> = invocation
+                .iter()
+                .map(|&arg| match arg {
+                    FILE => path.display().to_string(),
+                    OUT => out.display().to_string(),
+                    other => other.to_string(),
+                })
+                .collect();
+            let run = run(&args);
+            let shown = format!("tcp-fsm {} ({what})", args.join(" "));
+            if !matches!(run.code, Some(1 | 2)) {
+                failures.push(format!("{shown}: exit {:?}, not 1 or 2", run.code));
+            }
+            if run.stderr.contains("panicked") {
+                failures.push(format!("{shown}: panicked:\n{}", run.stderr));
+            }
+            // Diagnostics go to stderr, or to stdout as JSON with `--format json`.
+            let name = path.file_name().unwrap().to_string_lossy();
+            if !run.stderr.contains(name.as_ref()) && !run.stdout.contains(name.as_ref()) {
+                failures.push(format!(
+                    "{shown}: the message does not name the file:\n{}",
+                    run.stderr
+                ));
+            }
+            if let Some(rss) = run.max_rss_kib.filter(|&rss| rss > MAX_RSS_KIB) {
+                failures.push(format!(
+                    "{shown}: peak memory {rss} KiB > {MAX_RSS_KIB} KiB"
+                ));
+            }
+        }
+    }
+    assert!(!out.exists(), "report wrote diagrams for an unusable input");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The largest spec the tool accepts, made of nothing but line breaks (the most tokens per
+/// byte), is read and rejected with bounded memory.
+#[test]
+#[cfg(target_os = "linux")]
+fn the_largest_accepted_file_is_checked_in_bounded_memory() {
+    let path = dir().join("newlines.toml");
+    std::fs::write(&path, "\n".repeat(4 * 1024 * 1024)).unwrap();
+    let run = run(&["check".to_string(), path.display().to_string()]);
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("missing key `machine`"),
+        "{}",
+        run.stderr
+    );
+    let rss = run.max_rss_kib.expect("measured on Linux");
+    assert!(rss < 512 * 1024, "peak memory {rss} KiB");
+}
+
+/// The subcommands that `tcp-fsm --help` lists.
+fn verbs() -> Vec<String> {
+    let out = Command::new(env!("CARGO_BIN_EXE_tcp-fsm"))
+        .arg("--help")
+        .output()
+        .expect("the binary runs");
+    let help = String::from_utf8_lossy(&out.stdout).into_owned();
+    help.lines()
+        .skip_while(|line| !line.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|line| line.starts_with("  "))
+        .filter_map(|line| line.split_whitespace().next().map(str::to_string))
+        .filter(|verb| verb != "help")
+        .collect()
+}
+
+#[test]
+fn every_verb_is_covered() {
+    let verbs = verbs();
+    assert!(verbs.contains(&"check".to_string()), "{verbs:?}");
+    for verb in verbs {
+        assert!(
+            INVOCATIONS.iter().any(|i| i[0] == verb),
+            "`tcp-fsm {verb}` reads files: add it to INVOCATIONS"
+        );
+    }
+}
