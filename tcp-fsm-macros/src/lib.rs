@@ -21,6 +21,8 @@ mod docs;
 mod expand;
 mod load;
 mod names;
+#[cfg(test)]
+mod robustness;
 mod runtime;
 mod typestate;
 
