@@ -2,16 +2,16 @@
 //! `match`, a lookup in a plain array, and `fsm_spec::table::TransitionTable` interpreting the
 //! parsed spec. Each runs over one fixed pseudo-random sequence of (state, event) pairs, legal
 //! and illegal, for the TCP spec (11 states, 13 events, 81 transitions) and for a generated
-//! spec of 125 states, 10 events and 1,000 transitions (`benches/large/`). Last, a typed path
-//! against the same outputs produced without the state machine.
+//! spec of 125 states, 10 events and 1,000 transitions (`benches/large/`). The typed API is
+//! measured in `zero_cost.rs`.
 //!
 //! Run with `cargo bench -p tcp-fsm --bench step -- --warm-up-time 1 --measurement-time 3`;
 //! figures are in `docs/PERFORMANCE.md`.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
+use tcp_fsm::Opened;
 use tcp_fsm::runtime::{self, Event, Output, State};
-use tcp_fsm::{Opened, Tcp};
 
 /// The next state and what to send.
 type Next = (State, Option<Output>);
@@ -241,31 +241,6 @@ fn run<S: Copy, E: Copy, N>(pairs: &[(S, E)], step: impl Fn(S, E) -> Option<N>) 
     legal
 }
 
-/// The client path of RFC 793 Figures 7 and 13 with the typed API, writing what it sends to
-/// `sent` (a side effect, so the optimiser cannot drop the function).
-#[inline(never)]
-fn typed_client_path(sent: &mut [Output; 4]) {
-    let (tcp, syn) = Tcp::new().active_open();
-    sent[0] = syn.into();
-    let (tcp, ack) = tcp.rcv_syn_ack();
-    sent[1] = ack.into();
-    let (tcp, fin) = tcp.close();
-    sent[2] = fin.into();
-    let tcp = tcp.rcv_ack();
-    let (tcp, last_ack) = tcp.rcv_fin();
-    sent[3] = last_ack.into();
-    let _closed = tcp.timeout_2msl();
-}
-
-/// The same outputs, written without a state machine.
-#[inline(never)]
-fn plain_client_path(sent: &mut [Output; 4]) {
-    sent[0] = Output::Syn;
-    sent[1] = Output::Ack;
-    sent[2] = Output::Fin;
-    sent[3] = Output::Ack;
-}
-
 fn bench(c: &mut Criterion) {
     // The comparison is fair only if every side computes the same thing.
     let table = array_table();
@@ -294,11 +269,6 @@ fn bench(c: &mut Criterion) {
             assert_eq!(cell, expected);
         }
     }
-    let (mut typed, mut plain) = ([Output::Rst; 4], [Output::Rst; 4]);
-    typed_client_path(&mut typed);
-    plain_client_path(&mut plain);
-    assert_eq!(typed, plain);
-
     let tcp_pairs = pairs(&State::ALL, &Event::ALL, 1024);
     let mut group = c.benchmark_group("TCP step, 1024 pairs");
     group.bench_function("generated runtime::step", |b| {
@@ -380,15 +350,6 @@ fn bench(c: &mut Criterion) {
                 large_table[s as usize * events + e as usize]
             })
         })
-    });
-    group.finish();
-
-    let mut group = c.benchmark_group("client path");
-    group.bench_function("typed API", |b| {
-        b.iter(|| typed_client_path(black_box(&mut typed)))
-    });
-    group.bench_function("plain code", |b| {
-        b.iter(|| plain_client_path(black_box(&mut plain)))
     });
     group.finish();
 }
