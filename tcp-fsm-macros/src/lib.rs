@@ -18,6 +18,8 @@
 //! ```
 
 mod docs;
+#[cfg(test)]
+mod dump;
 mod expand;
 mod load;
 mod names;

@@ -490,6 +490,12 @@ fn step(m: &Model<'_>) -> TokenStream {
         let end = rows.iter().max().map_or(0, |i| i + 1);
         quote!(&TRANSITIONS[#start..#end])
     });
+    // Without guarded transitions `Guarded` has no variant and `decide` never reads `guards`.
+    let guards = if groups.is_empty() {
+        quote!(_guards)
+    } else {
+        quote!(guards)
+    };
     let decisions = groups.iter().map(|g| {
         let name = &g.name;
         let method = &g.method;
@@ -584,7 +590,7 @@ fn step(m: &Model<'_>) -> TokenStream {
             /// The alternative that `guards` selects.
             #[must_use]
             #[inline]
-            pub fn decide<G: super::guard::Guards + ?Sized>(self, guards: &G) -> Taken {
+            pub fn decide<G: super::guard::Guards + ?Sized>(self, #guards: &G) -> Taken {
                 match self {
                     #(#decisions)*
                 }
