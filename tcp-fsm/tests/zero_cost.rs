@@ -121,3 +121,13 @@ fn typed_paths_compile_to_the_machine_code_of_plain_code() {
         );
     }
 }
+
+/// What `runtime::step` reads and returns fits in four bytes: the table holds one such cell
+/// per (state, event), and the result travels in a register.
+#[test]
+fn runtime_step_values_are_four_bytes() {
+    use tcp_fsm::runtime::{IllegalTransition, Step, Taken};
+    assert_eq!(size_of::<Taken>(), 4);
+    assert_eq!(size_of::<Option<Step>>(), 4);
+    assert_eq!(size_of::<Result<Step, IllegalTransition>>(), 4);
+}

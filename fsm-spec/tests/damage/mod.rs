@@ -31,6 +31,10 @@ pub fn damage() -> impl Strategy<Value = Damage> {
 /// Applies `damage` to `text`; byte damage may leave invalid UTF-8, which is replaced as a
 /// reader of the file would see it.
 pub fn apply(text: &str, damage: &Damage) -> String {
+    if text.is_empty() && !matches!(damage, Damage::Insert(..)) {
+        // Nothing left to delete, duplicate, swap, replace, cut or rename.
+        return String::new();
+    }
     let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
     let pick = |i: usize, len: usize| i % len.max(1);
     match damage {
