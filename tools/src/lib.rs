@@ -4,3 +4,5 @@
 pub mod check;
 pub mod export;
 pub mod input;
+pub mod sim;
+pub mod simulate;
