@@ -99,6 +99,21 @@ fn resolve(
             [calls, timeouts]
         })
         .collect();
+    for step in scenario.setup.iter().chain(&scenario.steps) {
+        for named in step.expect.iter().flatten() {
+            if spec.state_named_loosely(&named.name).is_none() {
+                let states: Vec<&str> = spec.states.iter().map(|s| s.name.as_str()).collect();
+                errors.push(scenario.error_at(
+                    named.span,
+                    format!(
+                        "`{}` is not a state of the spec; its states are {}",
+                        named.name,
+                        states.join(", ")
+                    ),
+                ));
+            }
+        }
+    }
     match errors.is_empty() {
         true => Ok(events),
         false => Err(ScenarioErrors(errors)),
@@ -165,13 +180,36 @@ impl Run<'_, '_> {
             }
         }
         if step.settle {
-            return self.settle(step);
+            self.settle(step)?;
+        } else {
+            let mut row = self.row(step);
+            if let Some(movement) = step.movement {
+                row.segment = Some(self.movement(step, movement)?);
+            }
+            self.push_row(step, row)?;
         }
-        let mut row = self.row(step);
-        if let Some(movement) = step.movement {
-            row.segment = Some(self.movement(step, movement)?);
+        self.check_expected(step)
+    }
+
+    /// The states a step `expect`s.
+    fn check_expected(&self, step: &Step) -> Result<(), ScenarioError> {
+        for side in Side::BOTH {
+            let Some(named) = &step.expect[side.index()] else {
+                continue;
+            };
+            let actual = self.ends[side.index()].state;
+            if self.rules.spec.state_named_loosely(&named.name) != Some(actual) {
+                return Err(self.error(
+                    named.span,
+                    format!(
+                        "{side} is {}, but the scenario expects {}",
+                        self.rules.state_label(actual),
+                        named.name
+                    ),
+                ));
+            }
         }
-        self.push_row(step, row)
+        Ok(())
     }
 
     /// A row for `step` with the states as they are now, or its notes.

@@ -113,6 +113,9 @@ pub struct Step {
     pub why: Option<String>,
     /// Octets of text a `send` call carries.
     pub octets: u32,
+    /// The states the endpoints must be in after the step (names or aliases of the spec's
+    /// states, any spelling: `SYN_RCVD`, `syn-received`).
+    pub expect: [Option<Named>; 2],
 }
 
 /// A problem in a scenario file, with its location.
@@ -273,6 +276,7 @@ struct StepDoc {
     show: Option<Spanned<BySide<String>>>,
     why: Option<Spanned<String>>,
     octets: Option<Spanned<u32>>,
+    expect: Option<BySide<Spanned<String>>>,
 }
 
 fn span_of<T>(value: &Spanned<T>) -> Span {
@@ -491,6 +495,7 @@ fn step(doc: Spanned<StepDoc>, in_setup: bool, problems: &mut Problems) -> Step 
         octets: doc
             .octets
             .map_or(crate::sim::segment::DEFAULT_DATA_LEN, Spanned::into_inner),
+        expect: by_side(doc.expect).map(named),
     }
 }
 

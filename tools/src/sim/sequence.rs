@@ -242,11 +242,18 @@ fn draw_segments(out: &mut String, transcript: &Transcript, layout: &Layout) {
         }
         if segment.fate != Fate::InFlight {
             ended.push(segment.id);
-            let start = match segment.departs {
+            let shown_leaving = match segment.departs {
                 true => Some(index),
-                false => departed.get(&segment.id).copied().or(segment.origin_row),
+                false => departed.get(&segment.id).copied(),
             };
-            arrow(out, layout, segment, start, Some(index), index);
+            let start = shown_leaving.or(segment.origin_row);
+            let ends = Ends {
+                start,
+                end: Some(index),
+                row: index,
+                label_at_start: shown_leaving.is_some(),
+            };
+            arrow(out, layout, segment, ends);
         }
     }
     for (index, row) in transcript.rows.iter().enumerate() {
@@ -254,19 +261,36 @@ fn draw_segments(out: &mut String, transcript: &Transcript, layout: &Layout) {
             continue;
         };
         if segment.fate == Fate::InFlight && !ended.contains(&segment.id) {
-            arrow(out, layout, segment, Some(index), None, index);
+            let ends = Ends {
+                start: Some(index),
+                end: None,
+                row: index,
+                label_at_start: true,
+            };
+            arrow(out, layout, segment, ends);
         }
     }
 }
 
-fn arrow(
-    out: &mut String,
-    layout: &Layout,
-    segment: &SegmentCell,
+/// Which rows an arrow joins.
+struct Ends {
+    /// Where it leaves: the row showing it depart, or where it was emitted.
     start: Option<usize>,
+    /// Where it arrives or is lost; `None` if it is still in the network at the end.
     end: Option<usize>,
-    labelled_at: usize,
-) {
+    /// The row being drawn.
+    row: usize,
+    /// Label it where it leaves (it was shown departing) rather than where it arrives.
+    label_at_start: bool,
+}
+
+fn arrow(out: &mut String, layout: &Layout, segment: &SegmentCell, ends: Ends) {
+    let Ends {
+        start,
+        end,
+        row: labelled_at,
+        label_at_start,
+    } = ends;
     let (from, to) = (segment.from.index(), segment.from.peer().index());
     let y_start = match start {
         Some(row) => layout.y[row] - 7,
@@ -276,7 +300,7 @@ fn arrow(
     let (x_end, y_end) = match (end, segment.fate) {
         (Some(row), Fate::Arrives) => (x2, layout.y[row] + 7),
         (Some(row), _) => (x1 + (x2 - x1) * 3 / 5, layout.y[row] + 4),
-        (None, _) => (x1 + (x2 - x1) / 2, y_start + 18),
+        (None, _) => (x1 + (x2 - x1) * 2 / 5, y_start + 8),
     };
     let solid = segment.departs || start.is_some_and(|s| s != labelled_at);
     let dash = match (segment.fate, solid) {
@@ -306,23 +330,29 @@ fn arrow(
             );
         }
         (None, _) => {
+            let (x, anchor) = match segment.from {
+                Side::A => (x_end + 6, "start"),
+                Side::B => (x_end - 6, "end"),
+            };
             let _ = writeln!(
                 out,
-                "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" fill=\"#555\">...</text>",
-                x_end,
-                y_end + 12
+                "<text x=\"{x}\" y=\"{}\" text-anchor=\"{anchor}\" fill=\"#555\">...</text>",
+                y_end + 4
             );
         }
         _ => {}
     }
-    // The label sits where the segment leaves the sender, or, for a segment never shown
-    // leaving, where it arrives.
-    let near_sender = segment.departs || start.is_some();
+    // The label sits where the segment leaves the sender, or, for a segment not shown
+    // leaving in this row, where it arrives.
+    let near_sender = label_at_start;
+    // Near the receiver, the arrow rises towards the sender: lift the label above it over
+    // the label's whole width.
+    let span = (width_of(&segment.text) + 10) * (y_end - y_start) / (x2 - x1).abs().max(1);
     let (label_x, anchor, label_y) = match (near_sender, segment.from) {
         (true, Side::A) => (x1 + 10, "start", y_start - 5),
         (true, Side::B) => (x1 - 10, "end", y_start - 5),
-        (false, Side::A) => (x2 - 10, "end", y_end - 5),
-        (false, Side::B) => (x2 + 10, "start", y_end - 5),
+        (false, Side::A) => (x_end - 10, "end", y_end - span - 5),
+        (false, Side::B) => (x_end + 10, "start", y_end - span - 5),
     };
     let _ = writeln!(
         out,
