@@ -2,6 +2,7 @@
 //! and a `run`, so that integration tests can reach the same code as the binary.
 
 pub mod check;
+pub mod explore;
 pub mod export;
 pub mod input;
 pub mod sim;

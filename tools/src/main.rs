@@ -5,7 +5,7 @@
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
-use tcp_fsm_tools::{check, export, simulate};
+use tcp_fsm_tools::{check, explore, export, simulate};
 
 /// Check, export, draw and audit declarative state-machine specs.
 ///
@@ -23,6 +23,7 @@ enum Command {
     Check(check::Args),
     Export(export::Args),
     Simulate(simulate::Args),
+    Explore(explore::Args),
 }
 
 fn main() -> ExitCode {
@@ -31,6 +32,7 @@ fn main() -> ExitCode {
         Command::Check(args) => check::run(&args),
         Command::Export(args) => export::run(&args),
         Command::Simulate(args) => simulate::run(&args),
+        Command::Explore(args) => explore::run(&args),
     };
     match outcome {
         Ok(code) => code,
