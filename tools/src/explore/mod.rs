@@ -126,6 +126,7 @@ fn events(spec: &Spec, names: &[String], kind: EventKind) -> Result<Vec<EventId>
         .collect()
 }
 
+/// Runs `tcp-fsm explore`: prints the report and returns the exit code.
 pub fn run(args: &Args) -> Result<ExitCode, input::InputError> {
     let (source, spec) = input::load(args.spec.as_deref())?;
     let rules = match Rules::new(&spec) {
@@ -173,6 +174,7 @@ pub fn run(args: &Args) -> Result<ExitCode, input::InputError> {
 /// A spec transition no run took, and why it may be so.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unused {
+    /// The transition's state, event and target, by name.
     pub from: String,
     pub event: String,
     pub to: String,
@@ -183,27 +185,36 @@ pub struct Unused {
 /// What `explore` reports.
 #[derive(Debug)]
 pub struct Report {
+    /// The spec's name.
     pub spec: String,
+    /// Joint states and moves explored, and how long it took.
     pub states: usize,
     pub moves: usize,
     pub seconds: f64,
+    /// False when `--max-states` stopped the search.
     pub complete: bool,
+    /// The bounds and events explored, in words.
     pub settings: String,
+    /// How many joint states are deadlocks, and how many cannot get back to CLOSED.
     pub deadlocks: usize,
     pub cannot_close: usize,
     /// Of the failures, how many are reachable without escapes.
     pub deadlocks_without_escapes: usize,
     pub cannot_close_without_escapes: usize,
+    /// Whether the in-flight bound cut off some moves.
     pub pruned: bool,
+    /// The spec's transitions no run takes.
     pub unused: Vec<Unused>,
     /// `STATE: rcv X` pairs where a segment was dropped for want of a transition.
     pub ignored: Vec<(String, usize)>,
+    /// A move an endpoint could not make (no guard held), if any.
     pub error: Option<String>,
     /// The shortest run to the first failure, if any.
     pub counterexample: Option<(String, Transcript)>,
 }
 
 impl Report {
+    /// Gathers the report of an exploration and replays its counterexample, if any.
     pub fn new(model: &Model, exploration: &Exploration, verdict: &Verdict, name: &str) -> Report {
         let rules = model.rules;
         let spec = rules.spec;
@@ -278,6 +289,7 @@ impl Report {
         self.states as f64 / self.seconds.max(1e-9)
     }
 
+    /// The report for people.
     pub fn human(&self) -> String {
         let mut out = String::new();
         let _ = writeln!(
@@ -355,6 +367,7 @@ impl Report {
         out
     }
 
+    /// The report as JSON.
     pub fn json(&self) -> String {
         let unused: Vec<_> = self
             .unused

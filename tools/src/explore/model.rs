@@ -67,6 +67,7 @@ impl Bounds {
 /// Which events the exploration makes happen, and which of them are *escapes*.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Options {
+    /// How far to go.
     pub bounds: Bounds,
     /// Calls the explorer makes.
     pub calls: Vec<EventId>,
@@ -114,11 +115,14 @@ fn is_escape(spec: &Spec, event: EventId) -> bool {
 /// Both endpoints, the segments in flight and what is left of the bounds.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Joint {
+    /// TCP A and TCP B.
     pub ends: [Endpoint; 2],
     /// Segments in flight, by sender, oldest first.
     pub links: [Vec<Segment>; 2],
+    /// OPEN and SEND calls each side may still make.
     pub opens_left: [u8; 2],
     pub sends_left: [u8; 2],
+    /// Losses and duplications the network may still cause.
     pub losses_left: u8,
     pub duplicates_left: u8,
 }
@@ -138,11 +142,15 @@ impl Joint {
 /// One thing that can happen next.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Move {
+    /// A user call on a side.
     Call(Side, EventId),
+    /// A timeout on a side.
     Timeout(Side, EventId),
     /// The segment at this index of the side's link arrives at the peer.
     Deliver(Side, usize),
+    /// The network loses that segment.
     Lose(Side, usize),
+    /// The network duplicates that segment (the copy follows it).
     Duplicate(Side, usize),
     /// The side's retransmission timeout sends its unacknowledged SYN or FIN again.
     Retransmit(Side),
@@ -165,6 +173,7 @@ impl Move {
 /// The result of a move.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Successor {
+    /// The joint state after the move.
     pub joint: Joint,
     /// The spec transition taken, if any.
     pub taken: Option<usize>,
@@ -177,8 +186,11 @@ pub struct Successor {
 /// The transition system the explorer searches.
 #[derive(Debug)]
 pub struct Model<'r, 's> {
+    /// The spec, prepared for the endpoints.
     pub rules: &'r Rules<'s>,
+    /// What is explored.
     pub options: Options,
+    /// The endpoints' ISNs and windows.
     pub settings: [Settings; 2],
     /// Per event: whether it is a call legal in the initial state (it opens a connection).
     opens: Vec<bool>,
@@ -190,6 +202,7 @@ pub const ISN_GAP: u32 = 1000;
 const ISN_COUNT: u16 = 64;
 
 impl<'r, 's> Model<'r, 's> {
+    /// The model of two endpoints following `rules`, explored as `options` say.
     pub fn new(rules: &'r Rules<'s>, options: Options) -> Model<'r, 's> {
         let spec = rules.spec;
         let opens = spec
@@ -220,6 +233,7 @@ impl<'r, 's> Model<'r, 's> {
             .collect()
     }
 
+    /// Both endpoints in the initial state, nothing in flight, the bounds untouched.
     pub fn initial(&self) -> Joint {
         let bounds = &self.options.bounds;
         Joint {

@@ -34,6 +34,7 @@ pub struct Exploration {
     pub error: Option<(usize, Move, StepError)>,
     /// False when the search stopped at `max_states`.
     pub complete: bool,
+    /// How long the search took.
     pub elapsed: Duration,
 }
 

@@ -19,11 +19,14 @@ use std::fmt;
 /// One of the two endpoints, named as in the RFC's figures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Side {
+    /// TCP A, the left column of the figures.
     A,
+    /// TCP B, the right column.
     B,
 }
 
 impl Side {
+    /// A, then B.
     pub const BOTH: [Side; 2] = [Side::A, Side::B];
 
     /// 0 for A, 1 for B.
@@ -57,6 +60,7 @@ impl fmt::Display for Side {
 /// Why a spec cannot drive the simulator.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RulesError {
+    /// A transition sends something that is not made of TCP control bits.
     #[error("the transition {from} --{event}--> {to} sends `{send}`: {why}")]
     Send {
         from: String,
@@ -71,6 +75,7 @@ pub enum RulesError {
 /// event each segment key selects, what each transition sends and which call each guard names.
 #[derive(Debug)]
 pub struct Rules<'s> {
+    /// The spec.
     pub spec: &'s Spec,
     table: TransitionTable,
     keyed: [Option<EventId>; Key::ALL.len()],
@@ -143,7 +148,7 @@ impl<'s> Rules<'s> {
 
     /// The receive event a segment key selects, if the spec has one.
     pub fn receive_event(&self, key: Key) -> Option<EventId> {
-        self.keyed[Key::ALL.iter().position(|&k| k == key).unwrap_or(0)]
+        self.keyed[key as usize]
     }
 
     /// A state as the RFC's figures write it: `SYN_SENT` prints as `SYN-SENT`.
@@ -194,6 +199,7 @@ impl Isns {
 /// The fixed settings of one endpoint.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
+    /// ISNs for the endpoint's successive new SYNs.
     pub isns: Isns,
     /// RCV.WND.
     pub window: u32,
@@ -203,11 +209,10 @@ pub struct Settings {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stimulus<'a> {
     /// A user call; `octets` is the text a SEND call carries.
-    Call {
-        event: EventId,
-        octets: u32,
-    },
+    Call { event: EventId, octets: u32 },
+    /// A timeout.
     Timeout(EventId),
+    /// A segment arriving from the network.
     Arrival(&'a Segment),
 }
 
@@ -230,19 +235,23 @@ pub enum Outcome {
 /// The outcome and the segments emitted, in order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reaction {
+    /// What the endpoint made of the stimulus.
     pub outcome: Outcome,
+    /// The segments it sent, in order.
     pub emitted: Vec<Segment>,
 }
 
 /// Why an endpoint could not react.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StepError {
+    /// A call or timeout the spec has no transition for in this state.
     #[error("`{event}` is not legal in {state} (the spec allows it in {})", list(.legal_in))]
     NotLegal {
         state: String,
         event: String,
         legal_in: Vec<String>,
     },
+    /// Guarded transitions, and no guard names a call made on this connection.
     #[error(
         "{state} has transitions on `{event}` guarded by {}, and none holds: the calls made \
          since the connection was opened are {}",
@@ -255,6 +264,7 @@ pub enum StepError {
         guards: Vec<String>,
         facts: Vec<String>,
     },
+    /// A new SYN, and no ISN left.
     #[error("a new SYN needs initial sequence number #{}, but only {used} are given", .used + 1)]
     NoIsn { used: u16 },
 }
@@ -274,7 +284,9 @@ fn list(items: &[String]) -> String {
 /// current connection and how many ISNs it has used.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Endpoint {
+    /// The spec state.
     pub state: StateId,
+    /// Sequence numbers; `None` in the initial state.
     pub tcb: Option<Tcb>,
     facts: Vec<EventId>,
     isns_used: u16,

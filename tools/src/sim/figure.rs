@@ -11,6 +11,8 @@ use std::fmt;
 /// One row of a figure, independent of spacing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FigureRow {
+    /// The line number, the A column, the marker left of the segment, the segment, the
+    /// marker right of it, the B column.
     pub line: Option<u32>,
     pub a: String,
     pub left: Option<String>,

@@ -121,9 +121,11 @@ pub struct Step {
 /// A problem in a scenario file, with its location.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScenarioError {
+    /// The file's name, and the 1-based line and column (0 for scenarios built in code).
     pub file: String,
     pub line: usize,
     pub column: usize,
+    /// What is wrong.
     pub message: String,
 }
 
@@ -202,6 +204,9 @@ fn locate(source: &SourceFile, span: Span, message: String) -> ScenarioError {
 }
 
 type Problems = Vec<(Span, String)>;
+
+/// The most text one `send` call may carry (sequence numbers stay far from wrapping).
+const MAX_OCTETS: u32 = 65_535;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -447,6 +452,12 @@ fn step(doc: Spanned<StepDoc>, in_setup: bool, problems: &mut Problems) -> Step 
         problem(
             span_of(octets),
             "`octets` is the text of a `send` call; this step has no call",
+        );
+    }
+    if let Some(octets) = doc.octets.as_ref().filter(|o| *o.get_ref() > MAX_OCTETS) {
+        problem(
+            span_of(octets),
+            &format!("a `send` carries at most {MAX_OCTETS} octets here"),
         );
     }
     if in_setup {

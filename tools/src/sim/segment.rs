@@ -12,6 +12,7 @@ use std::str::FromStr;
 /// the figures, where `<ACK=n>` always comes with `ACK` in `<CTL=...>`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Control {
+    /// SYN, FIN, RST.
     pub syn: bool,
     pub fin: bool,
     pub rst: bool,
@@ -45,7 +46,9 @@ pub const DEFAULT_DATA_LEN: u32 = 10;
 impl Segment {
     /// SEG.LEN: text plus one for SYN and one for FIN (RFC 793 3.3).
     pub fn len(&self) -> u32 {
-        self.data + u32::from(self.ctl.syn) + u32::from(self.ctl.fin)
+        self.data
+            .saturating_add(u32::from(self.ctl.syn))
+            .saturating_add(u32::from(self.ctl.fin))
     }
 
     /// Whether the segment occupies no sequence space.

@@ -77,17 +77,22 @@ pub struct Tcb {
 /// Which spec event a segment is: the `segment` of a receive event in the spec.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Key {
+    /// A SYN without ACK.
     Syn,
+    /// A SYN with ACK.
     SynAck,
+    /// An ACK without SYN, FIN or RST (it may carry text).
     Ack,
     /// A FIN that does not newly acknowledge a FIN of ours.
     Fin,
     /// A FIN whose ACK acknowledges our unacknowledged FIN.
     FinAck,
+    /// A RST.
     Rst,
 }
 
 impl Key {
+    /// Every key, in declaration order.
     pub const ALL: [Key; 6] = [
         Key::Syn,
         Key::SynAck,
@@ -200,7 +205,10 @@ pub enum Verdict {
 /// A verdict and the segments 3.9 sends in reply whatever the spec does.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Arrival {
+    /// What the segment is.
     pub verdict: Verdict,
+    /// What 3.9 sends in reply (an ACK for an unacceptable segment, a RST for an
+    /// unacceptable ACK), whatever the spec does.
     pub replies: Vec<Segment>,
     /// The segment brought text at RCV.NXT, which must be acknowledged (3.9 seventh,
     /// process the segment text) unless the spec's reply already carries an ACK.
@@ -353,7 +361,7 @@ impl Tcb {
         // A FIN we have already received and acknowledged, sent again: the spec's rcv_fin
         // self-loops (CLOSE-WAIT, CLOSING, LAST-ACK, TIME-WAIT) acknowledge it again.
         let repeated_fin =
-            segment.ctl.fin && rcv.fin && segment.seq.wrapping_add(segment.data + 1) == rcv.nxt;
+            segment.ctl.fin && rcv.fin && segment.seq.wrapping_add(segment.len()) == rcv.nxt;
         if !repeated_fin && !acceptable(segment.seq, segment.len(), rcv.nxt, window) {
             if !old_syn {
                 replies.push(reply_ack);
@@ -567,6 +575,7 @@ impl Tcb {
 /// The control bits a transition's `send` lists, for example `SYN,ACK`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct SendBits {
+    /// SYN, ACK, FIN, RST.
     pub syn: bool,
     pub ack: bool,
     pub fin: bool,

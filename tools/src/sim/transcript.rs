@@ -94,10 +94,8 @@ const MARGIN: usize = 6;
 impl Transcript {
     /// The line number a row belongs to.
     pub fn line_of(&self, row: usize) -> Option<u32> {
-        self.rows[..=row.min(self.rows.len().saturating_sub(1))]
-            .iter()
-            .rev()
-            .find_map(|r| r.line)
+        let end = row.saturating_add(1).min(self.rows.len());
+        self.rows[..end].iter().rev().find_map(|r| r.line)
     }
 
     /// The figure alone: the `TCP A ... TCP B` heading and the rows.
