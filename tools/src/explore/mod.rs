@@ -20,9 +20,8 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// Explore every interleaving of two endpoints built from the spec: user calls on both sides
-/// (OPEN, CLOSE, ABORT, ...), timeouts, and deliveries of the segments in flight, within the
-/// bounds below.
+/// Explore every interleaving of two endpoints built from the spec, within bounds: user calls
+/// on both sides (OPEN, CLOSE, ABORT, ...), timeouts, and deliveries of segments in flight.
 ///
 /// Reports the number of reachable joint states; deadlocks (nothing in flight, not both
 /// CLOSED, and no move but an escape: ABORT or USER TIMEOUT); states from which the two
@@ -32,7 +31,7 @@ use std::process::ExitCode;
 /// Exits 0 when the properties hold, 1 when one fails (or the search hit --max-states), 2 when
 /// the spec cannot be read or used.
 ///
-/// Example: `tcp-fsm explore --opens 2 --losses 1`
+/// Example: `tcp-fsm explore --losses 1 --ignore-escaped`
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The spec file [default: the bundled TCP spec]

@@ -84,7 +84,20 @@ impl Options {
     /// silently abandons the connection from every state (USER TIMEOUT) leaves the peer
     /// half-open by design (RFC 793 3.4), so with it every such peer state would be reported.
     pub fn for_spec(spec: &Spec, bounds: Bounds) -> Options {
-        let escapes: Vec<EventId> = spec.event_ids().filter(|&e| is_escape(spec, e)).collect();
+        let mut escapes: Vec<EventId> = spec
+            .event_ids()
+            .filter(|&e| abandons_from_anywhere(spec, e))
+            .collect();
+        // They are escapes only if the spec has another way back to the initial state (a
+        // door whose only way to close is `close` does not escape by closing).
+        let initial = spec.machine.initial;
+        let graceful_way_back = spec
+            .transitions
+            .iter()
+            .any(|t| t.to == initial && t.from != initial && !escapes.contains(&t.event));
+        if !graceful_way_back {
+            escapes.clear();
+        }
         let of_kind = |kind| {
             spec.event_ids()
                 .filter(move |&e| spec.event(e).kind == kind)
@@ -102,7 +115,7 @@ impl Options {
 
 /// A call or timeout that is legal in every state but the initial one and always leads to the
 /// initial state.
-fn is_escape(spec: &Spec, event: EventId) -> bool {
+fn abandons_from_anywhere(spec: &Spec, event: EventId) -> bool {
     let kind = spec.event(event).kind;
     let initial = spec.machine.initial;
     kind != EventKind::Receive
@@ -355,5 +368,44 @@ impl<'r, 's> Model<'r, 's> {
             ignored,
             overflows,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use fsm_spec::SourceFile;
+
+    fn names(spec: &Spec, ids: &[EventId]) -> Vec<String> {
+        ids.iter().map(|&e| spec.event(e).name.clone()).collect()
+    }
+
+    #[test]
+    fn abort_and_user_timeout_are_the_tcp_specs_escapes() {
+        let spec = tcp_fsm::spec();
+        let options = Options::for_spec(&spec, Bounds::default());
+        assert_eq!(names(&spec, &options.escapes), ["abort", "user_timeout"]);
+        assert_eq!(names(&spec, &options.timeouts), ["timeout_2msl"]);
+    }
+
+    #[test]
+    fn the_only_way_back_is_no_escape() {
+        let text = "[machine]\nname = \"Door\"\ninitial = \"SHUT\"\n[states.SHUT]\n[states.OPEN]\n\
+                    [events.open]\nkind = \"call\"\n[events.close]\nkind = \"call\"\n\
+                    [[transition]]\nfrom = \"SHUT\"\nevent = \"open\"\nto = \"OPEN\"\ncite = \"-\"\n\
+                    [[transition]]\nfrom = \"OPEN\"\nevent = \"close\"\nto = \"SHUT\"\ncite = \"-\"\n";
+        let spec = Spec::from_source(&SourceFile::new("door.toml", text)).unwrap();
+        let options = Options::for_spec(&spec, Bounds::default());
+        assert!(options.escapes.is_empty());
+    }
+
+    #[test]
+    fn retransmissions_are_needed_when_something_can_go_missing() {
+        assert!(!Bounds::default().needs_retransmissions());
+        let two_connections = Bounds {
+            opens: 2,
+            ..Bounds::default()
+        };
+        assert!(two_connections.needs_retransmissions());
     }
 }
