@@ -225,7 +225,7 @@ impl<'a, 'i> Fields<'a, 'i> {
     /// reported and left out.
     /// The required `from` key: a state or a list of states, resolved (unknown names are
     /// reported and left out).
-    fn from_states(&self, names: &Names<'_>, problems: &mut Problems) -> Vec<StateId> {
+    fn source_states(&self, names: &Names<'_>, problems: &mut Problems) -> Vec<StateId> {
         if self.get("from").is_none() {
             self.missing("from", problems);
         }
@@ -526,7 +526,7 @@ fn parse_transitions(
         };
         let name = format!("[[transition]] number {}", index + 1);
         let fields = Fields::open(table, name, span, TRANSITION_KEYS, problems);
-        let from = fields.from_states(state_names, problems);
+        let from = fields.source_states(state_names, problems);
         let events = fields.event_list(event_names, problems);
         let to = fields
             .required_string("to", problems)
@@ -757,7 +757,7 @@ fn parse_deviations(
     let (state_names, event_names) = (&names.states, &names.events);
     let mut deviations = Vec::new();
     for fields in array_of_tables("deviation", value, DEVIATION_KEYS, problems) {
-        let from = fields.from_states(state_names, problems);
+        let from = fields.source_states(state_names, problems);
         let events = fields.event_list(event_names, problems);
         let to = fields
             .string("to", problems)
@@ -803,7 +803,7 @@ fn parse_no_transitions(
     let (state_names, event_names) = (&names.states, &names.events);
     let mut entries = Vec::new();
     for fields in array_of_tables("no_transition", value, NO_TRANSITION_KEYS, problems) {
-        let from = fields.from_states(state_names, problems);
+        let from = fields.source_states(state_names, problems);
         let events = fields.event_list(event_names, problems);
         let kind = fields
             .required_string("kind", problems)
