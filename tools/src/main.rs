@@ -5,7 +5,7 @@
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
-use tcp_fsm_tools::{check, export};
+use tcp_fsm_tools::{check, export, track};
 
 /// Check, export, draw and audit declarative state-machine specs.
 ///
@@ -22,6 +22,7 @@ struct Cli {
 enum Command {
     Check(check::Args),
     Export(export::Args),
+    Track(track::Args),
 }
 
 fn main() -> ExitCode {
@@ -29,6 +30,7 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Export(args) => export::run(&args),
+        Command::Track(args) => track::run(&args),
     };
     match outcome {
         Ok(code) => code,

@@ -1,0 +1,166 @@
+//! A small interpreter of a [`Spec`]: given a state and an event, the spec's transition, with
+//! guards settled by the endpoint's history. No TCP logic lives here.
+
+use super::inference::Inferred;
+use super::segment::Flags;
+use fsm_spec::{EventId, Spec, StateId, Transition};
+
+/// The spec, indexed for lookups by (state, event), with the events the inference rules name.
+#[derive(Debug)]
+pub struct Interpreter<'s> {
+    spec: &'s Spec,
+    /// Transition indices by `state * events + event`.
+    table: Vec<Vec<usize>>,
+    /// The spec event for each [`Inferred`], in [`Inferred::ALL`] order.
+    vocabulary: [EventId; Inferred::ALL.len()],
+    /// The parsed `send` of each transition (`None` when absent or not control bits).
+    outputs: Vec<Option<Flags>>,
+}
+
+/// Why a spec cannot drive the tracker.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "the spec has no event named {}; `track` needs the events its inference rules name: {}",
+    missing.join(", "),
+    Inferred::ALL.iter().map(|e| e.spec_name()).collect::<Vec<_>>().join(", ")
+)]
+pub struct MissingEvents {
+    /// The names not found.
+    pub missing: Vec<&'static str>,
+}
+
+/// The outcome of an event in a state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// The spec's transition, by index in [`Spec::transitions`].
+    Taken(usize),
+    /// The spec has no transition for the event in this state.
+    NotAllowed,
+    /// Several guarded transitions and the history names none of their guards.
+    Undecided,
+}
+
+impl<'s> Interpreter<'s> {
+    /// Indexes `spec`; fails when it lacks an event the inference rules name.
+    pub fn new(spec: &'s Spec) -> Result<Self, MissingEvents> {
+        let missing: Vec<&'static str> = Inferred::ALL
+            .iter()
+            .map(|e| e.spec_name())
+            .filter(|name| spec.event_named(name).is_none())
+            .collect();
+        if !missing.is_empty() {
+            return Err(MissingEvents { missing });
+        }
+        let vocabulary = Inferred::ALL.map(|e| {
+            spec.event_named(e.spec_name())
+                .expect("checked above: every name is present")
+        });
+        let events = spec.events.len();
+        let mut table = vec![Vec::new(); spec.states.len() * events];
+        for (index, t) in spec.transitions.iter().enumerate() {
+            table[t.from.0 * events + t.event.0].push(index);
+        }
+        let outputs = spec
+            .transitions
+            .iter()
+            .map(|t| t.send.as_deref().and_then(Flags::parse))
+            .collect();
+        Ok(Interpreter {
+            spec,
+            table,
+            vocabulary,
+            outputs,
+        })
+    }
+
+    /// The spec being interpreted.
+    pub fn spec(&self) -> &'s Spec {
+        self.spec
+    }
+
+    /// The spec's event for an inferred one.
+    pub fn event(&self, inferred: Inferred) -> EventId {
+        let index = Inferred::ALL
+            .iter()
+            .position(|&e| e == inferred)
+            .expect("ALL lists every variant");
+        self.vocabulary[index]
+    }
+
+    /// The transition at `index`.
+    pub fn transition(&self, index: usize) -> &'s Transition {
+        &self.spec.transitions[index]
+    }
+
+    /// The control bits the transition at `index` sends, if its `send` names any.
+    pub fn output(&self, index: usize) -> Option<Flags> {
+        self.outputs[index]
+    }
+
+    /// What `event` does in `state`. Among guarded transitions, the guard that names the
+    /// most recent event of `history` wins (the spec's guards `passive_open` and
+    /// `active_open` name the OPEN the connection came from).
+    pub fn step(&self, state: StateId, event: EventId, history: &[EventId]) -> Outcome {
+        let options = &self.table[state.0 * self.spec.events.len() + event.0];
+        match options.as_slice() {
+            [] => Outcome::NotAllowed,
+            [only] => Outcome::Taken(*only),
+            several => history
+                .iter()
+                .rev()
+                .find_map(|&past| {
+                    let name = &self.spec.event(past).name;
+                    several
+                        .iter()
+                        .find(|&&t| self.transition(t).guard.as_deref() == Some(name))
+                })
+                .map_or(Outcome::Undecided, |&t| Outcome::Taken(t)),
+        }
+    }
+
+    /// The states where `event` is allowed, for violation messages.
+    pub fn states_accepting(&self, event: EventId) -> Vec<StateId> {
+        self.spec.states_accepting(event)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn guards_follow_the_most_recent_open() {
+        let spec = tcp_fsm::spec();
+        let machine = Interpreter::new(&spec).unwrap();
+        let syn_received = spec.state_named("SYN_RECEIVED").unwrap();
+        let rst = machine.event(Inferred::RcvRst);
+        let passive = machine.event(Inferred::PassiveOpen);
+        let active = machine.event(Inferred::ActiveOpen);
+        let rcv_syn = machine.event(Inferred::RcvSyn);
+        let to = |outcome| match outcome {
+            Outcome::Taken(t) => spec.state(machine.transition(t).to).name.clone(),
+            other => format!("{other:?}"),
+        };
+        assert_eq!(
+            to(machine.step(syn_received, rst, &[passive, rcv_syn])),
+            "LISTEN"
+        );
+        assert_eq!(
+            to(machine.step(syn_received, rst, &[active, rcv_syn])),
+            "CLOSED"
+        );
+        assert_eq!(to(machine.step(syn_received, rst, &[rcv_syn])), "Undecided");
+    }
+
+    #[test]
+    fn a_spec_without_the_tcp_events_is_refused_with_their_names() {
+        let mut spec = tcp_fsm::spec();
+        spec.events.retain(|e| e.name != "rcv_fin_ack");
+        let error = Interpreter::new(&spec).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .starts_with("the spec has no event named rcv_fin_ack;")
+        );
+    }
+}
