@@ -176,8 +176,7 @@ fn disagreements(capture: &[u8], checkpoints: &[Checkpoint]) -> Vec<String> {
                 .filter(|conn| {
                     conn.endpoint_of(s.local).is_some() && conn.endpoint_of(s.remote).is_some()
                 })
-                .filter(|conn| conn.changes.iter().flatten().any(|&(t, _)| t <= c.time))
-                .next_back()
+                .rfind(|conn| conn.changes.iter().flatten().any(|&(t, _)| t <= c.time))
                 .map_or(initial, |conn| {
                     conn.state_at(
                         conn.endpoint_of(s.local).expect("filtered"),
@@ -568,15 +567,15 @@ fn linger_abort(run: &mut Run) {
     assert_eq!(error.kind(), std::io::ErrorKind::ConnectionReset);
 }
 
-/// All scenarios, by name: the name of their files in `tools/testdata`.
-const SCENARIOS: [(&str, fn(&mut Run)); 7] = [
-    ("client_close", client_close),
-    ("server_close", server_close),
-    ("half_close", half_close),
-    ("simultaneous_open", simultaneous_open),
-    ("unread_data", unread_data),
-    ("refused", refused),
-    ("linger_abort", linger_abort),
+/// All scenarios by name, which is also the name of their files in `tools/testdata`.
+const SCENARIOS: [&str; 7] = [
+    "client_close",
+    "server_close",
+    "half_close",
+    "simultaneous_open",
+    "unread_data",
+    "refused",
+    "linger_abort",
 ];
 
 #[test]
@@ -621,7 +620,7 @@ fn live_linger_abort() {
 #[test]
 fn recorded_captures_agree_with_the_recorded_kernel_states() {
     let mut checked = BTreeMap::new();
-    for (name, _) in SCENARIOS {
+    for name in SCENARIOS {
         let capture = std::fs::read(testdata().join(format!("{name}.pcap")))
             .unwrap_or_else(|e| panic!("tools/testdata/{name}.pcap: {e}"));
         let text = std::fs::read_to_string(testdata().join(format!("{name}.checkpoints")))

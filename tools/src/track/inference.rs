@@ -22,6 +22,13 @@
 //! | R0 | a fresh endpoint (never seen before) receives a SYN | `passive_open` before the SYN if its answer carries SYN; none if it answers RST (no listener) | | RFC 793 3.9 OPEN Call; SEGMENT ARRIVES, CLOSED |
 //! | T1 | a new SYN (new ISN) from an endpoint where `timeout_2msl` is allowed (TIME_WAIT) | `timeout_2msl`, assumed just before the SYN, then S1 | | RFC 793 3.9 TIME-WAIT TIMEOUT; RFC 1122 4.2.2.13 |
 //!
+//! | O1 | any segment towards an endpoint | | processed when the endpoint's next segment acknowledges it (or carries no ACK), else at the end of the capture; a segment with no sequence space is processed at once when nothing waits before it | RFC 793 3.3 (SEG.ACK); 3.9 "processed in sequence" |
+//!
+//! Rule O1 is applied by the tracker: a capture lists segments when they are sent, and two
+//! segments can cross (Figure 14, simultaneous close). The ACK field of what an endpoint
+//! sends shows which of the segments sent to it it had processed. A step caused by a
+//! received segment is dated by that segment (or by the endpoint's previous step, if later).
+//!
 //! What a passive observer cannot know, and how the tracker settles it:
 //! - LISTEN is invisible: a passive OPEN sends nothing. R0 infers it from the answer to the
 //!   first SYN (SYN,ACK means it was listening, RST means it was closed).

@@ -163,11 +163,26 @@ pub fn decode(link: DataLink, data: &[u8]) -> Result<Segment, Skip> {
             LaxSlicedPacket::from_ip(data).map_err(|_| Skip::Malformed)?
         }
         DataLink::LINUX_SLL => {
-            let header = LinuxSllHeaderSlice::from_slice(data).map_err(|_| Skip::Malformed)?;
-            let LinuxSllProtocolType::EtherType(ether_type) = header.protocol_type() else {
-                return Err(Skip::NotIp);
+            const SLL_LEN: usize = 16;
+            let ether_type = match LinuxSllHeaderSlice::from_slice(data) {
+                Ok(header) => match header.protocol_type() {
+                    LinuxSllProtocolType::EtherType(ether_type) => ether_type,
+                    _ => return Err(Skip::NotIp),
+                },
+                // etherparse refuses hardware types it does not list, among them
+                // ARPHRD_LOOPBACK, which `tcpdump -i any` records for lo. For those the
+                // protocol field (bytes 14-15) is an EtherType
+                // (https://www.tcpdump.org/linktypes/LINKTYPE_LINUX_SLL.html).
+                Err(etherparse::err::linux_sll::HeaderSliceError::Content(
+                    etherparse::err::linux_sll::HeaderError::UnsupportedArpHardwareId { .. },
+                )) => match data.get(14..SLL_LEN) {
+                    Some(&[high, low]) => EtherType(u16::from_be_bytes([high, low])),
+                    _ => return Err(Skip::Malformed),
+                },
+                Err(_) => return Err(Skip::Malformed),
             };
-            LaxSlicedPacket::from_ether_type(ether_type, &data[header.slice().len()..])
+            let payload = data.get(SLL_LEN..).ok_or(Skip::Malformed)?;
+            LaxSlicedPacket::from_ether_type(ether_type, payload)
         }
         DataLink::LINUX_SLL2 => {
             // etherparse has no SLL2 type. Its 20-byte header starts with the EtherType of

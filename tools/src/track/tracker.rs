@@ -5,7 +5,7 @@ use super::inference::{self, Inferred, SeqView};
 use super::interpreter::{Interpreter, Outcome};
 use super::segment::{Flags, Segment, Skip};
 use fsm_spec::{EventId, StateId};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -196,9 +196,10 @@ struct Owed {
     transition: usize,
 }
 
-/// A SYN received by an endpoint never seen before, waiting for its answer (rule R0).
+/// A segment captured on its way to an endpoint and not yet processed by it, as far as the
+/// capture shows (see [`Tracker::observe`]).
 #[derive(Debug, Clone, Copy)]
-struct PendingSyn {
+struct Arrival {
     packet: u64,
     time: Duration,
     segment: Segment,
@@ -212,8 +213,11 @@ struct EndpointTrack {
     /// State-changing events since the TCB was created, for guards (bounded).
     history: Vec<EventId>,
     owed: Vec<Owed>,
-    pending_syn: Option<PendingSyn>,
+    /// Segments captured towards this endpoint that it has not yet been seen to process.
+    inbox: VecDeque<Arrival>,
     isn: Option<u32>,
+    /// Packet and time of the endpoint's last step: later steps are not dated before it.
+    last_step: (u64, Duration),
 }
 
 impl EndpointTrack {
@@ -224,8 +228,9 @@ impl EndpointTrack {
             seq: SeqView::default(),
             history: Vec::new(),
             owed: Vec::new(),
-            pending_syn: None,
+            inbox: VecDeque::new(),
             isn: None,
+            last_step: (0, Duration::ZERO),
         }
     }
 }
@@ -300,6 +305,7 @@ impl<'s> Tracker<'s> {
                 .connection
                 .endpoint_of(segment.src)
                 .expect("a connection endpoint");
+            self.deliver_processed(&mut live, x, segment);
             self.assume_time_wait_over(&mut live, x, packet, time, segment);
             if live.ends[x].state == initial && live.ends[x].seq.is_new_syn(segment) {
                 let y = live
@@ -415,9 +421,7 @@ impl<'s> Tracker<'s> {
         time: Duration,
         segment: &Segment,
     ) {
-        if let Some(pending) = live.ends[x].pending_syn.take() {
-            self.answer_pending_syn(live, x, pending, segment);
-        }
+        self.deliver_processed(live, x, segment);
         live.ends[x].fresh = false;
         let owes_rst = live.ends[x]
             .owed
@@ -438,25 +442,57 @@ impl<'s> Tracker<'s> {
         live.ends[x].seq.note_sent(segment);
     }
 
-    /// Rule R0: the first answer of a fresh endpoint to a SYN tells whether it was listening.
-    fn answer_pending_syn(&self, live: &mut Live, x: usize, pending: PendingSyn, answer: &Segment) {
-        let (packet, time) = (pending.packet, pending.time);
-        let basis = if answer.flags.contains(Flags::SYN) {
-            let why = format!(
-                "answered the SYN with {}, so it was listening",
-                answer.flags
-            );
-            let open = self.machine.event(Inferred::PassiveOpen);
-            self.apply(live, x, open, packet, time, Basis::Inferred(why));
-            Basis::Seen
-        } else {
-            let why = format!(
-                "answered the SYN with {}, so nothing was listening",
-                answer.flags
-            );
-            Basis::Inferred(why)
-        };
-        self.receive(live, x, &pending.segment, packet, time, basis);
+    /// Delivers to `x` the arrivals that its segment `sent` shows it processed before
+    /// sending: those its ACK covers, or all of them when it carries no ACK.
+    fn deliver_processed(&self, live: &mut Live, x: usize, sent: &Segment) {
+        while let Some(front) = live.ends[x].inbox.front() {
+            let covered = !sent.flags.contains(Flags::ACK)
+                || !inference::seq_after(front.segment.seq_end(), sent.ack);
+            if !covered {
+                break;
+            }
+            let arrival = live.ends[x].inbox.pop_front().expect("front exists");
+            self.deliver(live, x, arrival, Some(sent));
+        }
+    }
+
+    /// Processes an arrival at endpoint `y`. `answer` is the segment `y` sent right after
+    /// processing it (`None` at the end of the capture), which settles rule R0.
+    fn deliver(&self, live: &mut Live, y: usize, arrival: Arrival, answer: Option<&Segment>) {
+        let initial = self.machine.spec().machine.initial;
+        let (last_packet, last_time) = live.ends[y].last_step;
+        let packet = arrival.packet.max(last_packet);
+        let time = arrival.time.max(last_time);
+        let segment = &arrival.segment;
+        let syn_only = segment.flags.contains(Flags::SYN) && !segment.flags.contains(Flags::ACK);
+        let mut basis = Basis::Seen;
+        if syn_only && live.ends[y].fresh && live.ends[y].state == initial {
+            // Rule R0: LISTEN is invisible; the answer to the first SYN tells.
+            let listening = match answer {
+                Some(answer) if answer.flags.contains(Flags::SYN) => {
+                    Some(Basis::Inferred(format!(
+                        "answered the SYN with {}, so it was listening",
+                        answer.flags
+                    )))
+                }
+                Some(answer) => {
+                    basis = Basis::Inferred(format!(
+                        "answered the SYN with {}, so nothing was listening",
+                        answer.flags
+                    ));
+                    None
+                }
+                None => Some(Basis::Assumed(
+                    "the SYN was never answered; assumed listening".into(),
+                )),
+            };
+            if let Some(why) = listening {
+                let open = self.machine.event(Inferred::PassiveOpen);
+                self.apply(live, y, open, packet, time, why);
+            }
+        }
+        live.ends[y].fresh = false;
+        self.receive(live, y, segment, packet, time, basis);
     }
 
     fn check_call_output(
@@ -486,6 +522,8 @@ impl<'s> Tracker<'s> {
         });
     }
 
+    /// A segment reaches `y`: processed at once when nothing is waiting and it occupies no
+    /// sequence space, else queued until `y` is seen to have processed it.
     fn receiver_side(
         &self,
         live: &mut Live,
@@ -494,28 +532,16 @@ impl<'s> Tracker<'s> {
         time: Duration,
         segment: &Segment,
     ) {
-        let initial = self.machine.spec().machine.initial;
-        let end = &mut live.ends[y];
-        let syn_only = segment.flags.contains(Flags::SYN) && !segment.flags.contains(Flags::ACK);
-        if syn_only {
-            if end
-                .pending_syn
-                .is_some_and(|p| p.segment.seq == segment.seq)
-            {
-                return;
-            }
-            if end.fresh && end.state == initial {
-                end.fresh = false;
-                end.pending_syn = Some(PendingSyn {
-                    packet,
-                    time,
-                    segment: *segment,
-                });
-                return;
-            }
+        let arrival = Arrival {
+            packet,
+            time,
+            segment: *segment,
+        };
+        if live.ends[y].inbox.is_empty() && segment.seq_len() == 0 {
+            self.deliver(live, y, arrival, None);
+        } else {
+            live.ends[y].inbox.push_back(arrival);
         }
-        end.fresh = false;
-        self.receive(live, y, segment, packet, time, Basis::Seen);
     }
 
     /// Applies the receiver's event for `segment` (rules S1-S8, A1-A4) and books what the
@@ -557,6 +583,7 @@ impl<'s> Tracker<'s> {
         basis: Basis,
     ) -> Option<usize> {
         let end = &mut live.ends[e];
+        end.last_step = end.last_step.max((packet, time));
         let from = end.state;
         let t = match self.machine.step(from, event, &end.history) {
             Outcome::Taken(t) => t,
@@ -615,12 +642,8 @@ impl<'s> Tracker<'s> {
 
     fn finish_live(&mut self, mut live: Live) {
         for e in 0..live.ends.len() {
-            if let Some(pending) = live.ends[e].pending_syn.take() {
-                let open = self.machine.event(Inferred::PassiveOpen);
-                let why = "the SYN was never answered; assumed listening".to_string();
-                let (packet, time) = (pending.packet, pending.time);
-                self.apply(&mut live, e, open, packet, time, Basis::Assumed(why));
-                self.receive(&mut live, e, &pending.segment, packet, time, Basis::Seen);
+            while let Some(arrival) = live.ends[e].inbox.pop_front() {
+                self.deliver(&mut live, e, arrival, None);
             }
             for owed in std::mem::take(&mut live.ends[e].owed) {
                 live.connection.findings.push(Finding {
