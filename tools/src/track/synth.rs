@@ -20,13 +20,16 @@ pub struct Shape {
 }
 
 impl Shape {
-    /// A shape with about `packets` packets: connections of 4 data segments each (15
-    /// packets), 64 at a time.
+    /// A shape with about `packets` packets: connections of 4 data segments each, 64 at
+    /// a time.
     pub fn with_packets(packets: u64) -> Shape {
-        let per_connection = 7 + 2 * 4;
+        let data_segments = 4;
+        // Of every 10 connections, 9 are complete (7 + 2 per data segment) and 1 is refused (2).
+        let per_ten = 9 * (7 + 2 * u64::from(data_segments)) + 2;
+        let connections = (packets * 10).div_ceil(per_ten);
         Shape {
-            connections: u32::try_from(packets.div_ceil(per_connection)).unwrap_or(u32::MAX),
-            data_segments: 4,
+            connections: u32::try_from(connections).unwrap_or(u32::MAX),
+            data_segments,
             concurrent: 64,
         }
     }
