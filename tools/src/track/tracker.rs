@@ -357,9 +357,12 @@ impl<'s> Tracker<'s> {
         let mut changes = vec![Vec::new(); endpoints.len()];
         if let Some(carried) = carried {
             changes[1].push((Duration::ZERO, carried.state));
+            // Only the state carries over: sequence numbers belong to the old incarnation.
             ends[1] = EndpointTrack {
-                owed: Vec::new(),
-                ..carried
+                state: carried.state,
+                fresh: false,
+                history: carried.history,
+                ..EndpointTrack::new(initial)
             };
         }
         let id = self.next_id;
