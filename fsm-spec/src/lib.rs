@@ -47,6 +47,8 @@ pub mod naming;
 mod parse;
 pub mod source;
 mod suggest;
+pub mod synthetic;
+pub mod table;
 mod validate;
 
 pub use diagnostic::{Diagnostic, Diagnostics, Problem, Severity};

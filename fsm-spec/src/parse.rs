@@ -10,6 +10,7 @@ use crate::naming::is_rust_identifier;
 use crate::source::Span;
 use crate::suggest::nearest;
 use serde_spanned::Spanned;
+use std::collections::HashMap;
 use toml::de::{DeTable, DeValue};
 
 type Problems = Vec<(Problem, Span)>;
@@ -269,16 +270,16 @@ fn parse_states(table: (&DeTable<'_>, Span), problems: &mut Problems) -> Vec<Sta
 /// Names and aliases must each point at one state, and state names must stay distinct as
 /// Rust types.
 fn check_unique_names(states: &[(State, Vec<(String, Span)>)], problems: &mut Problems) {
-    let mut owners: Vec<(&str, &str)> = Vec::new();
-    let mut rust_names: Vec<(String, &str)> = Vec::new();
+    let mut owners: HashMap<&str, &str> = HashMap::new();
+    let mut rust_names: HashMap<String, &str> = HashMap::new();
     for (state, aliases) in states {
         let names = std::iter::once((state.name.as_str(), state.span))
             .chain(aliases.iter().map(|(alias, span)| (alias.as_str(), *span)));
         for (name, span) in names {
-            match owners.iter().find(|(taken, _)| *taken == name) {
+            match owners.get(name) {
                 // An alias repeating its own state's name is harmless.
-                Some((_, owner)) if *owner == state.name => {}
-                Some((_, owner)) => problems.push((
+                Some(owner) if *owner == state.name => {}
+                Some(owner) => problems.push((
                     Problem::DuplicateName {
                         name: name.to_string(),
                         first: owner.to_string(),
@@ -286,11 +287,13 @@ fn check_unique_names(states: &[(State, Vec<(String, Span)>)], problems: &mut Pr
                     },
                     span,
                 )),
-                None => owners.push((name, &state.name)),
+                None => {
+                    owners.insert(name, &state.name);
+                }
             }
         }
         let rust = crate::naming::upper_camel(&state.name);
-        if let Some((_, first)) = rust_names.iter().find(|(taken, _)| *taken == rust) {
+        if let Some(first) = rust_names.get(&rust) {
             let problem = Problem::NameClash {
                 first: first.to_string(),
                 second: state.name.clone(),
@@ -298,7 +301,7 @@ fn check_unique_names(states: &[(State, Vec<(String, Span)>)], problems: &mut Pr
             };
             problems.push((problem, state.span));
         } else {
-            rust_names.push((rust, &state.name));
+            rust_names.insert(rust, &state.name);
         }
     }
 }
@@ -351,7 +354,8 @@ fn parse_machine(
         check_identifier("machine name", name, *name_span, problems);
     }
     let initial = fields.required_string("initial", problems);
-    let initial = resolve_state(initial?, states?, problems);
+    let states = Names::new(states?.iter().map(|s| s.name.as_str()));
+    let initial = states.state(initial?, problems);
     Some(Machine {
         name: name?.0,
         initial: initial?,
@@ -360,30 +364,44 @@ fn parse_machine(
     })
 }
 
-fn resolve_state(
-    (name, span): (String, Span),
-    states: &[State],
-    problems: &mut Problems,
-) -> Option<StateId> {
-    let found = states.iter().position(|s| s.name == name).map(StateId);
-    if found.is_none() {
-        let suggestion = nearest(&name, states.iter().map(|s| s.name.as_str()));
-        problems.push((Problem::UnknownState { name, suggestion }, span));
-    }
-    found
+/// Names to indices, for resolving references in time linear in the spec's size.
+struct Names<'a> {
+    ids: HashMap<&'a str, usize>,
 }
 
-fn resolve_event(
-    (name, span): (String, Span),
-    events: &[Event],
-    problems: &mut Problems,
-) -> Option<EventId> {
-    let found = events.iter().position(|e| e.name == name).map(EventId);
-    if found.is_none() {
-        let suggestion = nearest(&name, events.iter().map(|e| e.name.as_str()));
-        problems.push((Problem::UnknownEvent { name, suggestion }, span));
+impl<'a> Names<'a> {
+    fn new(names: impl Iterator<Item = &'a str>) -> Self {
+        let mut ids = HashMap::new();
+        for (id, name) in names.enumerate() {
+            ids.entry(name).or_insert(id);
+        }
+        Names { ids }
     }
-    found
+
+    /// The index of `name`, or a problem made by `unknown` with the nearest known name.
+    fn resolve(
+        &self,
+        (name, span): (String, Span),
+        unknown: fn(String, Option<String>) -> Problem,
+        problems: &mut Problems,
+    ) -> Option<usize> {
+        let found = self.ids.get(name.as_str()).copied();
+        if found.is_none() {
+            let suggestion = nearest(&name, self.ids.keys().copied());
+            problems.push((unknown(name, suggestion), span));
+        }
+        found
+    }
+
+    fn state(&self, name: (String, Span), problems: &mut Problems) -> Option<StateId> {
+        let unknown = |name, suggestion| Problem::UnknownState { name, suggestion };
+        self.resolve(name, unknown, problems).map(StateId)
+    }
+
+    fn event(&self, name: (String, Span), problems: &mut Problems) -> Option<EventId> {
+        let unknown = |name, suggestion| Problem::UnknownEvent { name, suggestion };
+        self.resolve(name, unknown, problems).map(EventId)
+    }
 }
 
 fn parse_transitions(
@@ -401,6 +419,8 @@ fn parse_transitions(
         problems.push((problem, span_of(value)));
         return Vec::new();
     };
+    let state_names = Names::new(states.iter().map(|s| s.name.as_str()));
+    let event_names = Names::new(events.iter().map(|e| e.name.as_str()));
     let mut transitions = Vec::new();
     for (index, entry) in entries.iter().enumerate() {
         let span = span_of(entry);
@@ -416,14 +436,14 @@ fn parse_transitions(
         }
         let from: Vec<Option<StateId>> = from
             .into_iter()
-            .map(|f| resolve_state(f, states, problems))
+            .map(|f| state_names.state(f, problems))
             .collect();
         let event = fields
             .required_string("event", problems)
-            .and_then(|e| resolve_event(e, events, problems));
+            .and_then(|e| event_names.event(e, problems));
         let to = fields
             .required_string("to", problems)
-            .and_then(|t| resolve_state(t, states, problems));
+            .and_then(|t| state_names.state(t, problems));
         let guard = fields.string("guard", problems);
         if let Some((guard, guard_span)) = &guard {
             check_identifier("guard", guard, *guard_span, problems);

@@ -1,6 +1,7 @@
 //! "Did you mean ...?" for misspelt names.
 
-/// The candidate closest to `name`, if it is close enough to be a plausible typo.
+/// The candidate closest to `name`, if it is close enough to be a plausible typo. Ties go to
+/// the alphabetically first candidate, so the answer does not depend on iteration order.
 pub(crate) fn nearest<'a>(
     name: &str,
     candidates: impl IntoIterator<Item = &'a str>,
@@ -15,7 +16,7 @@ pub(crate) fn nearest<'a>(
             )
         })
         .filter(|(score, _)| *score >= 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
         .map(|(_, candidate)| candidate.to_string())
 }
 
