@@ -3,14 +3,14 @@
 
 use super::inference::Inferred;
 use super::segment::Flags;
+use fsm_spec::table::TransitionTable;
 use fsm_spec::{EventId, Spec, StateId, Transition};
 
 /// The spec, indexed for lookups by (state, event), with the events the inference rules name.
 #[derive(Debug)]
 pub struct Interpreter<'s> {
     spec: &'s Spec,
-    /// Transition indices by `state * events + event`.
-    table: Vec<Vec<usize>>,
+    table: TransitionTable,
     /// The spec event for each [`Inferred`], in [`Inferred::ALL`] order.
     vocabulary: [EventId; Inferred::ALL.len()],
     /// The parsed `send` of each transition (`None` when absent or not control bits).
@@ -55,11 +55,7 @@ impl<'s> Interpreter<'s> {
             spec.event_named(e.spec_name())
                 .expect("checked above: every name is present")
         });
-        let events = spec.events.len();
-        let mut table = vec![Vec::new(); spec.states.len() * events];
-        for (index, t) in spec.transitions.iter().enumerate() {
-            table[t.from.0 * events + t.event.0].push(index);
-        }
+        let table = TransitionTable::new(spec);
         let outputs = spec
             .transitions
             .iter()
@@ -101,8 +97,7 @@ impl<'s> Interpreter<'s> {
     /// most recent event of `history` wins (the spec's guards `passive_open` and
     /// `active_open` name the OPEN the connection came from).
     pub fn step(&self, state: StateId, event: EventId, history: &[EventId]) -> Outcome {
-        let options = &self.table[state.0 * self.spec.events.len() + event.0];
-        match options.as_slice() {
+        match self.table.on(state, event) {
             [] => Outcome::NotAllowed,
             [only] => Outcome::Taken(*only),
             several => history
