@@ -13,8 +13,12 @@ use tcp_fsm_tools::track::synth::{Shape, write_capture};
 const RUNS: usize = 3;
 
 fn capture(packets: u64) -> (PathBuf, u64) {
-    let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("track-bench-{packets}.pcap"));
     let shape = Shape::with_packets(packets);
+    let name = format!(
+        "track-bench-{}x{}x{}.pcap",
+        shape.connections, shape.data_segments, shape.concurrent
+    );
+    let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
     if !path.exists() {
         let file = std::fs::File::create(&path).expect("create the capture");
         let mut out = std::io::BufWriter::new(file);

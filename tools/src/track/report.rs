@@ -131,28 +131,30 @@ impl Report<'_> {
         );
         let mut steps = c.steps.iter().peekable();
         let mut findings = c.findings.iter().peekable();
+        let mut segment = String::new();
         for row in &c.rows {
-            let mut lines: Vec<String> = Vec::new();
-            while let Some(step) = steps.next_if(|s| s.packet <= row.packet) {
-                lines.push(self.step_text(step));
-            }
-            if lines.is_empty() {
-                lines.push("-".to_string());
-            }
-            let head = format!(
+            segment.clear();
+            self.write_segment(&mut segment, c, row);
+            let _ = write!(
+                out,
                 "  {:>7}  {:>10.6}  {:<34} ",
                 row.packet,
                 self.offset(row.time),
-                self.segment_text(c, row)
+                segment
             );
-            let indent = " ".repeat(head.chars().count());
-            for (i, line) in lines.iter().enumerate() {
-                let lead = if i == 0 {
-                    head.as_str()
-                } else {
-                    indent.as_str()
-                };
-                let _ = writeln!(out, "{lead}{line}");
+            // Continuation lines start under the first step.
+            let indent = 2 + 7 + 2 + 10 + 2 + segment.chars().count().max(34) + 1;
+            let mut first = true;
+            while let Some(step) = steps.next_if(|s| s.packet <= row.packet) {
+                if !first {
+                    out.extend(std::iter::repeat_n(' ', indent));
+                }
+                self.write_step(out, step);
+                out.push('\n');
+                first = false;
+            }
+            if first {
+                out.push_str("-\n");
             }
             while let Some(finding) = findings.next_if(|f| f.packet <= row.packet) {
                 let _ = writeln!(
@@ -174,57 +176,44 @@ impl Report<'_> {
         let _ = writeln!(out, "  final: {}", self.final_states(c));
     }
 
-    fn segment_text(&self, c: &Connection, row: &Row) -> String {
+    fn write_segment(&self, out: &mut String, c: &Connection, row: &Row) {
         let to = if c.is_self_connected() {
             0
         } else {
             1 - row.from
         };
         let segment = &row.segment;
-        let mut text = format!("{}>{} {}", NAMES[row.from], NAMES[to], segment.flags);
-        match row.rel_seq {
-            Some(seq) => write!(text, " seq={seq}"),
-            None => write!(text, " seq={}", segment.seq),
-        }
-        .expect("writing to a String");
+        let _ = write!(out, "{}>{} {}", NAMES[row.from], NAMES[to], segment.flags);
+        let _ = write!(out, " seq={}", row.rel_seq.unwrap_or(segment.seq));
         if let Some(ack) = row.rel_ack {
-            let _ = write!(text, " ack={ack}");
+            let _ = write!(out, " ack={ack}");
         } else if segment.flags.contains(super::segment::Flags::ACK) {
-            let _ = write!(text, " ack={}", segment.ack);
+            let _ = write!(out, " ack={}", segment.ack);
         }
         if segment.payload_len > 0 {
-            let _ = write!(text, " len={}", segment.payload_len);
+            let _ = write!(out, " len={}", segment.payload_len);
         }
-        text
     }
 
-    fn step_text(&self, step: &Step) -> String {
+    fn write_step(&self, out: &mut String, step: &Step) {
         let spec = self.spec;
+        let who = NAMES[step.endpoint];
         let event = &spec.event(step.event).name;
-        let mut text = if step.from == step.to {
-            format!(
-                "{} {} ({event})",
-                NAMES[step.endpoint],
-                spec.state(step.from).name
-            )
+        let from = &spec.state(step.from).name;
+        let _ = if step.from == step.to {
+            write!(out, "{who} {from} ({event})")
         } else {
-            format!(
-                "{} {} --{event}--> {}",
-                NAMES[step.endpoint],
-                spec.state(step.from).name,
+            write!(
+                out,
+                "{who} {from} --{event}--> {}",
                 spec.state(step.to).name
             )
         };
-        match &step.basis {
-            Basis::Seen => {}
-            Basis::Inferred(why) => {
-                let _ = write!(text, "  [inferred: {why}]");
-            }
-            Basis::Assumed(why) => {
-                let _ = write!(text, "  [assumed: {why}]");
-            }
-        }
-        text
+        let _ = match &step.basis {
+            Basis::Seen => Ok(()),
+            Basis::Inferred(why) => write!(out, "  [inferred: {why}]"),
+            Basis::Assumed(why) => write!(out, "  [assumed: {why}]"),
+        };
     }
 
     /// A finding in words, naming the endpoint as A or B.
