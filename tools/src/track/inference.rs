@@ -193,11 +193,39 @@ impl SeqView {
     }
 }
 
+/// The calls one segment shows, in order: at most `active_open`, `send` and `close`, or `abort`.
+/// A fixed array, because the tracker asks for every segment.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Calls {
+    list: [Option<Inferred>; 3],
+}
+
+impl Calls {
+    fn push(&mut self, call: Inferred) {
+        let free = self.list.iter_mut().find(|slot| slot.is_none());
+        *free.expect("a segment shows at most three calls") = Some(call);
+    }
+
+    /// The calls as a vector, in order.
+    pub fn to_vec(self) -> Vec<Inferred> {
+        self.into_iter().collect()
+    }
+}
+
+impl IntoIterator for Calls {
+    type Item = Inferred;
+    type IntoIter = std::iter::Flatten<std::array::IntoIter<Option<Inferred>, 3>>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.list.into_iter().flatten()
+    }
+}
+
 /// The calls the sender made, in order, by rules S1, S4, S5 and S8. `owes_rst` says whether a
 /// transition the sender took earlier owes a RST (rule S7).
-pub fn sender_calls(view: &SeqView, segment: &Segment, owes_rst: bool) -> Vec<Inferred> {
+pub fn sender_calls(view: &SeqView, segment: &Segment, owes_rst: bool) -> Calls {
     let flags = segment.flags;
-    let mut calls = Vec::new();
+    let mut calls = Calls::default();
     if flags.contains(Flags::RST) {
         if !owes_rst {
             calls.push(Inferred::Abort);
@@ -281,9 +309,12 @@ mod tests {
     fn a_first_syn_is_an_active_open_and_a_retransmitted_one_is_nothing() {
         let mut view = SeqView::default();
         let syn = segment(SYN, 100, 0, 0);
-        assert_eq!(sender_calls(&view, &syn, false), [Inferred::ActiveOpen]);
+        assert_eq!(
+            sender_calls(&view, &syn, false).to_vec(),
+            [Inferred::ActiveOpen]
+        );
         view.note_sent(&syn);
-        assert_eq!(sender_calls(&view, &syn, false), []);
+        assert_eq!(sender_calls(&view, &syn, false).to_vec(), []);
         assert_eq!(view.snd_max, Some(101));
     }
 
@@ -293,20 +324,24 @@ mod tests {
         view.note_sent(&segment(SYN, 100, 0, 0));
         let last = segment(FIN | ACK, 101, 5, 10);
         assert_eq!(
-            sender_calls(&view, &last, false),
+            sender_calls(&view, &last, false).to_vec(),
             [Inferred::Send, Inferred::Close]
         );
         view.note_sent(&last);
         assert_eq!(view.fin_seq, Some(111));
-        assert_eq!(sender_calls(&view, &last, false), [], "a retransmission");
+        assert_eq!(
+            sender_calls(&view, &last, false).to_vec(),
+            [],
+            "a retransmission"
+        );
     }
 
     #[test]
     fn a_rst_is_an_abort_unless_a_transition_owes_it() {
         let view = SeqView::default();
         let rst = segment(RST | ACK, 0, 101, 0);
-        assert_eq!(sender_calls(&view, &rst, false), [Inferred::Abort]);
-        assert_eq!(sender_calls(&view, &rst, true), []);
+        assert_eq!(sender_calls(&view, &rst, false).to_vec(), [Inferred::Abort]);
+        assert_eq!(sender_calls(&view, &rst, true).to_vec(), []);
         assert_eq!(receiver_event(&view, &rst), Some(Inferred::RcvRst));
     }
 

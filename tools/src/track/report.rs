@@ -77,18 +77,16 @@ impl Report<'_> {
         let mut out = self.headline();
         out.push('\n');
         for c in &self.tracking.connections {
-            let _ = writeln!(
+            let _ = write!(out, "connection {}: ", c.id);
+            self.write_endpoints(&mut out, c);
+            let _ = write!(
                 out,
-                "connection {}: {}; packets #{}-#{} ({} segments); final {}; {} finding{}",
-                c.id,
-                self.endpoints(c),
-                c.packets.0,
-                c.packets.1,
-                c.segments,
-                self.final_states(c),
-                c.findings.len(),
-                if c.findings.len() == 1 { "" } else { "s" },
+                "; packets #{}-#{} ({} segments); final ",
+                c.packets.0, c.packets.1, c.segments
             );
+            self.write_final_states(&mut out, c);
+            let n = c.findings.len();
+            let _ = writeln!(out, "; {n} finding{}", if n == 1 { "" } else { "s" });
         }
         out
     }
@@ -105,21 +103,32 @@ impl Report<'_> {
     }
 
     fn endpoints(&self, c: &Connection) -> String {
-        match c.endpoints.as_slice() {
-            [a] => format!("A {a} connected to itself"),
-            [a, b] => format!("A {a}, B {b}"),
+        let mut out = String::new();
+        self.write_endpoints(&mut out, c);
+        out
+    }
+
+    fn write_endpoints(&self, out: &mut String, c: &Connection) {
+        let _ = match c.endpoints.as_slice() {
+            [a] => write!(out, "A {a} connected to itself"),
+            [a, b] => write!(out, "A {a}, B {b}"),
             _ => unreachable!("a connection has one or two endpoints"),
-        }
+        };
     }
 
     fn final_states(&self, c: &Connection) -> String {
-        let states: Vec<String> = c
-            .final_states
-            .iter()
-            .enumerate()
-            .map(|(e, &s)| format!("{} {}", NAMES[e], self.spec.state(s).name))
-            .collect();
-        states.join(", ")
+        let mut out = String::new();
+        self.write_final_states(&mut out, c);
+        out
+    }
+
+    fn write_final_states(&self, out: &mut String, c: &Connection) {
+        for (e, &state) in c.final_states.iter().enumerate() {
+            if e > 0 {
+                out.push_str(", ");
+            }
+            let _ = write!(out, "{} {}", NAMES[e], self.spec.state(state).name);
+        }
     }
 
     fn write_connection(&self, out: &mut String, c: &Connection) {

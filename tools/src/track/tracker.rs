@@ -226,9 +226,9 @@ impl EndpointTrack {
             state: initial,
             fresh: true,
             seq: SeqView::default(),
-            history: Vec::new(),
-            owed: Vec::new(),
-            inbox: VecDeque::new(),
+            history: Vec::with_capacity(4),
+            owed: Vec::with_capacity(2),
+            inbox: VecDeque::with_capacity(4),
             isn: None,
             last_step: (0, Duration::ZERO),
         }
@@ -249,7 +249,8 @@ struct Live {
 pub struct Tracker<'s> {
     machine: Interpreter<'s>,
     detail: Detail,
-    live: HashMap<(SocketAddr, SocketAddr), Live>,
+    /// Boxed: the map moves values when it grows, and a connection's state is large.
+    live: HashMap<(SocketAddr, SocketAddr), Box<Live>>,
     done: Vec<Connection>,
     next_id: usize,
     totals: Totals,
@@ -294,19 +295,19 @@ impl<'s> Tracker<'s> {
             (segment.dst, segment.src)
         };
         let initial = self.machine.spec().machine.initial;
-        if !self.live.contains_key(&key) {
-            let live = self.open(segment, packet, None);
-            self.live.insert(key, live);
-        }
-        let mut live = self.live.remove(&key).expect("inserted above");
+        // The map is taken out for the call so that `self` stays borrowable: one lookup.
+        let mut lives = std::mem::take(&mut self.live);
+        let live: &mut Live = lives
+            .entry(key)
+            .or_insert_with(|| Box::new(self.open(segment, packet, None)));
         let syn_only = segment.flags.contains(Flags::SYN) && !segment.flags.contains(Flags::ACK);
         if syn_only && live.saw_syn {
             let x = live
                 .connection
                 .endpoint_of(segment.src)
                 .expect("a connection endpoint");
-            self.deliver_processed(&mut live, x, segment);
-            self.assume_time_wait_over(&mut live, x, packet, time, segment);
+            self.deliver_processed(live, x, segment);
+            self.assume_time_wait_over(live, x, packet, time, segment);
             if live.ends[x].state == initial && live.ends[x].seq.is_new_syn(segment) {
                 let y = live
                     .connection
@@ -315,13 +316,13 @@ impl<'s> Tracker<'s> {
                 let carried =
                     (x != y && live.ends[y].state != initial).then(|| live.ends[y].clone());
                 let next = self.open(segment, packet, carried);
-                self.finish_live(live);
-                live = next;
+                let old = std::mem::replace(live, next);
+                self.finish_live(old);
             }
         }
         live.saw_syn |= segment.flags.contains(Flags::SYN);
-        self.follow(&mut live, packet, time, segment);
-        self.live.insert(key, live);
+        self.follow(live, packet, time, segment);
+        self.live = lives;
     }
 
     /// Rule T1: a new SYN from an endpoint where the TIME-WAIT timeout is allowed means the
@@ -354,7 +355,7 @@ impl<'s> Tracker<'s> {
             endpoints.push(segment.dst);
         }
         let mut ends = vec![EndpointTrack::new(initial); endpoints.len()];
-        let mut changes = vec![Vec::new(); endpoints.len()];
+        let mut changes = vec![Vec::with_capacity(8); endpoints.len()];
         if let Some(carried) = carried {
             changes[1].push((Duration::ZERO, carried.state));
             // Only the state carries over: sequence numbers belong to the old incarnation.
@@ -672,7 +673,7 @@ impl<'s> Tracker<'s> {
     /// Ends tracking: settles what the end of the capture leaves open and returns the
     /// connections in order of their first packet.
     pub fn finish(mut self) -> Tracking {
-        let live: Vec<Live> = self.live.drain().map(|(_, live)| live).collect();
+        let live: Vec<Live> = self.live.drain().map(|(_, live)| *live).collect();
         for live in live {
             self.finish_live(live);
         }
