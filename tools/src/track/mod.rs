@@ -32,8 +32,9 @@ use tracker::{Detail, Tracker, Tracking};
 /// (a violation), every output the spec expects that never comes, and every call whose
 /// segment differs from what the spec sends.
 ///
-/// Exits 0 when there are no findings, 1 when there are, 2 when the capture or spec cannot
-/// be read (or the capture is damaged part-way: what came before is still reported).
+/// Exits 0 when there are no findings, 1 when there are (or the spec has errors, as for
+/// `check`), 2 when the capture or spec file cannot be read, or the capture is damaged
+/// part-way (what came before it is still reported).
 ///
 /// Example: `tcp-fsm track capture.pcap --format json`
 #[derive(Debug, clap::Args)]
@@ -43,7 +44,7 @@ pub struct Args {
     /// The spec to drive the endpoints with [default: the bundled TCP spec].
     #[arg(long)]
     spec: Option<PathBuf>,
-    /// One line per connection instead of timelines.
+    /// One line per connection instead of timelines (with --format json: no timelines).
     #[arg(long)]
     summary: bool,
     /// Output format of the result on stdout.
@@ -112,9 +113,10 @@ pub fn run(args: &Args) -> Result<ExitCode, input::InputError> {
         Ok(bytes) => bytes,
         Err(error) => return Ok(unreadable(error)),
     };
-    let detail = match (args.summary, args.format) {
-        (true, _) => Detail::Summary,
-        (false, _) => Detail::Timeline,
+    let detail = if args.summary {
+        Detail::Summary
+    } else {
+        Detail::Timeline
     };
     let outcome = match track(&bytes, machine, detail) {
         Ok(outcome) => outcome,
