@@ -107,8 +107,8 @@ impl Segment {
     /// (RFC 793 3.3, SEG.LEN).
     pub fn seq_len(&self) -> u32 {
         self.payload_len
-            + u32::from(self.flags.contains(Flags::SYN))
-            + u32::from(self.flags.contains(Flags::FIN))
+            .saturating_add(u32::from(self.flags.contains(Flags::SYN)))
+            .saturating_add(u32::from(self.flags.contains(Flags::FIN)))
     }
 
     /// The sequence number after the segment: SEG.SEQ + SEG.LEN.
