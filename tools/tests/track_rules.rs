@@ -254,3 +254,34 @@ fn a_reset_in_syn_received_after_a_passive_open_returns_to_listen() {
     );
     assert_eq!(finals(&tracking), [["CLOSED", "LISTEN"]]);
 }
+
+#[test]
+fn a_capture_that_starts_after_the_handshake_assumes_it() {
+    let tracking = Script::new()
+        .seg(A, B, "ACK", 101, 301, 10)
+        .seg(B, A, "ACK", 301, 111, 0)
+        .seg(A, B, "FIN,ACK", 111, 301, 0)
+        .seg(B, A, "ACK", 301, 112, 0)
+        .seg(B, A, "FIN,ACK", 301, 112, 0)
+        .seg(A, B, "ACK", 112, 302, 0)
+        .track();
+    assert_eq!(findings(&tracking), Vec::<String>::new());
+    assert_eq!(finals(&tracking), [["TIME_WAIT", "CLOSED"]]);
+    let spec = tcp_fsm::spec();
+    let assumed: Vec<String> = tracking.connections[0]
+        .steps
+        .iter()
+        .filter(|s| matches!(&s.basis, Basis::Assumed(why) if why.contains("after the handshake")))
+        .map(|s| spec.event(s.event).name.clone())
+        .collect();
+    assert_eq!(
+        assumed,
+        [
+            "active_open",
+            "passive_open",
+            "rcv_syn",
+            "rcv_syn_ack",
+            "rcv_ack"
+        ]
+    );
+}

@@ -22,6 +22,7 @@
 //! | R0 | a fresh endpoint (never seen before) receives a SYN | `passive_open` before the SYN if its answer carries SYN; none if it answers RST (no listener) | | RFC 793 3.9 OPEN Call; SEGMENT ARRIVES, CLOSED |
 //! | T1 | a new SYN (new ISN) from an endpoint where `timeout_2msl` is allowed (TIME_WAIT) | `timeout_2msl`, assumed just before the SYN, then S1 | | RFC 793 3.9 TIME-WAIT TIMEOUT; RFC 1122 4.2.2.13 |
 //!
+//! | M1 | the first segment of a connection has no SYN | assumed before it: Figure 7 with A as the opener (A `active_open`, `rcv_syn_ack`) | assumed: B `passive_open`, `rcv_syn`, `rcv_ack` | RFC 793 3.4 Figure 7 |
 //! | O1 | any segment towards an endpoint | | processed when the endpoint's next segment acknowledges it (or carries no ACK), else at the end of the capture; a segment with no sequence space is processed at once when nothing waits before it | RFC 793 3.3 (SEG.ACK); 3.9 "processed in sequence" |
 //!
 //! Rule O1 is applied by the tracker: a capture lists segments when they are sent, and two

@@ -297,9 +297,13 @@ impl<'s> Tracker<'s> {
         let initial = self.machine.spec().machine.initial;
         // The map is taken out for the call so that `self` stays borrowable: one lookup.
         let mut lives = std::mem::take(&mut self.live);
-        let live: &mut Live = lives
-            .entry(key)
-            .or_insert_with(|| Box::new(self.open(segment, packet, None)));
+        let live: &mut Live = lives.entry(key).or_insert_with(|| {
+            let mut live = Box::new(self.open(segment, packet, None));
+            if !segment.flags.contains(Flags::SYN) {
+                self.assume_handshake(&mut live, packet, time);
+            }
+            live
+        });
         let syn_only = segment.flags.contains(Flags::SYN) && !segment.flags.contains(Flags::ACK);
         if syn_only && live.saw_syn {
             let x = live
@@ -345,6 +349,31 @@ impl<'s> Tracker<'s> {
                 "not observable; the SYN of #{packet} reuses the 4-tuple"
             ));
             self.apply(live, x, timeout, packet, time, basis);
+        }
+    }
+
+    /// Rule M1: a connection whose first segment has no SYN was opened before the capture
+    /// began. The Figure 7 handshake is assumed, A as the opener, at the first packet; the
+    /// spec decides where it leads (ESTABLISHED), and no output is owed for it.
+    fn assume_handshake(&self, live: &mut Live, packet: u64, time: Duration) {
+        let why = || Basis::Assumed("the capture starts after the handshake".into());
+        let (a, b) = (0, live.ends.len() - 1);
+        let steps = [
+            (a, Inferred::ActiveOpen),
+            (b, Inferred::PassiveOpen),
+            (b, Inferred::RcvSyn),
+            (a, Inferred::RcvSynAck),
+            (b, Inferred::RcvAck),
+        ];
+        for (e, inferred) in steps {
+            if a == b && inferred == Inferred::PassiveOpen {
+                continue;
+            }
+            let event = self.machine.event(inferred);
+            self.apply(live, e, event, packet, time, why());
+        }
+        for end in &mut live.ends {
+            end.fresh = false;
         }
     }
 
