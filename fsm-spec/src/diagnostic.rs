@@ -94,6 +94,28 @@ pub enum Problem {
     DeadEnd { state: String },
     #[error("event `{event}` is never used by a transition")]
     UnusedEvent { event: String },
+    #[error("the contradiction `{id}` is declared twice")]
+    DuplicateContradiction { id: String },
+    #[error("unknown contradiction `{id}`")]
+    UnknownContradiction {
+        id: String,
+        suggestion: Option<String>,
+    },
+    #[error(
+        "contradiction `{id}` has {count} reading(s) here; each state and event it covers needs at least two"
+    )]
+    TooFewReadings { id: String, count: usize },
+    #[error("contradiction `{id}` has two readings named `{reading}`")]
+    DuplicateReading { id: String, reading: String },
+    #[error(
+        "{state} on `{event}` is declared as a [[no_transition]] but {}",
+        if *with_transition { "a transition also handles it" } else { "an earlier entry already declares it" }
+    )]
+    NoTransitionConflict {
+        state: String,
+        event: String,
+        with_transition: bool,
+    },
 }
 
 impl Problem {
@@ -125,6 +147,11 @@ impl Problem {
             Problem::Unreachable { .. } => "unreachable",
             Problem::DeadEnd { .. } => "dead-end",
             Problem::UnusedEvent { .. } => "unused-event",
+            Problem::DuplicateContradiction { .. } => "duplicate-contradiction",
+            Problem::UnknownContradiction { .. } => "unknown-contradiction",
+            Problem::TooFewReadings { .. } => "too-few-readings",
+            Problem::DuplicateReading { .. } => "duplicate-reading",
+            Problem::NoTransitionConflict { .. } => "no-transition-conflict",
         }
     }
 
@@ -152,7 +179,16 @@ impl Problem {
             | Problem::UnknownEvent {
                 suggestion: Some(near),
                 ..
+            }
+            | Problem::UnknownContradiction {
+                suggestion: Some(near),
+                ..
             } => Some(format!("did you mean `{near}`?")),
+            Problem::TooFewReadings { .. } => Some(
+                "write each reading as a transition with the same `from`, `event` and `guard`, \
+                 `contradiction` and a distinct `reading`"
+                    .to_string(),
+            ),
             Problem::NotAnIdentifier { .. } => Some(
                 "use ASCII letters, digits and `_`, start with a letter, and avoid Rust keywords"
                     .to_string(),

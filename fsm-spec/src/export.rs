@@ -1,7 +1,7 @@
 //! The normalised JSON form of a spec: names instead of indices, one transition per `from`
 //! state, every optional key present (as `null` or `[]`), for other tools to read.
 
-use crate::model::{EventKind, Spec};
+use crate::model::{ContradictionKind, EventKind, NoTransitionKind, Spec};
 use serde::Serialize;
 
 #[derive(Debug, Serialize)]
@@ -10,6 +10,19 @@ pub struct NormalSpec<'a> {
     pub states: Vec<NormalState<'a>>,
     pub events: Vec<NormalEvent<'a>>,
     pub transitions: Vec<NormalTransition<'a>>,
+    pub contradictions: Vec<NormalContradiction<'a>>,
+    pub deviations: Vec<NormalDeviation<'a>>,
+    pub no_transitions: Vec<NormalNoTransition<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct NormalNoTransition<'a> {
+    pub from: &'a str,
+    pub event: &'a str,
+    pub kind: NoTransitionKind,
+    pub cite: &'a str,
+    pub quote: Option<&'a str>,
+    pub doc: Option<&'a str>,
 }
 
 #[derive(Debug, Serialize)]
@@ -35,6 +48,8 @@ pub struct NormalEvent<'a> {
     pub segment: Option<&'a str>,
     pub label: Option<&'a str>,
     pub doc: Option<&'a str>,
+    pub aliases: &'a [String],
+    pub refines: Option<&'a str>,
 }
 
 #[derive(Debug, Serialize)]
@@ -47,6 +62,30 @@ pub struct NormalTransition<'a> {
     pub tags: &'a [String],
     pub cite: &'a str,
     pub doc: Option<&'a str>,
+    pub quote: Option<&'a str>,
+    pub contradiction: Option<&'a str>,
+    pub reading: Option<&'a str>,
+    pub deviation: Option<&'a str>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct NormalContradiction<'a> {
+    pub id: &'a str,
+    pub kind: ContradictionKind,
+    pub summary: &'a str,
+    pub doc: Option<&'a str>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct NormalDeviation<'a> {
+    pub from: &'a str,
+    pub event: &'a str,
+    pub guard: Option<&'a str>,
+    pub to: Option<&'a str>,
+    pub send: Option<&'a str>,
+    pub reason: &'a str,
+    pub cite: Option<&'a str>,
+    pub against: &'a [String],
 }
 
 impl Spec {
@@ -77,6 +116,8 @@ impl Spec {
                     segment: e.segment.as_deref(),
                     label: e.label.as_deref(),
                     doc: e.doc.as_deref(),
+                    aliases: &e.aliases,
+                    refines: e.refines.map(|r| self.event(r).name.as_str()),
                 })
                 .collect(),
             transitions: self
@@ -91,6 +132,46 @@ impl Spec {
                     tags: &t.tags,
                     cite: &t.cite,
                     doc: t.doc.as_deref(),
+                    quote: t.quote.as_deref(),
+                    contradiction: t.reading.as_ref().map(|r| r.contradiction.as_str()),
+                    reading: t.reading.as_ref().map(|r| r.name.as_str()),
+                    deviation: t.deviation.as_deref(),
+                })
+                .collect(),
+            contradictions: self
+                .contradictions
+                .iter()
+                .map(|c| NormalContradiction {
+                    id: &c.id,
+                    kind: c.kind,
+                    summary: &c.summary,
+                    doc: c.doc.as_deref(),
+                })
+                .collect(),
+            deviations: self
+                .deviations
+                .iter()
+                .map(|d| NormalDeviation {
+                    from: &self.state(d.from).name,
+                    event: &self.event(d.event).name,
+                    guard: d.guard.as_deref(),
+                    to: d.to.map(|s| self.state(s).name.as_str()),
+                    send: d.send.as_deref(),
+                    reason: &d.reason,
+                    cite: d.cite.as_deref(),
+                    against: &d.against,
+                })
+                .collect(),
+            no_transitions: self
+                .no_transitions
+                .iter()
+                .map(|n| NormalNoTransition {
+                    from: &self.state(n.from).name,
+                    event: &self.event(n.event).name,
+                    kind: n.kind,
+                    cite: &n.cite,
+                    quote: n.quote.as_deref(),
+                    doc: n.doc.as_deref(),
                 })
                 .collect(),
         }

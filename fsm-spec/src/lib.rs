@@ -40,11 +40,13 @@
 //! ```
 
 pub mod analysis;
+pub mod audit;
 pub mod diagnostic;
 pub mod export;
 pub mod model;
 pub mod naming;
 mod parse;
+pub mod render;
 pub mod source;
 mod suggest;
 pub mod synthetic;
@@ -52,7 +54,10 @@ pub mod table;
 mod validate;
 
 pub use diagnostic::{Diagnostic, Diagnostics, Problem, Severity};
-pub use model::{Event, EventId, EventKind, Machine, Spec, State, StateId, Transition};
+pub use model::{
+    Contradiction, ContradictionKind, Deviation, Event, EventId, EventKind, Machine, NoTransition,
+    NoTransitionKind, Reading, Spec, State, StateId, Transition,
+};
 pub use source::{SourceFile, Span};
 
 /// The outcome of checking a spec: the model (when it could be built) and every diagnostic.

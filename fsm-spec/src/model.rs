@@ -21,6 +21,16 @@ pub struct Spec {
     pub states: Vec<State>,
     pub events: Vec<Event>,
     pub transitions: Vec<Transition>,
+    /// `[[contradiction]]` entries: places where the source document says two things. Used
+    /// by reference specs; each reading is a transition with a [`Transition::reading`].
+    pub contradictions: Vec<Contradiction>,
+    /// `[[deviation]]` entries: places where this spec differs from a reference on purpose,
+    /// one per `from` state (lists are expanded).
+    pub deviations: Vec<Deviation>,
+    /// `[[no_transition]]` entries: events that the source document handles without a
+    /// transition in some states (an error reply, a dropped segment, an impossible event),
+    /// one per `from` state (lists are expanded).
+    pub no_transitions: Vec<NoTransition>,
 }
 
 /// The `[machine]` table.
@@ -88,6 +98,11 @@ pub struct Event {
     /// A display name for diagrams, for example `CLOSE`.
     pub label: Option<String>,
     pub doc: Option<String>,
+    /// Other names for the event, used when matching a spec against a reference.
+    pub aliases: Vec<String>,
+    /// A coarser event of the same spec that this one is a special case of (`rcv_fin_ack`
+    /// refines `rcv_fin`). A spec that does not tell them apart handles this event as that one.
+    pub refines: Option<EventId>,
     /// Span of the event's name.
     pub span: Span,
 }
@@ -120,8 +135,142 @@ pub struct Transition {
     /// Where the transition comes from (a section of a standard, a document).
     pub cite: String,
     pub doc: Option<String>,
+    /// A short quote of the sentence of the cited document that the transition comes from.
+    pub quote: Option<String>,
+    /// In a reference spec: the reading of a contradiction that this transition stands for.
+    pub reading: Option<Reading>,
+    /// Why this transition differs from the reference on purpose (`deviation = "RFC 5961"`).
+    pub deviation: Option<String>,
     /// Span of the `[[transition]]` entry.
     pub span: Span,
+}
+
+/// Which reading of which `[[contradiction]]` a transition stands for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reading {
+    /// The `id` of the contradiction.
+    pub contradiction: String,
+    /// The reading's short name, for example `figure6` or `section_3_9`.
+    pub name: String,
+}
+
+/// Whether the readings of a `[[contradiction]]` exclude each other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ContradictionKind {
+    /// The document says two incompatible things (`kind = "contradiction"`, the default).
+    Contradiction,
+    /// The document allows either behaviour, for example an optional mitigation
+    /// (`kind = "option"`).
+    Option,
+}
+
+impl ContradictionKind {
+    pub const ALL: [ContradictionKind; 2] =
+        [ContradictionKind::Contradiction, ContradictionKind::Option];
+
+    /// The spelling used in spec files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ContradictionKind::Contradiction => "contradiction",
+            ContradictionKind::Option => "option",
+        }
+    }
+}
+
+/// A `[[contradiction]]` entry: one `from` state and event for which the source document
+/// gives two or more readings, each written as a transition with `reading`.
+#[derive(Debug, Clone)]
+pub struct Contradiction {
+    /// A short identifier that transitions name in `contradiction = "..."`.
+    pub id: String,
+    pub kind: ContradictionKind,
+    /// One line saying what the readings disagree on.
+    pub summary: String,
+    pub doc: Option<String>,
+    /// Span of the `[[contradiction]]` entry.
+    pub span: Span,
+}
+
+/// Why a `[[no_transition]]` entry has no transition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NoTransitionKind {
+    /// A user call answered with an error and no state change (`kind = "error"`).
+    Error,
+    /// Something received is dropped without a reply or a state change (`kind = "drop"`).
+    Drop,
+    /// The event cannot happen in this state (`kind = "impossible"`).
+    Impossible,
+}
+
+impl NoTransitionKind {
+    pub const ALL: [NoTransitionKind; 3] = [
+        NoTransitionKind::Error,
+        NoTransitionKind::Drop,
+        NoTransitionKind::Impossible,
+    ];
+
+    /// The spelling used in spec files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NoTransitionKind::Error => "error",
+            NoTransitionKind::Drop => "drop",
+            NoTransitionKind::Impossible => "impossible",
+        }
+    }
+}
+
+impl fmt::Display for NoTransitionKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A `[[no_transition]]` entry for one `from` state: what the source document says when
+/// `event` happens in `from` and no transition follows.
+#[derive(Debug, Clone)]
+pub struct NoTransition {
+    pub from: StateId,
+    pub event: EventId,
+    pub kind: NoTransitionKind,
+    pub cite: String,
+    pub quote: Option<String>,
+    pub doc: Option<String>,
+    /// Span of the `[[no_transition]]` entry.
+    pub span: Span,
+}
+
+/// A `[[deviation]]` entry for one `from` state: the spec differs from a reference at this
+/// state and event on purpose, for `reason`.
+#[derive(Debug, Clone)]
+pub struct Deviation {
+    pub from: StateId,
+    pub event: EventId,
+    /// Restricts the declaration to the transitions with this guard.
+    pub guard: Option<String>,
+    /// When given, the state the spec goes to instead (the declaration goes stale if the
+    /// spec changes).
+    pub to: Option<StateId>,
+    /// When given, what the spec sends instead.
+    pub send: Option<String>,
+    /// Why the spec deviates, for example `RFC 9293 3.10.7.4`.
+    pub reason: String,
+    /// Where the deviating behaviour comes from.
+    pub cite: Option<String>,
+    /// The references (by machine name, compared loosely: `RFC 9293` finds `Rfc9293`) the
+    /// declaration applies to; empty for all.
+    pub against: Vec<String>,
+    /// Span of the `[[deviation]]` entry.
+    pub span: Span,
+}
+
+impl Deviation {
+    /// Whether the declaration applies when auditing against the reference machine `name`.
+    pub fn applies_to(&self, name: &str) -> bool {
+        let key = naming::loose_key(name);
+        self.against.is_empty() || self.against.iter().any(|a| naming::loose_key(a) == key)
+    }
 }
 
 impl Transition {
@@ -183,6 +332,31 @@ impl Spec {
 
     pub fn event_named(&self, name: &str) -> Option<EventId> {
         self.events.iter().position(|e| e.name == name).map(EventId)
+    }
+
+    /// An event by name or alias, ignoring case and separators.
+    pub fn event_named_loosely(&self, name: &str) -> Option<EventId> {
+        let key = naming::loose_key(name);
+        self.events
+            .iter()
+            .position(|e| {
+                std::iter::once(&e.name)
+                    .chain(&e.aliases)
+                    .any(|n| naming::loose_key(n) == key)
+            })
+            .map(EventId)
+    }
+
+    /// The `[[no_transition]]` entry for `event` in `state`, if there is one.
+    pub fn no_transition(&self, state: StateId, event: EventId) -> Option<&NoTransition> {
+        self.no_transitions
+            .iter()
+            .find(|n| n.from == state && n.event == event)
+    }
+
+    /// A contradiction by its `id`.
+    pub fn contradiction(&self, id: &str) -> Option<&Contradiction> {
+        self.contradictions.iter().find(|c| c.id == id)
     }
 
     /// The transitions leaving `state`, in source order.

@@ -5,7 +5,10 @@
 //! name instead of stopping at the first.
 
 use crate::diagnostic::Problem;
-use crate::model::{Event, EventId, EventKind, Machine, Spec, State, StateId, Transition};
+use crate::model::{
+    Contradiction, ContradictionKind, Deviation, Event, EventId, EventKind, Machine, NoTransition,
+    NoTransitionKind, Reading, Spec, State, StateId, Transition,
+};
 use crate::naming::is_rust_identifier;
 use crate::source::Span;
 use crate::suggest::nearest;
@@ -16,14 +19,40 @@ use toml::de::{DeTable, DeValue};
 type Problems = Vec<(Problem, Span)>;
 type Value<'i> = Spanned<DeValue<'i>>;
 
-const TOP_KEYS: &[&str] = &["machine", "states", "events", "transition"];
+const TOP_KEYS: &[&str] = &[
+    "machine",
+    "states",
+    "events",
+    "transition",
+    "contradiction",
+    "deviation",
+    "no_transition",
+];
 const MACHINE_KEYS: &[&str] = &["name", "initial", "doc"];
 const STATE_KEYS: &[&str] = &["doc", "aliases", "final"];
-const EVENT_KEYS: &[&str] = &["kind", "segment", "label", "doc"];
+const EVENT_KEYS: &[&str] = &["kind", "segment", "label", "doc", "aliases", "refines"];
 const TRANSITION_KEYS: &[&str] = &[
-    "from", "event", "to", "send", "guard", "tags", "cite", "doc",
+    "from",
+    "event",
+    "to",
+    "send",
+    "guard",
+    "tags",
+    "cite",
+    "doc",
+    "quote",
+    "contradiction",
+    "reading",
+    "deviation",
 ];
+const CONTRADICTION_KEYS: &[&str] = &["id", "kind", "summary", "doc"];
+const DEVIATION_KEYS: &[&str] = &[
+    "from", "event", "guard", "to", "send", "reason", "cite", "against",
+];
+const NO_TRANSITION_KEYS: &[&str] = &["from", "event", "kind", "cite", "quote", "doc"];
 const EVENT_KINDS: &[&str] = &["call", "receive", "timeout"];
+const NO_TRANSITION_KINDS: &[&str] = &["error", "drop", "impossible"];
+const CONTRADICTION_KINDS: &[&str] = &["contradiction", "option"];
 
 pub(crate) fn parse(text: &str, problems: &mut Problems) -> Option<Spec> {
     let (document, syntax_errors) = DeTable::parse_recoverable(text);
@@ -54,6 +83,10 @@ pub(crate) fn parse(text: &str, problems: &mut Problems) -> Option<Spec> {
     let events = top
         .required_table("events", problems)
         .map(|t| parse_events(t, problems));
+    let contradictions = match top.get("contradiction") {
+        Some(value) => parse_contradictions(value, problems),
+        None => Vec::new(),
+    };
     let machine = top
         .required_table("machine", problems)
         .and_then(|machine| parse_machine(machine, states.as_deref(), problems));
@@ -62,11 +95,24 @@ pub(crate) fn parse(text: &str, problems: &mut Problems) -> Option<Spec> {
         Some(value) => parse_transitions(value, &states, &events, problems),
         None => Vec::new(),
     };
+    check_readings(&contradictions, &transitions, problems);
+    let deviations = match top.get("deviation") {
+        Some(value) => parse_deviations(value, &states, &events, problems),
+        None => Vec::new(),
+    };
+    let no_transitions = match top.get("no_transition") {
+        Some(value) => parse_no_transitions(value, &states, &events, problems),
+        None => Vec::new(),
+    };
+    check_no_transitions(&no_transitions, &transitions, &states, &events, problems);
     Some(Spec {
         machine: machine?,
         states,
         events,
         transitions,
+        contradictions,
+        deviations,
+        no_transitions,
     })
 }
 
@@ -169,6 +215,18 @@ impl<'a, 'i> Fields<'a, 'i> {
                 Vec::new()
             }
         }
+    }
+
+    /// The `event` key: an event or a list of events, each resolved; unknown ones are
+    /// reported and left out.
+    fn event_list(&self, names: &Names<'_>, problems: &mut Problems) -> Vec<EventId> {
+        if self.get("event").is_none() {
+            self.missing("event", problems);
+        }
+        self.strings("event", true, problems)
+            .into_iter()
+            .filter_map(|e| names.event(e, problems))
+            .collect()
     }
 
     fn bool(&self, key: &str, problems: &mut Problems) -> Option<bool> {
@@ -308,6 +366,7 @@ fn check_unique_names(states: &[(State, Vec<(String, Span)>)], problems: &mut Pr
 
 fn parse_events(table: (&DeTable<'_>, Span), problems: &mut Problems) -> Vec<Event> {
     let mut events = Vec::new();
+    let mut refinements = Vec::new();
     for (name, span, inner, table_span) in sub_tables(table, problems) {
         check_identifier("event name", &name, span, problems);
         let fields = Fields::open(
@@ -331,14 +390,31 @@ fn parse_events(table: (&DeTable<'_>, Span), problems: &mut Problems) -> Vec<Eve
                 }
                 parsed
             });
+        if let Some(refined) = fields.string("refines", problems) {
+            refinements.push((events.len(), refined));
+        }
         events.push(Event {
             kind: kind.unwrap_or(EventKind::Call),
             segment: fields.text("segment", problems),
             label: fields.text("label", problems),
             doc: fields.text("doc", problems),
+            aliases: fields
+                .strings("aliases", false, problems)
+                .into_iter()
+                .map(|(alias, _)| alias)
+                .collect(),
+            refines: None,
             name,
             span,
         });
+    }
+    let names = Names::new(events.iter().map(|e| e.name.as_str()));
+    let refined: Vec<_> = refinements
+        .into_iter()
+        .map(|(index, name)| (index, names.event(name, problems)))
+        .collect();
+    for (index, refines) in refined {
+        events[index].refines = refines;
     }
     events
 }
@@ -438,9 +514,7 @@ fn parse_transitions(
             .into_iter()
             .map(|f| state_names.state(f, problems))
             .collect();
-        let event = fields
-            .required_string("event", problems)
-            .and_then(|e| event_names.event(e, problems));
+        let events = fields.event_list(&event_names, problems);
         let to = fields
             .required_string("to", problems)
             .and_then(|t| state_names.state(t, problems));
@@ -458,10 +532,13 @@ fn parse_transitions(
             .required_string("cite", problems)
             .map(|(cite, _)| cite);
         let doc = fields.text("doc", problems);
-        let (Some(event), Some(to), Some(cite)) = (event, to, cite) else {
+        let quote = fields.text("quote", problems);
+        let deviation = fields.text("deviation", problems);
+        let reading = parse_reading(&fields, problems);
+        let (Some(to), Some(cite)) = (to, cite) else {
             continue;
         };
-        for from in from.into_iter().flatten() {
+        for (from, event) in cells(&from, &events) {
             transitions.push(Transition {
                 from,
                 event,
@@ -471,9 +548,330 @@ fn parse_transitions(
                 tags: Vec::clone(&tags),
                 cite: cite.clone(),
                 doc: doc.clone(),
+                quote: quote.clone(),
+                reading: reading.clone(),
+                deviation: deviation.clone(),
                 span,
             });
         }
     }
     transitions
+}
+
+/// Every resolved `from` state with every resolved event, `from` first.
+fn cells(from: &[Option<StateId>], events: &[EventId]) -> Vec<(StateId, EventId)> {
+    from.iter()
+        .flatten()
+        .flat_map(|&from| events.iter().map(move |&event| (from, event)))
+        .collect()
+}
+
+/// `contradiction` and `reading` come as a pair.
+fn parse_reading(fields: &Fields<'_, '_>, problems: &mut Problems) -> Option<Reading> {
+    let contradiction = fields.text("contradiction", problems);
+    let name = fields.text("reading", problems);
+    match (contradiction, name) {
+        (Some(contradiction), Some(name)) => Some(Reading {
+            contradiction,
+            name,
+        }),
+        (Some(_), None) => {
+            fields.missing("reading", problems);
+            None
+        }
+        (None, Some(_)) => {
+            fields.missing("contradiction", problems);
+            None
+        }
+        (None, None) => None,
+    }
+}
+
+/// The entries of an array of tables such as `[[deviation]]`, each opened with its keys checked.
+fn array_of_tables<'a, 'i>(
+    key: &'static str,
+    value: &'a Value<'i>,
+    allowed: &'static [&'static str],
+    problems: &mut Problems,
+) -> Vec<Fields<'a, 'i>> {
+    let DeValue::Array(entries) = value.get_ref() else {
+        let expected = match key {
+            "contradiction" => "an array of tables (write `[[contradiction]]`)",
+            "no_transition" => "an array of tables (write `[[no_transition]]`)",
+            _ => "an array of tables (write `[[deviation]]`)",
+        };
+        problems.push((wrong_type(key, expected, value), span_of(value)));
+        return Vec::new();
+    };
+    let mut tables = Vec::new();
+    for (index, entry) in entries.iter().enumerate() {
+        let span = span_of(entry);
+        match entry.get_ref().as_table() {
+            Some(table) => {
+                let name = format!("[[{key}]] number {}", index + 1);
+                tables.push(Fields::open(table, name, span, allowed, problems));
+            }
+            None => problems.push((wrong_type(key, "a table", entry), span)),
+        }
+    }
+    tables
+}
+
+fn parse_contradictions(value: &Value<'_>, problems: &mut Problems) -> Vec<Contradiction> {
+    let mut contradictions: Vec<Contradiction> = Vec::new();
+    for fields in array_of_tables("contradiction", value, CONTRADICTION_KEYS, problems) {
+        let id = fields.required_string("id", problems);
+        if let Some((id, id_span)) = &id {
+            check_identifier("contradiction id", id, *id_span, problems);
+            if contradictions.iter().any(|c| &c.id == id) {
+                let problem = Problem::DuplicateContradiction { id: id.clone() };
+                problems.push((problem, *id_span));
+            }
+        }
+        let kind = match fields.string("kind", problems) {
+            None => Some(ContradictionKind::Contradiction),
+            Some((kind, kind_span)) => {
+                let parsed = ContradictionKind::ALL
+                    .into_iter()
+                    .find(|k| k.as_str() == kind);
+                if parsed.is_none() {
+                    let problem = Problem::InvalidValue {
+                        value: kind,
+                        what: "contradiction kind",
+                        expected: CONTRADICTION_KINDS,
+                    };
+                    problems.push((problem, kind_span));
+                }
+                parsed
+            }
+        };
+        let summary = fields.required_string("summary", problems);
+        let doc = fields.text("doc", problems);
+        // Kept without a summary, so that its readings are not reported as unknown too.
+        if let (Some((id, _)), Some(kind)) = (id, kind) {
+            contradictions.push(Contradiction {
+                id,
+                kind,
+                summary: summary.map(|(s, _)| s).unwrap_or_default(),
+                doc,
+                span: fields.span,
+            });
+        }
+    }
+    contradictions
+}
+
+/// Every reading names a declared contradiction; each contradiction has readings, and on
+/// each `from`, `event` and `guard` it covers there are at least two, with distinct names.
+fn check_readings(
+    contradictions: &[Contradiction],
+    transitions: &[Transition],
+    problems: &mut Problems,
+) {
+    for t in transitions {
+        let Some(reading) = &t.reading else { continue };
+        if !contradictions.iter().any(|c| c.id == reading.contradiction) {
+            let suggestion = nearest(
+                &reading.contradiction,
+                contradictions.iter().map(|c| c.id.as_str()),
+            );
+            let problem = Problem::UnknownContradiction {
+                id: reading.contradiction.clone(),
+                suggestion,
+            };
+            problems.push((problem, t.span));
+        }
+    }
+    for contradiction in contradictions {
+        let mut cells: Vec<Vec<&Transition>> = Vec::new();
+        let readings = transitions.iter().filter(|t| {
+            t.reading
+                .as_ref()
+                .is_some_and(|r| r.contradiction == contradiction.id)
+        });
+        for t in readings {
+            let cell = (t.from, t.event, &t.guard);
+            match cells
+                .iter_mut()
+                .find(|c| (c[0].from, c[0].event, &c[0].guard) == cell)
+            {
+                Some(cell) => cell.push(t),
+                None => cells.push(vec![t]),
+            }
+        }
+        if cells.is_empty() {
+            let problem = Problem::TooFewReadings {
+                id: contradiction.id.clone(),
+                count: 0,
+            };
+            problems.push((problem, contradiction.span));
+        }
+        for cell in cells {
+            check_cell_readings(&contradiction.id, &cell, problems);
+        }
+    }
+}
+
+fn check_cell_readings(id: &str, cell: &[&Transition], problems: &mut Problems) {
+    let name = |t: &Transition| {
+        t.reading
+            .as_ref()
+            .map(|r| r.name.clone())
+            .unwrap_or_default()
+    };
+    if cell.len() < 2 {
+        let problem = Problem::TooFewReadings {
+            id: id.to_string(),
+            count: cell.len(),
+        };
+        problems.push((problem, cell[0].span));
+    }
+    for (index, t) in cell.iter().enumerate() {
+        if cell[..index].iter().any(|o| name(o) == name(t)) {
+            let problem = Problem::DuplicateReading {
+                id: id.to_string(),
+                reading: name(t),
+            };
+            problems.push((problem, t.span));
+        }
+    }
+}
+
+fn parse_deviations(
+    value: &Value<'_>,
+    states: &[State],
+    events: &[Event],
+    problems: &mut Problems,
+) -> Vec<Deviation> {
+    let state_names = Names::new(states.iter().map(|s| s.name.as_str()));
+    let event_names = Names::new(events.iter().map(|e| e.name.as_str()));
+    let mut deviations = Vec::new();
+    for fields in array_of_tables("deviation", value, DEVIATION_KEYS, problems) {
+        if fields.get("from").is_none() {
+            fields.missing("from", problems);
+        }
+        let from: Vec<Option<StateId>> = fields
+            .strings("from", true, problems)
+            .into_iter()
+            .map(|f| state_names.state(f, problems))
+            .collect();
+        let events = fields.event_list(&event_names, problems);
+        let to = fields
+            .string("to", problems)
+            .map(|t| state_names.state(t, problems));
+        let guard = fields.text("guard", problems);
+        let send = fields.text("send", problems);
+        let reason = fields.required_string("reason", problems);
+        let cite = fields.text("cite", problems);
+        let against: Vec<String> = fields
+            .strings("against", true, problems)
+            .into_iter()
+            .map(|(name, _)| name)
+            .collect();
+        let Some((reason, _)) = reason else {
+            continue;
+        };
+        // A `to` that names no state was reported; drop the entry rather than widen it.
+        let Some(to) = to.map_or(Some(None), |to| to.map(Some)) else {
+            continue;
+        };
+        for (from, event) in cells(&from, &events) {
+            deviations.push(Deviation {
+                from,
+                event,
+                guard: guard.clone(),
+                to,
+                send: send.clone(),
+                reason: reason.clone(),
+                cite: cite.clone(),
+                against: against.clone(),
+                span: fields.span,
+            });
+        }
+    }
+    deviations
+}
+
+fn parse_no_transitions(
+    value: &Value<'_>,
+    states: &[State],
+    events: &[Event],
+    problems: &mut Problems,
+) -> Vec<NoTransition> {
+    let state_names = Names::new(states.iter().map(|s| s.name.as_str()));
+    let event_names = Names::new(events.iter().map(|e| e.name.as_str()));
+    let mut entries = Vec::new();
+    for fields in array_of_tables("no_transition", value, NO_TRANSITION_KEYS, problems) {
+        if fields.get("from").is_none() {
+            fields.missing("from", problems);
+        }
+        let from: Vec<Option<StateId>> = fields
+            .strings("from", true, problems)
+            .into_iter()
+            .map(|f| state_names.state(f, problems))
+            .collect();
+        let events = fields.event_list(&event_names, problems);
+        let kind = fields
+            .required_string("kind", problems)
+            .and_then(|(kind, kind_span)| {
+                let parsed = NoTransitionKind::ALL
+                    .into_iter()
+                    .find(|k| k.as_str() == kind);
+                if parsed.is_none() {
+                    let problem = Problem::InvalidValue {
+                        value: kind,
+                        what: "no_transition kind",
+                        expected: NO_TRANSITION_KINDS,
+                    };
+                    problems.push((problem, kind_span));
+                }
+                parsed
+            });
+        let cite = fields.required_string("cite", problems);
+        let quote = fields.text("quote", problems);
+        let doc = fields.text("doc", problems);
+        let (Some(kind), Some((cite, _))) = (kind, cite) else {
+            continue;
+        };
+        for (from, event) in cells(&from, &events) {
+            entries.push(NoTransition {
+                from,
+                event,
+                kind,
+                cite: cite.clone(),
+                quote: quote.clone(),
+                doc: doc.clone(),
+                span: fields.span,
+            });
+        }
+    }
+    entries
+}
+
+/// A state and event has either transitions or one `[[no_transition]]` entry, not both.
+fn check_no_transitions(
+    entries: &[NoTransition],
+    transitions: &[Transition],
+    states: &[State],
+    events: &[Event],
+    problems: &mut Problems,
+) {
+    for (index, entry) in entries.iter().enumerate() {
+        let state = states[entry.from.0].name.clone();
+        let event = events[entry.event.0].name.clone();
+        let twice = entries[..index]
+            .iter()
+            .any(|e| e.from == entry.from && e.event == entry.event);
+        let with_transition = transitions
+            .iter()
+            .any(|t| t.from == entry.from && t.event == entry.event);
+        if twice || with_transition {
+            let problem = Problem::NoTransitionConflict {
+                state,
+                event,
+                with_transition,
+            };
+            problems.push((problem, entry.span));
+        }
+    }
 }

@@ -34,6 +34,9 @@ fn conflict(
     let state = || spec.state(transition.from).name.clone();
     let event = || spec.event(transition.event).name.clone();
     for other in earlier {
+        if are_rival_readings(transition, other) {
+            continue;
+        }
         let first_line = source.location(other.span.start).line;
         if other.to == transition.to && other.guard == transition.guard {
             let to = spec.state(transition.to).name.clone();
@@ -60,4 +63,12 @@ fn conflict(
         });
     }
     None
+}
+
+/// Two readings of one contradiction are alternatives, not a choice the machine makes.
+fn are_rival_readings(a: &Transition, b: &Transition) -> bool {
+    match (&a.reading, &b.reading) {
+        (Some(a), Some(b)) => a.contradiction == b.contradiction && a.name != b.name,
+        _ => false,
+    }
 }

@@ -1,7 +1,64 @@
 //! The TCP connection state machine of RFC 793, generated from one TOML spec.
 //!
 //! [`SPEC_SOURCE`] is `tcp.toml`, the single source of truth: the 11 states, the user calls,
-//! segment arrivals and timeouts, and every transition with its RFC citation.
+//! segment arrivals and timeouts, and every transition with its RFC citation. The
+//! [`fsm!`](tcp_fsm_macros::fsm) macro turns it into two APIs.
+//!
+//! # The typestate API
+//!
+//! A [`Tcp<S>`](Tcp) handle is in state `S`, a zero-sized type from [`state`]. Each event is
+//! a method that consumes the handle and returns the next one, with what the spec says to
+//! send:
+//!
+//! ```
+//! use tcp_fsm::Tcp;
+//!
+//! // The client side of the three-way handshake (RFC 793 3.4, Figure 7).
+//! let (tcp, syn) = Tcp::new().active_open();
+//! assert_eq!(syn.to_string(), "SYN");
+//! let (tcp, ack) = tcp.rcv_syn_ack();
+//! assert_eq!(ack.to_string(), "ACK");
+//! assert_eq!(tcp.state().name(), "ESTABLISHED");
+//! ```
+//!
+//! An event the spec does not allow in the current state does not compile:
+//!
+//! ```compile_fail,E0277
+//! let tcp = tcp_fsm::Tcp::new().passive_open();
+//! let tcp = tcp.rcv_fin(); // `Tcp<Listen>` cannot `rcv_fin`: the spec has no such transition
+//! ```
+//!
+//! Where the spec has guarded transitions (SYN_RECEIVED on `rcv_rst` goes back to LISTEN after
+//! a passive OPEN, to CLOSED after an active one), the method returns an enum from
+//! [`outcome`] and the handle's data decides, through [`guard::Guards`]. [`Opened`] is such
+//! data:
+//!
+//! ```
+//! use tcp_fsm::{outcome, Opened, Tcp};
+//!
+//! let tcp = Tcp::with_data(Opened::Passive).passive_open();
+//! let (tcp, _syn_ack) = tcp.rcv_syn();
+//! match tcp.rcv_rst() {
+//!     outcome::SynReceivedRcvRst::PassiveOpen(listen) => assert_eq!(listen.state().name(), "LISTEN"),
+//!     outcome::SynReceivedRcvRst::ActiveOpen(_) => unreachable!("opened passively"),
+//! }
+//! ```
+//!
+//! # The runtime API
+//!
+//! [`runtime`] has the same machine as enums and a table, for events learnt at run time:
+//!
+//! ```
+//! use tcp_fsm::runtime::{step, Event, State};
+//!
+//! let state: State = "SYN-RCVD".parse().unwrap();
+//! let event: Event = "rcv ACK".parse().unwrap();
+//! let transition = step(state, event).unwrap().decide(&tcp_fsm::Opened::Passive);
+//! assert_eq!(transition.to, State::Established);
+//! assert!(step(State::Listen, Event::RcvFin).is_err());
+//! ```
+
+tcp_fsm_macros::fsm!("tcp.toml");
 
 /// The text of the bundled spec, `tcp-fsm/tcp.toml`.
 pub const SPEC_SOURCE: &str = include_str!("../tcp.toml");
@@ -18,4 +75,27 @@ pub fn spec_source() -> fsm_spec::SourceFile {
 pub fn spec() -> fsm_spec::Spec {
     fsm_spec::Spec::from_source(&spec_source())
         .unwrap_or_else(|errors| panic!("the bundled spec is checked by the tests:\n{errors}"))
+}
+
+/// How the connection was opened, which decides where a reset in SYN_RECEIVED leads.
+///
+/// RFC 793 3.9, SEGMENT ARRIVES, second check the RST bit, SYN-RECEIVED STATE: "If this
+/// connection was initiated with a passive OPEN (i.e., came from the LISTEN state), then
+/// return this connection to LISTEN state"; otherwise "the connection was refused" and it
+/// enters CLOSED. Carry it in the handle with [`Tcp::with_data`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Opened {
+    /// By a passive OPEN: the connection came from LISTEN.
+    Passive,
+    /// By an active OPEN: the connection came from SYN_SENT.
+    Active,
+}
+
+impl guard::Guards for Opened {
+    fn syn_received_rcv_rst(&self) -> guard::SynReceivedRcvRst {
+        match self {
+            Opened::Passive => guard::SynReceivedRcvRst::PassiveOpen,
+            Opened::Active => guard::SynReceivedRcvRst::ActiveOpen,
+        }
+    }
 }

@@ -1,7 +1,10 @@
 //! The library behind the `tcp-fsm` command: one module per verb, each with an `Args` (clap)
 //! and a `run`, so that integration tests can reach the same code as the binary.
 
+pub mod audit;
 pub mod check;
+pub mod diagram;
 pub mod export;
 pub mod input;
+pub mod report;
 pub mod track;

@@ -5,7 +5,7 @@
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
-use tcp_fsm_tools::{check, export, track};
+use tcp_fsm_tools::{audit, check, diagram, export, report, track};
 
 /// Check, export, draw and audit declarative state-machine specs.
 ///
@@ -22,6 +22,9 @@ struct Cli {
 enum Command {
     Check(check::Args),
     Export(export::Args),
+    Diagram(diagram::Args),
+    Audit(audit::Args),
+    Report(report::Args),
     Track(track::Args),
 }
 
@@ -30,6 +33,9 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Export(args) => export::run(&args),
+        Command::Diagram(args) => diagram::run(&args),
+        Command::Audit(args) => audit::run(&args),
+        Command::Report(args) => report::run(&args),
         Command::Track(args) => track::run(&args),
     };
     match outcome {

@@ -1,0 +1,142 @@
+//! Diagrams of a spec: Graphviz DOT, Mermaid `stateDiagram-v2` and SVG (laid out in Rust,
+//! without Graphviz). Renderers are plain functions from a spec and [`Options`] to text.
+//!
+//! Transitions that share their two states are merged into one edge whose label has a line
+//! per distinct output, in RFC 793 Figure 6's style: `rcv SYN / snd SYN,ACK`, `CLOSE / snd FIN`.
+//!
+//! ```
+//! use fsm_spec::render::{self, Options};
+//! # let spec = fsm_spec::audit::reference::RFC793.spec();
+//! let dot = render::dot(&spec, &Options::figure6());
+//! assert!(dot.contains("\"LISTEN\" -> \"SYN_RECEIVED\""));
+//! ```
+
+mod dot;
+mod edges;
+mod layout;
+mod mermaid;
+pub mod svg;
+
+pub use dot::dot;
+pub use edges::{Edge, edges};
+pub use mermaid::mermaid;
+
+use crate::model::{EventId, Spec, StateId};
+
+/// Which transitions a diagram shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Arcs {
+    /// Every transition of the spec.
+    #[default]
+    All,
+    /// Only transitions tagged `figure6` (the arcs drawn in RFC 793 Figure 6).
+    Figure6,
+    /// Every transition except those that keep the state.
+    NoSelfLoops,
+}
+
+/// A path to draw in its own colour: the states visited when `events` run from the
+/// initial state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Highlight {
+    /// Shown in the legend, for example `client`.
+    pub name: String,
+    /// A colour name or `#rrggbb`.
+    pub color: String,
+    /// The transitions taken, as indices into [`Spec::transitions`].
+    pub transitions: Vec<usize>,
+}
+
+impl Highlight {
+    /// The path that `events` take from the initial state (choosing the first of guarded
+    /// transitions), or the index of the first event that has no transition.
+    pub fn run(
+        spec: &Spec,
+        name: &str,
+        color: &str,
+        events: &[EventId],
+    ) -> Result<Highlight, usize> {
+        let mut state = spec.machine.initial;
+        let mut transitions = Vec::new();
+        for (step, &event) in events.iter().enumerate() {
+            let index = spec
+                .transitions
+                .iter()
+                .position(|t| t.from == state && t.event == event)
+                .ok_or(step)?;
+            transitions.push(index);
+            state = spec.transitions[index].to;
+        }
+        Ok(Highlight {
+            name: name.to_string(),
+            color: color.to_string(),
+            transitions,
+        })
+    }
+}
+
+/// What to draw and how.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub arcs: Arcs,
+    pub highlights: Vec<Highlight>,
+}
+
+impl Options {
+    /// Every transition, no highlight.
+    pub fn all() -> Options {
+        Options::default()
+    }
+
+    /// Only the arcs of RFC 793 Figure 6.
+    pub fn figure6() -> Options {
+        Options {
+            arcs: Arcs::Figure6,
+            ..Options::default()
+        }
+    }
+
+    /// Whether transition `index` is drawn.
+    pub fn shows(&self, spec: &Spec, index: usize) -> bool {
+        let t = &spec.transitions[index];
+        match self.arcs {
+            Arcs::All => true,
+            Arcs::Figure6 => t.has_tag("figure6"),
+            Arcs::NoSelfLoops => !t.is_self_loop(),
+        }
+    }
+
+    /// The highlight that transition `index` belongs to (the first one listed).
+    pub fn highlight_of(&self, index: usize) -> Option<&Highlight> {
+        self.highlights
+            .iter()
+            .find(|h| h.transitions.contains(&index))
+    }
+
+    /// The states that drawn transitions touch, plus the initial state, in spec order.
+    pub fn states_shown(&self, spec: &Spec) -> Vec<StateId> {
+        let mut shown = vec![false; spec.states.len()];
+        shown[spec.machine.initial.0] = true;
+        for (i, t) in spec.transitions.iter().enumerate() {
+            if self.shows(spec, i) {
+                shown[t.from.0] = true;
+                shown[t.to.0] = true;
+            }
+        }
+        if self.arcs == Arcs::All {
+            shown.iter_mut().for_each(|s| *s = true);
+        }
+        spec.state_ids().filter(|s| shown[s.0]).collect()
+    }
+}
+
+/// A colour from user input, kept only if it is a plain name or `#hex` (anything else could
+/// break out of an attribute); otherwise the default ink.
+pub(crate) fn safe_colour(text: &str) -> &str {
+    let ok = text.chars().all(|c| c.is_ascii_alphanumeric() || c == '#');
+    if ok && !text.is_empty() {
+        text
+    } else {
+        "#222222"
+    }
+}

@@ -1,0 +1,602 @@
+//! The runtime API: the same machine as plain enums and a transition table, for events that
+//! are known only at run time (packets, simulations).
+
+use crate::docs;
+use crate::expand::Model;
+use fsm_spec::Transition;
+use fsm_spec::naming::loose_key;
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+pub(crate) fn generate(m: &Model<'_>) -> TokenStream {
+    let machine = &m.names.machine;
+    let state = state_enum(m);
+    let event = event_enum(m);
+    let output = output_enum(m);
+    let table = table(m);
+    let step = step(m);
+    let doc = format!(
+        "The runtime API of [`{machine}`](super::{machine}), generated from `{}`: states, \
+         events and outputs as enums (`Display` prints the spec's names, `FromStr` also takes \
+         aliases and labels, ignoring case and separators), the transition table, and [`step`].",
+        m.file
+    );
+    quote! {
+        #[doc = #doc]
+        #[allow(dead_code)]
+        pub mod runtime {
+            #state
+            #event
+            #output
+            #table
+            #step
+
+            /// Whether `input`, ignoring case and everything but letters and digits, spells
+            /// `key` (already in that form).
+            fn loosely_equal(input: &str, key: &str) -> bool {
+                input
+                    .chars()
+                    .filter(|c| c.is_alphanumeric())
+                    .flat_map(char::to_uppercase)
+                    .eq(key.chars())
+            }
+
+            /// A name that is no state or event of the spec.
+            #[derive(Debug, Clone, PartialEq, Eq)]
+            pub struct ParseError {
+                what: &'static str,
+                input: ::std::string::String,
+                expected: &'static [&'static str],
+            }
+
+            impl ParseError {
+                /// The text that did not parse.
+                #[must_use]
+                pub fn input(&self) -> &str {
+                    &self.input
+                }
+            }
+
+            impl ::core::fmt::Display for ParseError {
+                fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                    ::core::write!(
+                        f,
+                        "`{}` is not {} of `{}`; expected one of: {}",
+                        self.input,
+                        self.what,
+                        ::core::stringify!(#machine),
+                        self.expected.join(", ")
+                    )
+                }
+            }
+
+            impl ::std::error::Error for ParseError {}
+        }
+    }
+}
+
+/// `FromStr` for an enum: exact names first, then the loose spellings that name one variant.
+fn from_str(
+    enum_name: &TokenStream,
+    what: &str,
+    names: &[String],
+    entries: &[(Vec<String>, TokenStream)],
+) -> TokenStream {
+    let mut exact: Vec<(String, &TokenStream)> = Vec::new();
+    for (spellings, variant) in entries {
+        for spelling in spellings {
+            if !exact.iter().any(|(seen, _)| seen == spelling) {
+                exact.push((spelling.clone(), variant));
+            }
+        }
+    }
+    let exact_arms = exact
+        .iter()
+        .map(|(spelling, variant)| quote!(#spelling => ::core::result::Result::Ok(#variant)));
+    let mut loose: Vec<(String, Option<&TokenStream>)> = Vec::new();
+    for (spelling, variant) in &exact {
+        let key = loose_key(spelling);
+        match loose.iter_mut().find(|(seen, _)| *seen == key) {
+            Some((_, owner)) if owner.map(|o| o.to_string()) != Some(variant.to_string()) => {
+                // Two variants spell the same loosely: accept only their exact spellings.
+                *owner = None;
+            }
+            Some(_) => {}
+            None => loose.push((key, Some(variant))),
+        }
+    }
+    let loose: Vec<_> = loose
+        .into_iter()
+        .filter_map(|(key, variant)| Some((key, variant?)))
+        .collect();
+    let keys = loose.iter().map(|(key, _)| key);
+    let variants = loose.iter().map(|(_, variant)| variant);
+    let count = loose.len();
+    quote! {
+        impl ::core::str::FromStr for #enum_name {
+            type Err = ParseError;
+
+            fn from_str(input: &str) -> ::core::result::Result<Self, ParseError> {
+                const LOOSE: [(&str, #enum_name); #count] = [#((#keys, #variants)),*];
+                match input {
+                    #(#exact_arms,)*
+                    _ => LOOSE
+                        .iter()
+                        .find(|(key, _)| loosely_equal(input, key))
+                        .map(|&(_, value)| value)
+                        .ok_or_else(|| ParseError {
+                            what: #what,
+                            input: ::std::string::ToString::to_string(input),
+                            expected: &[#(#names),*],
+                        }),
+                }
+            }
+        }
+    }
+}
+
+fn state_enum(m: &Model<'_>) -> TokenStream {
+    let spec = m.spec;
+    let types = &m.names.states;
+    let count = types.len();
+    let names: Vec<String> = spec.states.iter().map(|s| s.name.clone()).collect();
+    let docs = spec
+        .states
+        .iter()
+        .map(|s| docs::or_named(s.doc.as_deref(), format!("The state `{}`.", s.name)));
+    let aliases = spec.states.iter().map(|s| &s.aliases);
+    let state_docs = spec
+        .states
+        .iter()
+        .map(|s| s.doc.clone().unwrap_or_default());
+    let finals = spec.states.iter().map(|s| s.is_final);
+    let initial = &types[spec.machine.initial.0];
+    let legal = spec.state_ids().map(|s| {
+        let mut events: Vec<_> = spec.transitions_from(s).map(|t| t.event).collect();
+        events.sort();
+        events.dedup();
+        let events = events.iter().map(|e| &m.names.events[e.0]);
+        quote!(&[#(Event::#events),*])
+    });
+    let entries: Vec<(Vec<String>, TokenStream)> = spec
+        .states
+        .iter()
+        .zip(types)
+        .map(|(s, ty)| {
+            let spellings = std::iter::once(s.name.clone()).chain(s.aliases.iter().cloned());
+            (spellings.collect(), quote!(State::#ty))
+        })
+        .collect();
+    let from_str = from_str(&quote!(State), "a state", &names, &entries);
+    let types2 = types.iter();
+    quote! {
+        /// A state of the machine, named as in the spec.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum State {
+            #(#[doc = #docs] #types,)*
+        }
+
+        impl State {
+            /// Every state, in the spec's order.
+            pub const ALL: [State; #count] = [#(State::#types2),*];
+            /// The state a new machine starts in.
+            pub const INITIAL: State = State::#initial;
+
+            /// The state's name in the spec.
+            #[must_use]
+            #[inline]
+            pub const fn name(self) -> &'static str {
+                const NAMES: [&str; #count] = [#(#names),*];
+                NAMES[self as usize]
+            }
+
+            /// Other names for the state, from the spec's `aliases`.
+            #[must_use]
+            #[inline]
+            pub const fn aliases(self) -> &'static [&'static str] {
+                const ALIASES: [&[&str]; #count] = [#(&[#(#aliases),*]),*];
+                ALIASES[self as usize]
+            }
+
+            /// The spec's `doc` for the state (empty if it has none).
+            #[must_use]
+            #[inline]
+            pub const fn doc(self) -> &'static str {
+                const DOCS: [&str; #count] = [#(#state_docs),*];
+                DOCS[self as usize]
+            }
+
+            /// Whether the spec marks the state `final`.
+            #[must_use]
+            #[inline]
+            pub const fn is_final(self) -> bool {
+                const FINALS: [bool; #count] = [#(#finals),*];
+                FINALS[self as usize]
+            }
+
+            /// The events that have a transition from this state, in the spec's event order.
+            #[must_use]
+            #[inline]
+            pub const fn legal_events(self) -> &'static [Event] {
+                const LEGAL: [&[Event]; #count] = [#(#legal),*];
+                LEGAL[self as usize]
+            }
+        }
+
+        impl ::core::fmt::Display for State {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.pad(self.name())
+            }
+        }
+
+        #from_str
+    }
+}
+
+fn event_enum(m: &Model<'_>) -> TokenStream {
+    let spec = m.spec;
+    let types = &m.names.events;
+    let count = types.len();
+    let names: Vec<String> = spec.events.iter().map(|e| e.name.clone()).collect();
+    let labels = spec.events.iter().map(|e| e.display_label());
+    let kinds = spec.events.iter().map(|e| e.kind.as_str());
+    let docs = spec.events.iter().map(|e| {
+        format!(
+            "`{}` ({}): {}",
+            e.name,
+            docs::escape(&e.display_label()),
+            docs::or_named(e.doc.as_deref(), format!("the event `{}`.", e.name))
+        )
+    });
+    let legal = spec.event_ids().map(|e| {
+        let states = m.legal_in(e);
+        let states = states.iter().map(|s| &m.names.states[s.0]);
+        quote!(&[#(State::#states),*])
+    });
+    // Names first, so that a label equal to another event's name cannot shadow it.
+    let mut entries: Vec<(Vec<String>, TokenStream)> = spec
+        .events
+        .iter()
+        .zip(types)
+        .map(|(e, ty)| (vec![e.name.clone()], quote!(Event::#ty)))
+        .collect();
+    entries.extend(
+        spec.events
+            .iter()
+            .zip(types)
+            .map(|(e, ty)| (vec![e.display_label()], quote!(Event::#ty))),
+    );
+    let from_str = from_str(&quote!(Event), "an event", &names, &entries);
+    let types2 = types.iter();
+    quote! {
+        /// An event of the machine, named as in the spec.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Event {
+            #(#[doc = #docs] #types,)*
+        }
+
+        impl Event {
+            /// Every event, in the spec's order.
+            pub const ALL: [Event; #count] = [#(Event::#types2),*];
+
+            /// The event's name in the spec.
+            #[must_use]
+            #[inline]
+            pub const fn name(self) -> &'static str {
+                const NAMES: [&str; #count] = [#(#names),*];
+                NAMES[self as usize]
+            }
+
+            /// How diagrams name the event: its label, else `rcv SEGMENT`, else its name.
+            #[must_use]
+            #[inline]
+            pub const fn label(self) -> &'static str {
+                const LABELS: [&str; #count] = [#(#labels),*];
+                LABELS[self as usize]
+            }
+
+            /// What causes the event: `call`, `receive` or `timeout`.
+            #[must_use]
+            #[inline]
+            pub const fn kind(self) -> &'static str {
+                const KINDS: [&str; #count] = [#(#kinds),*];
+                KINDS[self as usize]
+            }
+
+            /// The states that have a transition on this event, in the spec's state order.
+            #[must_use]
+            #[inline]
+            pub const fn legal_in(self) -> &'static [State] {
+                const LEGAL: [&[State]; #count] = [#(#legal),*];
+                LEGAL[self as usize]
+            }
+        }
+
+        impl ::core::fmt::Display for Event {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.pad(self.name())
+            }
+        }
+
+        #from_str
+    }
+}
+
+fn output_enum(m: &Model<'_>) -> TokenStream {
+    let texts: Vec<&String> = m.names.outputs.iter().map(|(text, _)| text).collect();
+    let types: Vec<_> = m.names.outputs.iter().map(|(_, ty)| ty).collect();
+    let count = types.len();
+    let docs = texts.iter().map(|t| format!("`{}`", docs::escape(t)));
+    quote! {
+        /// What a transition sends, as the spec's `send` writes it.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Output {
+            #(#[doc = #docs] #types,)*
+        }
+
+        impl Output {
+            /// Every output, in order of first use in the spec.
+            pub const ALL: [Output; #count] = [#(Output::#types),*];
+
+            /// The spec's text, for example `SYN,ACK`.
+            #[must_use]
+            #[inline]
+            pub const fn text(self) -> &'static str {
+                match self {
+                    #(Output::#types => #texts,)*
+                }
+            }
+        }
+
+        impl ::core::fmt::Display for Output {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.pad(self.text())
+            }
+        }
+    }
+}
+
+fn transition_value(m: &Model<'_>, t: &Transition) -> TokenStream {
+    let from = &m.names.states[t.from.0];
+    let event = &m.names.events[t.event.0];
+    let to = &m.names.states[t.to.0];
+    let output = match m.names.output(t.send.as_deref()) {
+        Some(ty) => quote!(::core::option::Option::Some(Output::#ty)),
+        None => quote!(::core::option::Option::None),
+    };
+    let guard = match &t.guard {
+        Some(guard) => quote!(::core::option::Option::Some(#guard)),
+        None => quote!(::core::option::Option::None),
+    };
+    let tags = &t.tags;
+    let cite = &t.cite;
+    let doc = t.doc.clone().unwrap_or_default();
+    quote! {
+        Transition {
+            from: State::#from,
+            event: Event::#event,
+            to: State::#to,
+            output: #output,
+            guard: #guard,
+            tags: &[#(#tags),*],
+            cite: #cite,
+            doc: #doc,
+        }
+    }
+}
+
+fn table(m: &Model<'_>) -> TokenStream {
+    let table = m.table();
+    let count = table.len();
+    let rows = table.iter().map(|t| transition_value(m, t));
+    quote! {
+        /// One transition of the spec (a `from` list in the spec gives one per state).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub struct Transition {
+            /// The state the transition leaves.
+            pub from: State,
+            /// The event that triggers it.
+            pub event: Event,
+            /// The state it enters (the same as `from` for a self-loop).
+            pub to: State,
+            /// What the spec says to send, if anything.
+            pub output: ::core::option::Option<Output>,
+            /// The guard that selects it among transitions with the same `from` and `event`.
+            pub guard: ::core::option::Option<&'static str>,
+            /// The spec's tags.
+            pub tags: &'static [&'static str],
+            /// Where the transition comes from, for example an RFC section.
+            pub cite: &'static str,
+            /// The spec's `doc` (empty if it has none).
+            pub doc: &'static str,
+        }
+
+        impl ::core::fmt::Display for Transition {
+            /// `LISTEN --rcv_syn--> SYN_RECEIVED / SYN,ACK`, with `[guard]` after the event.
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                ::core::write!(f, "{} --{}", self.from, self.event)?;
+                if let ::core::option::Option::Some(guard) = self.guard {
+                    ::core::write!(f, " [{guard}]")?;
+                }
+                ::core::write!(f, "--> {}", self.to)?;
+                if let ::core::option::Option::Some(output) = self.output {
+                    ::core::write!(f, " / {output}")?;
+                }
+                ::core::result::Result::Ok(())
+            }
+        }
+
+        /// Every transition of the spec, ordered by `from` state, then event; guarded
+        /// alternatives keep the spec's order.
+        pub static TRANSITIONS: [Transition; #count] = [#(#rows),*];
+    }
+}
+
+fn step(m: &Model<'_>) -> TokenStream {
+    let spec = m.spec;
+    let table = m.table();
+    let index_of = |wanted: &Transition| {
+        table
+            .iter()
+            .position(|t| std::ptr::eq(*t, wanted))
+            .map(Literal::usize_unsuffixed)
+    };
+    let mut arms = Vec::new();
+    let mut legal_pairs = 0;
+    for state in spec.state_ids() {
+        for event in spec.event_ids() {
+            let Some(first) = spec.transitions_on(state, event).next() else {
+                continue;
+            };
+            legal_pairs += 1;
+            let s = &m.names.states[state.0];
+            let e = &m.names.events[event.0];
+            let result = match m.names.group(state, event) {
+                Some(group) => {
+                    let name = &group.name;
+                    quote!(Step::Guarded(Guarded::#name))
+                }
+                None => {
+                    let i = index_of(first);
+                    quote!(Step::Unguarded(&TRANSITIONS[#i]))
+                }
+            };
+            arms.push(quote!((State::#s, Event::#e) => ::core::result::Result::Ok(#result)));
+        }
+    }
+    let otherwise = (legal_pairs < spec.states.len() * spec.events.len())
+        .then(|| quote!(_ => ::core::result::Result::Err(IllegalTransition { state, event })));
+    let groups = &m.names.groups;
+    let group_names: Vec<_> = groups.iter().map(|g| &g.name).collect();
+    let group_docs = groups.iter().map(|g| {
+        let label = crate::names::group_label(spec, g);
+        format!("{label}, decided by `Guards::{}`.", g.method)
+    });
+    let ranges = groups.iter().map(|g| {
+        let indices: Vec<usize> = g
+            .transitions
+            .iter()
+            .filter_map(|&t| {
+                table
+                    .iter()
+                    .position(|row| std::ptr::eq(*row, &spec.transitions[t]))
+            })
+            .collect();
+        let start = indices.iter().min().copied().unwrap_or_default();
+        let end = indices.iter().max().map_or(0, |i| i + 1);
+        quote!(&TRANSITIONS[#start..#end])
+    });
+    let decisions = groups.iter().map(|g| {
+        let name = &g.name;
+        let method = &g.method;
+        let arms = g.variants.iter().zip(&g.transitions).map(|(variant, &t)| {
+            let i = index_of(&spec.transitions[t]);
+            quote!(super::guard::#name::#variant => &TRANSITIONS[#i])
+        });
+        quote! {
+            Guarded::#name => match super::guard::Guards::#method(guards) {
+                #(#arms,)*
+            }
+        }
+    });
+    quote! {
+        /// What the spec does on an event: one transition, or several told apart by guards.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Step {
+            /// The only transition for the state and event.
+            Unguarded(&'static Transition),
+            /// Several transitions; [`Step::decide`] picks one with the user's guards.
+            Guarded(Guarded),
+        }
+
+        impl Step {
+            /// The transition taken: the only one, or the one that `guards` selects.
+            #[must_use]
+            #[inline]
+        pub fn decide<G: super::guard::Guards + ?Sized>(self, guards: &G) -> &'static Transition {
+                match self {
+                    Step::Unguarded(transition) => transition,
+                    Step::Guarded(group) => group.decide(guards),
+                }
+            }
+
+            /// The transitions the step may take: the only one, or every guarded alternative.
+            #[must_use]
+            #[inline]
+        pub fn transitions(self) -> &'static [Transition] {
+                match self {
+                    Step::Unguarded(transition) => ::core::slice::from_ref(transition),
+                    Step::Guarded(group) => group.transitions(),
+                }
+            }
+        }
+
+        /// A state and event with guarded transitions.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Guarded {
+            #(#[doc = #group_docs] #group_names,)*
+        }
+
+        impl Guarded {
+            /// The alternatives, in the spec's order.
+            #[must_use]
+            #[inline]
+        pub fn transitions(self) -> &'static [Transition] {
+                match self {
+                    #(Guarded::#group_names => #ranges,)*
+                }
+            }
+
+            /// The alternative that `guards` selects.
+            #[must_use]
+            #[inline]
+        pub fn decide<G: super::guard::Guards + ?Sized>(self, guards: &G) -> &'static Transition {
+                match self {
+                    #(#decisions)*
+                }
+            }
+        }
+
+        /// Takes `event` in `state`: the transition (next state, output), the guarded
+        /// alternatives, or an error if the spec has no transition for the pair.
+        ///
+        /// # Errors
+        ///
+        /// [`IllegalTransition`] when the spec has no transition from `state` on `event`.
+        #[inline]
+        pub fn step(state: State, event: Event) -> ::core::result::Result<Step, IllegalTransition> {
+            match (state, event) {
+                #(#arms,)*
+                #otherwise
+            }
+        }
+
+        /// An event that the spec does not allow in a state.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub struct IllegalTransition {
+            /// The state the machine was in.
+            pub state: State,
+            /// The event it got.
+            pub event: Event,
+        }
+
+        impl ::core::fmt::Display for IllegalTransition {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                ::core::write!(f, "{} has no transition on `{}`; it is legal in ", self.state, self.event)?;
+                let legal = self.event.legal_in();
+                if legal.is_empty() {
+                    return f.write_str("no state");
+                }
+                for (i, state) in legal.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    ::core::write!(f, "{state}")?;
+                }
+                ::core::result::Result::Ok(())
+            }
+        }
+
+        impl ::std::error::Error for IllegalTransition {}
+    }
+}

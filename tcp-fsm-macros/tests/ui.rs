@@ -1,0 +1,12 @@
+//! Malformed specs fed to `fsm!`: each must fail to compile with the spec's `file:line:col`
+//! and the message from `fsm-spec`. Each `tests/ui/*.stderr` is what a user sees; regenerate
+//! with `TRYBUILD=overwrite` and read them as a user would.
+
+#[test]
+fn malformed_specs_are_compile_errors_at_their_lines() {
+    // trybuild compiles each test in a scratch crate under `target/`, whose
+    // CARGO_MANIFEST_DIR does not hold the specs; the macro reads this override instead.
+    // SAFETY: this is the only test in this binary, so no other thread reads the environment.
+    unsafe { std::env::set_var("FSM_MANIFEST_DIR_OVERRIDE", env!("CARGO_MANIFEST_DIR")) };
+    trybuild::TestCases::new().compile_fail("tests/ui/*.rs");
+}

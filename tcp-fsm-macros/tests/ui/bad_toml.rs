@@ -1,0 +1,3 @@
+tcp_fsm_macros::fsm!("tests/ui/bad_toml.toml");
+
+fn main() {}

@@ -1,0 +1,3 @@
+tcp_fsm_macros::fsm!("tests/ui/duplicate_transition.toml");
+
+fn main() {}

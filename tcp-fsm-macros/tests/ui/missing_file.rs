@@ -1,0 +1,3 @@
+tcp_fsm_macros::fsm!("tests/ui/no_such_spec.toml");
+
+fn main() {}

@@ -1,0 +1,3 @@
+tcp_fsm_macros::fsm!("tests/ui/non_deterministic.toml");
+
+fn main() {}

@@ -1,0 +1,3 @@
+tcp_fsm_macros::fsm!(tcp.toml);
+
+fn main() {}

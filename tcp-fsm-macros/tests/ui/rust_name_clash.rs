@@ -1,0 +1,3 @@
+tcp_fsm_macros::fsm!("tests/ui/rust_name_clash.toml");
+
+fn main() {}

@@ -1,0 +1,3 @@
+tcp_fsm_macros::fsm!("tests/ui/several_errors.toml");
+
+fn main() {}

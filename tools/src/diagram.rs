@@ -1,0 +1,202 @@
+//! `tcp-fsm diagram`: draw a spec as DOT, SVG or Mermaid.
+
+use crate::input;
+use fsm_spec::Spec;
+use fsm_spec::render::{self, Arcs, Highlight, Options};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+
+/// Draw a spec: Graphviz DOT (default), SVG or a Mermaid state diagram.
+///
+/// Edges between the same two states are merged into one, labelled like RFC 793 Figure 6
+/// (`rcv SYN / snd SYN,ACK`). SVG is laid out in Rust and needs no Graphviz; with
+/// `--engine graphviz` the installed `dot` lays it out instead.
+///
+/// Examples: `tcp-fsm diagram --format svg -o tcp.svg`,
+/// `tcp-fsm diagram --arcs figure6 --highlight client --highlight server`,
+/// `tcp-fsm diagram --format mermaid`
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The spec file [default: the bundled TCP spec]
+    spec: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Dot)]
+    format: Format,
+    /// Which transitions to draw: all, the arcs of RFC 793 Figure 6 (tag `figure6`), or all
+    /// but those that keep the state.
+    #[arg(long, value_enum, default_value_t = ArcsArg::All)]
+    arcs: ArcsArg,
+    /// Draw a path in its own colour: `client` or `server` (the blog's paths through the TCP
+    /// spec), or NAME=EVENT,EVENT,... run from the initial state. Repeatable.
+    #[arg(long, value_name = "PATH")]
+    highlight: Vec<String>,
+    /// Who lays out the SVG: the built-in Rust layout, or Graphviz's `dot` program.
+    #[arg(long, value_enum, default_value_t = Engine::Builtin)]
+    engine: Engine,
+    /// Write to this file instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Dot,
+    Svg,
+    Mermaid,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ArcsArg {
+    All,
+    Figure6,
+    NoSelfLoops,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Engine {
+    Builtin,
+    Graphviz,
+}
+
+/// The blog's client path: active open, handshake, active close, TIME-WAIT.
+pub const CLIENT: &[&str] = &[
+    "active_open",
+    "rcv_syn_ack",
+    "close",
+    "rcv_ack",
+    "rcv_fin",
+    "timeout_2msl",
+];
+
+/// The blog's server path: passive open, handshake, passive close.
+pub const SERVER: &[&str] = &[
+    "passive_open",
+    "rcv_syn",
+    "rcv_ack",
+    "rcv_fin",
+    "close",
+    "rcv_ack",
+];
+
+const COLORS: &[&str] = &["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e"];
+
+/// Why a diagram could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum DiagramError {
+    #[error("--highlight {0}: {1}")]
+    Highlight(String, String),
+    #[error(
+        "--engine graphviz: cannot run `dot` ({0}); install Graphviz or use the built-in layout"
+    )]
+    Graphviz(String),
+    #[error("{path}: cannot write: {source}")]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// Parses one `--highlight` value against `spec`.
+pub fn highlight(spec: &Spec, value: &str, color: &str) -> Result<Highlight, DiagramError> {
+    let fail = |why: String| DiagramError::Highlight(value.to_string(), why);
+    let (name, events): (&str, Vec<&str>) = match value {
+        "client" => ("client", CLIENT.to_vec()),
+        "server" => ("server", SERVER.to_vec()),
+        _ => match value.split_once('=') {
+            Some((name, events)) => (name, events.split(',').map(str::trim).collect()),
+            None => {
+                return Err(fail(
+                    "expected client, server or NAME=EVENT,EVENT,...".into(),
+                ));
+            }
+        },
+    };
+    let ids = events
+        .iter()
+        .map(|e| {
+            spec.event_named(e)
+                .ok_or_else(|| fail(format!("the spec has no event `{e}`")))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Highlight::run(spec, name, color, &ids).map_err(|step| {
+        fail(format!(
+            "event `{}` (step {}) has no transition there",
+            events[step],
+            step + 1
+        ))
+    })
+}
+
+/// The diagram text for `args` (no I/O besides running `dot` for `--engine graphviz`).
+pub fn render(spec: &Spec, args: &Args) -> Result<String, DiagramError> {
+    let highlights = args
+        .highlight
+        .iter()
+        .enumerate()
+        .map(|(i, h)| highlight(spec, h, COLORS[i % COLORS.len()]))
+        .collect::<Result<Vec<_>, _>>()?;
+    let options = Options {
+        arcs: match args.arcs {
+            ArcsArg::All => Arcs::All,
+            ArcsArg::Figure6 => Arcs::Figure6,
+            ArcsArg::NoSelfLoops => Arcs::NoSelfLoops,
+        },
+        highlights,
+    };
+    Ok(match (args.format, args.engine) {
+        (Format::Dot, _) => render::dot(spec, &options),
+        (Format::Mermaid, _) => render::mermaid(spec, &options),
+        (Format::Svg, Engine::Builtin) => render::svg::svg(spec, &options),
+        (Format::Svg, Engine::Graphviz) => graphviz(&render::dot(spec, &options))?,
+    })
+}
+
+/// Runs `dot -Tsvg` on `dot_text`.
+pub fn graphviz(dot_text: &str) -> Result<String, DiagramError> {
+    let fail = |e: std::io::Error| DiagramError::Graphviz(e.to_string());
+    let mut child = Command::new("dot")
+        .arg("-Tsvg")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(fail)?;
+    child
+        .stdin
+        .take()
+        .expect("stdin is piped")
+        .write_all(dot_text.as_bytes())
+        .map_err(fail)?;
+    let output = child.wait_with_output().map_err(fail)?;
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr).trim().to_string();
+        return Err(DiagramError::Graphviz(stderr));
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+fn write(path: Option<&Path>, text: &str) -> Result<(), DiagramError> {
+    match path {
+        Some(path) => std::fs::write(path, text).map_err(|source| DiagramError::Write {
+            path: path.to_path_buf(),
+            source,
+        }),
+        None => {
+            print!("{text}");
+            Ok(())
+        }
+    }
+}
+
+pub fn run(args: &Args) -> Result<ExitCode, input::InputError> {
+    let (_, spec) = input::load(args.spec.as_deref())?;
+    let outcome = render(&spec, args).and_then(|text| write(args.output.as_deref(), &text));
+    match outcome {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(error) => {
+            eprintln!("error: {error}");
+            Ok(ExitCode::from(2))
+        }
+    }
+}

@@ -1,0 +1,205 @@
+//! `tcp-fsm audit`, `diagram` and `report` as a user runs them: exit codes and output.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn tcp_fsm(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tcp-fsm"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn temp_dir() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("tcp-fsm-cli-audit-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn temp_file(name: &str, contents: &str) -> PathBuf {
+    let path = temp_dir().join(name);
+    std::fs::write(&path, contents).unwrap();
+    path
+}
+
+const TCP: &str = include_str!("../../tcp-fsm/tcp.toml");
+
+#[test]
+fn audit_of_the_bundled_spec_passes() {
+    let out = tcp_fsm(&["audit"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.starts_with("Audit of tcp-fsm/tcp.toml against Rfc793"),
+        "{stdout}"
+    );
+    assert!(
+        stdout
+            .trim_end()
+            .ends_with("0 discrepancies, 0 notes: audit passed."),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn audit_of_a_mutated_spec_fails_with_the_line() {
+    let mutated = TCP.replacen(
+        "from = \"LAST_ACK\"\nevent = \"rcv_ack\"\nto = \"CLOSED\"",
+        "from = \"LAST_ACK\"\nevent = \"rcv_ack\"\nto = \"TIME_WAIT\"",
+        1,
+    );
+    assert_ne!(mutated, TCP);
+    let line = mutated[..mutated
+        .find("from = \"LAST_ACK\"\nevent = \"rcv_ack\"")
+        .unwrap()]
+        .lines()
+        .count();
+    let path = temp_file("target.toml", &mutated);
+    let out = tcp_fsm(&["audit", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = text(&out.stdout);
+    let differs: Vec<&str> = stdout.lines().filter(|l| l.contains("DIFFERS")).collect();
+    assert_eq!(differs.len(), 1, "{stdout}");
+    assert!(
+        differs[0].starts_with("  DIFFERS   rcv_ack") && differs[0].contains("-> TIME_WAIT"),
+        "{}",
+        differs[0]
+    );
+    assert!(differs[0].contains("different target: reference -> CLOSED; RFC 793 3.2 Figure 6;"));
+    assert!(
+        differs[0].ends_with(&format!("target.toml:{line}]")),
+        "{}",
+        differs[0]
+    );
+}
+
+#[test]
+fn audit_json_is_machine_readable() {
+    let out = tcp_fsm(&["audit", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["reference"], "Rfc793");
+    let findings = json["findings"].as_array().unwrap();
+    let first = &findings[0];
+    assert_eq!(first["kind"], "matched");
+    assert_eq!(first["status"], "ok");
+    assert_eq!(first["state"], "CLOSED");
+    assert!(first["cite"].as_str().unwrap().starts_with("RFC 793"));
+    assert_eq!(json["coverage"].as_array().unwrap().len(), 11);
+}
+
+#[test]
+fn audit_against_rfc9293_reports_what_changed() {
+    let out = tcp_fsm(&["audit", "--against", "rfc9293"]);
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.starts_with("Audit of tcp-fsm/tcp.toml against Rfc9293"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("Changes from the baseline to Rfc9293"),
+        "{stdout}"
+    );
+    // RFC 9293 returns SYN-RECEIVED to LISTEN on a SYN after a passive OPEN; the bundled
+    // spec follows RFC 793 there.
+    assert!(
+        stdout.contains("SYN_RECEIVED on rcv_syn: spec follows the baseline"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn audit_against_an_unknown_reference_is_a_usage_error() {
+    let out = tcp_fsm(&["audit", "--against", "rfc9999"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("rfc9999: cannot read"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn diagram_formats() {
+    let dot = tcp_fsm(&["diagram"]);
+    assert_eq!(dot.status.code(), Some(0));
+    assert!(text(&dot.stdout).starts_with("digraph \"Tcp\" {"));
+    let mermaid = tcp_fsm(&["diagram", "--format", "mermaid", "--arcs", "figure6"]);
+    assert!(text(&mermaid.stdout).starts_with("stateDiagram-v2\n    [*] --> CLOSED\n"));
+    let path = temp_dir().join("tcp.svg");
+    let svg = tcp_fsm(&["diagram", "--format", "svg", "-o", path.to_str().unwrap()]);
+    assert_eq!(svg.status.code(), Some(0), "{}", text(&svg.stderr));
+    let written = std::fs::read_to_string(&path).unwrap();
+    assert!(written.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+    assert!(written.trim_end().ends_with("</svg>"));
+}
+
+#[test]
+fn diagram_with_an_impossible_path_is_refused() {
+    let out = tcp_fsm(&["diagram", "--highlight", "bad=close"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        text(&out.stderr).trim(),
+        "error: --highlight bad=close: event `close` (step 1) has no transition there"
+    );
+}
+
+/// Whether Graphviz's `dot` can be run.
+fn has_graphviz() -> bool {
+    Command::new("dot").arg("-V").output().is_ok()
+}
+
+#[test]
+fn graphviz_accepts_our_dot() {
+    if !has_graphviz() {
+        println!("skipped: Graphviz `dot` is not installed");
+        return;
+    }
+    for args in [
+        &["diagram"][..],
+        &[
+            "diagram",
+            "--arcs",
+            "figure6",
+            "--highlight",
+            "client",
+            "--highlight",
+            "server",
+        ],
+    ] {
+        let dot = tcp_fsm(args);
+        let path = temp_file("graph.dot", &text(&dot.stdout));
+        let out = Command::new("dot")
+            .args(["-Tsvg", path.to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        assert!(text(&out.stdout).contains("<svg"));
+    }
+    let out = tcp_fsm(&["diagram", "--format", "svg", "--engine", "graphviz"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("<svg"));
+}
+
+#[test]
+fn the_checked_in_diagrams_are_up_to_date() {
+    let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs");
+    let spec = tcp_fsm::spec();
+    let files = tcp_fsm_tools::report::diagrams(&spec);
+    let stale = tcp_fsm_tools::report::stale(&docs, &files);
+    assert!(
+        stale.is_empty(),
+        "stale: {stale:?}; regenerate with `cargo run -p tcp-fsm-tools -- report`"
+    );
+}
+
+#[test]
+fn report_check_passes_on_the_repository() {
+    let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs");
+    let out = tcp_fsm(&["report", "--check", "--out", docs.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+}
