@@ -95,21 +95,43 @@ impl<'s> Interpreter<'s> {
 
     /// What `event` does in `state`. Among guarded transitions, the guard that names the
     /// most recent event of `history` wins (the spec's guards `passive_open` and
-    /// `active_open` name the OPEN the connection came from).
-    pub fn step(&self, state: StateId, event: EventId, history: &[EventId]) -> Outcome {
-        match self.table.on(state, event) {
-            [] => Outcome::NotAllowed,
-            [only] => Outcome::Taken(*only),
-            several => history
+    /// `active_open` name the OPEN the connection came from); failing that, for a call
+    /// seen through a segment with control bits `observed`, the one transition whose `send`
+    /// has the same SYN, FIN and RST bits.
+    pub fn step(
+        &self,
+        state: StateId,
+        event: EventId,
+        history: &[EventId],
+        observed: Option<Flags>,
+    ) -> Outcome {
+        let several = match self.table.on(state, event) {
+            [] => return Outcome::NotAllowed,
+            [only] => return Outcome::Taken(*only),
+            several => several,
+        };
+        let by_history = history.iter().rev().find_map(|&past| {
+            let name = &self.spec.event(past).name;
+            several
                 .iter()
-                .rev()
-                .find_map(|&past| {
-                    let name = &self.spec.event(past).name;
-                    several
-                        .iter()
-                        .find(|&&t| self.transition(t).guard.as_deref() == Some(name))
-                })
-                .map_or(Outcome::Undecided, |&t| Outcome::Taken(t)),
+                .find(|&&t| self.transition(t).guard.as_deref() == Some(name))
+        });
+        if let Some(&t) = by_history {
+            return Outcome::Taken(t);
+        }
+        let Some(observed) = observed else {
+            return Outcome::Undecided;
+        };
+        let sends_observed =
+            |t: &&usize| self.output(**t).unwrap_or(Flags::NONE).control() == observed.control();
+        match several
+            .iter()
+            .filter(sends_observed)
+            .collect::<Vec<_>>()
+            .as_slice()
+        {
+            [only] => Outcome::Taken(**only),
+            _ => Outcome::Undecided,
         }
     }
 
@@ -137,14 +159,44 @@ mod tests {
             other => format!("{other:?}"),
         };
         assert_eq!(
-            to(machine.step(syn_received, rst, &[passive, rcv_syn])),
+            to(machine.step(syn_received, rst, &[passive, rcv_syn], None)),
             "LISTEN"
         );
         assert_eq!(
-            to(machine.step(syn_received, rst, &[active, rcv_syn])),
+            to(machine.step(syn_received, rst, &[active, rcv_syn], None)),
             "CLOSED"
         );
-        assert_eq!(to(machine.step(syn_received, rst, &[rcv_syn])), "Undecided");
+        assert_eq!(
+            to(machine.step(syn_received, rst, &[rcv_syn], None)),
+            "Undecided"
+        );
+    }
+
+    #[test]
+    fn the_segment_seen_chooses_among_guarded_calls() {
+        // A spec that says, as Linux does, that CLOSE with unread data sends RST.
+        let mut spec = tcp_fsm::spec();
+        let established = spec.state_named("ESTABLISHED").unwrap();
+        let close = spec.event_named("close").unwrap();
+        let fin = spec
+            .transitions
+            .iter()
+            .position(|t| t.from == established && t.event == close)
+            .unwrap();
+        let mut rst = spec.transitions[fin].clone();
+        spec.transitions[fin].guard = Some("all_data_read".into());
+        rst.guard = Some("unread_data".into());
+        rst.to = spec.machine.initial;
+        rst.send = Some("RST".into());
+        spec.transitions.push(rst);
+        let machine = Interpreter::new(&spec).unwrap();
+        let to = |observed| match machine.step(established, close, &[], observed) {
+            Outcome::Taken(t) => spec.state(machine.transition(t).to).name.clone(),
+            other => format!("{other:?}"),
+        };
+        assert_eq!(to(Some(Flags::FIN | Flags::ACK)), "FIN_WAIT_1");
+        assert_eq!(to(Some(Flags::RST | Flags::ACK)), "CLOSED");
+        assert_eq!(to(None), "Undecided");
     }
 
     #[test]

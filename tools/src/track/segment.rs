@@ -37,6 +37,11 @@ impl Flags {
         self.0 & other.0 == other.0
     }
 
+    /// Only the SYN, FIN and RST bits: what a spec's `send` is about, ACK aside.
+    pub fn control(self) -> Flags {
+        Flags(self.0 & (Flags::SYN.0 | Flags::FIN.0 | Flags::RST.0))
+    }
+
     /// Whether no bit is set.
     pub fn is_empty(self) -> bool {
         self.0 == 0

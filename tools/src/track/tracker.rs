@@ -344,7 +344,7 @@ impl<'s> Tracker<'s> {
         if !end.seq.is_new_syn(segment) {
             return;
         }
-        if let Outcome::Taken(_) = self.machine.step(end.state, timeout, &end.history) {
+        if let Outcome::Taken(_) = self.machine.step(end.state, timeout, &end.history, None) {
             let basis = Basis::Assumed(format!(
                 "not observable; the SYN of #{packet} reuses the 4-tuple"
             ));
@@ -462,7 +462,9 @@ impl<'s> Tracker<'s> {
             .any(|o| o.flags.contains(Flags::RST));
         for call in inference::sender_calls(&live.ends[x].seq, segment, owes_rst) {
             let event = self.machine.event(call);
-            if let Some(t) = self.apply(live, x, event, packet, time, Basis::Seen) {
+            let observed = Some(segment.flags);
+            let taken = self.apply_seen(live, x, event, (packet, time), Basis::Seen, observed);
+            if let Some(t) = taken {
                 self.check_call_output(live, x, call, t, packet, segment);
             }
         }
@@ -615,10 +617,24 @@ impl<'s> Tracker<'s> {
         time: Duration,
         basis: Basis,
     ) -> Option<usize> {
+        self.apply_seen(live, e, event, (packet, time), basis, None)
+    }
+
+    /// [`Tracker::apply`] for a call inferred from a segment with control bits `observed`,
+    /// which can choose among guarded transitions.
+    fn apply_seen(
+        &self,
+        live: &mut Live,
+        e: usize,
+        event: EventId,
+        (packet, time): (u64, Duration),
+        basis: Basis,
+        observed: Option<Flags>,
+    ) -> Option<usize> {
         let end = &mut live.ends[e];
         end.last_step = end.last_step.max((packet, time));
         let from = end.state;
-        let t = match self.machine.step(from, event, &end.history) {
+        let t = match self.machine.step(from, event, &end.history, observed) {
             Outcome::Taken(t) => t,
             Outcome::NotAllowed => {
                 let allowed_in = self.machine.states_accepting(event);
