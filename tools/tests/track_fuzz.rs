@@ -34,6 +34,38 @@ fn record_ends() -> Vec<usize> {
     ends
 }
 
+/// [`valid_pcap`] rewritten as pcapng, with a nanosecond `if_tsresol` option.
+fn valid_pcapng() -> &'static [u8] {
+    use pcap_file::pcapng::PcapNgWriter;
+    use pcap_file::pcapng::blocks::enhanced_packet::EnhancedPacketBlock;
+    use pcap_file::pcapng::blocks::interface_description::{
+        InterfaceDescriptionBlock, InterfaceDescriptionOption,
+    };
+    static CAPTURE: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    CAPTURE.get_or_init(|| {
+        let mut reader = pcap_file::pcap::PcapReader::new(valid_pcap()).unwrap();
+        let mut writer = PcapNgWriter::new(Vec::new()).unwrap();
+        let interface = InterfaceDescriptionBlock {
+            linktype: pcap_file::DataLink::ETHERNET,
+            snaplen: 0,
+            options: vec![InterfaceDescriptionOption::IfTsResol(9)],
+        };
+        writer.write_pcapng_block(interface).unwrap();
+        while let Some(packet) = reader.next_packet() {
+            let packet = packet.unwrap();
+            let block = EnhancedPacketBlock {
+                interface_id: 0,
+                timestamp: packet.timestamp,
+                original_len: packet.orig_len,
+                data: packet.data,
+                options: vec![],
+            };
+            writer.write_pcapng_block(block).unwrap();
+        }
+        writer.into_inner()
+    })
+}
+
 fn checked_in(name: &str) -> Vec<u8> {
     std::fs::read(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -103,7 +135,7 @@ proptest! {
 
     #[test]
     fn flipped_bits_never_panic(flips in proptest::collection::vec((any::<prop::sample::Index>(), 0u8..8), 1..16)) {
-        for base in [valid_pcap().to_vec(), checked_in("half_close.pcap")] {
+        for base in [valid_pcap().to_vec(), valid_pcapng().to_vec(), checked_in("half_close.pcap")] {
             let mut bytes = base;
             for (index, bit) in &flips {
                 let i = index.index(bytes.len());
@@ -112,6 +144,40 @@ proptest! {
             let _ = track_anything(&bytes);
         }
     }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn a_pcapng_capture_cut_anywhere_is_read_or_reported(cut in 0usize..3000) {
+        let bytes = valid_pcapng();
+        let cut = cut.min(bytes.len());
+        let _ = track_anything(&bytes[..cut]);
+    }
+}
+
+#[test]
+fn the_pcapng_form_tracks_like_the_pcap_form() {
+    let pcap = track_anything(valid_pcap()).unwrap();
+    let pcapng = track_anything(valid_pcapng()).unwrap();
+    assert!(pcapng.damage.is_none(), "{:?}", pcapng.damage);
+    assert_eq!(
+        pcapng.tracking.totals.segments,
+        pcap.tracking.totals.segments
+    );
+    assert_eq!(
+        pcapng.tracking.totals.start, pcap.tracking.totals.start,
+        "if_tsresol 9 is honoured"
+    );
+    let finals = |o: &Outcome| {
+        o.tracking
+            .connections
+            .iter()
+            .map(|c| c.final_states.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(finals(&pcapng), finals(&pcap));
 }
 
 #[test]
