@@ -14,7 +14,7 @@ use fsm_spec::Spec;
 use socket2::{Domain, Socket, Type};
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::net::{IpAddr, Ipv6Addr, Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::Mutex;
@@ -48,18 +48,33 @@ const KERNEL_STATES: [(&str, &str); 11] = [
     ("0B", "CLOSING"),
 ];
 
+/// An address as `/proc/net/tcp` and `tcp6` print it: each 32-bit word of the address in
+/// the host's byte order, in hex, then the port.
+fn proc_hex(addr: SocketAddr) -> String {
+    let words: Vec<String> = match addr.ip() {
+        IpAddr::V4(ip) => vec![ip.octets()],
+        IpAddr::V6(ip) => ip
+            .octets()
+            .chunks(4)
+            .map(|w| [w[0], w[1], w[2], w[3]])
+            .collect(),
+    }
+    .into_iter()
+    .map(|word| format!("{:08X}", u32::from_ne_bytes(word)))
+    .collect();
+    format!("{}:{:04X}", words.concat(), addr.port())
+}
+
 /// The kernel's state of the socket `local` -> `remote` with its timer field
 /// (`timer_active:jiffies` as `tr:tm->when`), or "CLOSED" when there is no such socket.
 fn kernel_state(local: SocketAddr, remote: SocketAddr) -> (String, String) {
-    let table = std::fs::read_to_string("/proc/net/tcp").expect("/proc/net/tcp is readable");
-    let hex = |addr: SocketAddr| match addr {
-        SocketAddr::V4(v4) => format!(
-            "{:08X}:{:04X}",
-            u32::from_ne_bytes(v4.ip().octets()),
-            v4.port()
-        ),
-        SocketAddr::V6(_) => unreachable!("the scenarios use IPv4"),
+    let path = if local.is_ipv4() {
+        "/proc/net/tcp"
+    } else {
+        "/proc/net/tcp6"
     };
+    let table = std::fs::read_to_string(path).expect("/proc/net/tcp and tcp6 are readable");
+    let hex = proc_hex;
     let (local, remote) = (hex(local), hex(remote));
     for line in table.lines().skip(1) {
         let fields: Vec<&str> = line.split_whitespace().collect();
@@ -336,15 +351,16 @@ impl Tcpdump {
     }
 }
 
-/// A scenario in progress: its port and the checkpoints taken so far.
+/// A scenario in progress: its address, port and the checkpoints taken so far.
 struct Run {
+    host: IpAddr,
     port: u16,
     checkpoints: Vec<Checkpoint>,
 }
 
 impl Run {
     fn server(&self) -> SocketAddr {
-        SocketAddr::from(([127, 0, 0, 1], self.port))
+        SocketAddr::new(self.host, self.port)
     }
 
     /// Waits for the segments to settle, then samples the kernel's state of each socket
@@ -379,9 +395,15 @@ impl Run {
     }
 }
 
-fn free_port() -> u16 {
-    let probe = TcpListener::bind("127.0.0.1:0").expect("bind an ephemeral port");
+const LOOPBACK: IpAddr = IpAddr::V4(std::net::Ipv4Addr::LOCALHOST);
+
+fn free_port_on(host: IpAddr) -> u16 {
+    let probe = TcpListener::bind(SocketAddr::new(host, 0)).expect("bind an ephemeral port");
     probe.local_addr().expect("bound").port()
+}
+
+fn free_port() -> u16 {
+    free_port_on(LOOPBACK)
 }
 
 fn testdata() -> PathBuf {
@@ -391,7 +413,12 @@ fn testdata() -> PathBuf {
 /// Runs one scenario under tcpdump, then checks the tracked states against the kernel's:
 /// they must agree everywhere, without findings.
 fn live(name: &str, scenario: fn(&mut Run)) {
-    live_checked(name, scenario, |capture, checkpoints| {
+    live_on(name, LOOPBACK, scenario);
+}
+
+/// [`live`] on another loopback address.
+fn live_on(name: &str, host: IpAddr, scenario: fn(&mut Run)) {
+    live_checked_on(name, host, scenario, |capture, checkpoints| {
         let problems = disagreements(capture, checkpoints);
         assert!(
             problems.is_empty(),
@@ -403,6 +430,15 @@ fn live(name: &str, scenario: fn(&mut Run)) {
 
 /// Runs one scenario under tcpdump and hands its capture and checkpoints to `check`.
 fn live_checked(name: &str, scenario: fn(&mut Run), check: impl Fn(&[u8], &[Checkpoint])) {
+    live_checked_on(name, LOOPBACK, scenario, check);
+}
+
+fn live_checked_on(
+    name: &str,
+    host: IpAddr,
+    scenario: fn(&mut Run),
+    check: impl Fn(&[u8], &[Checkpoint]),
+) {
     if !can_run_live(name) {
         return;
     }
@@ -413,7 +449,8 @@ fn live_checked(name: &str, scenario: fn(&mut Run), check: impl Fn(&[u8], &[Chec
     std::fs::create_dir_all(&dir).expect("temporary directory");
     let path = dir.join(format!("{name}.pcap"));
     let mut run = Run {
-        port: free_port(),
+        host,
+        port: free_port_on(host),
         checkpoints: Vec::new(),
     };
     let tcpdump = Tcpdump::start(&path, run.port);
@@ -650,8 +687,9 @@ fn check_time_wait_reuse(capture: &[u8], checkpoints: &[Checkpoint]) {
 }
 
 /// All scenarios by name, which is also the name of their files in `tools/testdata`.
-const SCENARIOS: [&str; 7] = [
+const SCENARIOS: [&str; 8] = [
     "client_close",
+    "client_close_v6",
     "server_close",
     "half_close",
     "simultaneous_open",
@@ -695,6 +733,16 @@ fn live_linger_abort() {
     live("linger_abort", linger_abort);
 }
 
+/// The same exchange as `live_client_close`, over IPv6.
+#[test]
+fn live_client_close_v6() {
+    live_on(
+        "client_close_v6",
+        IpAddr::V6(Ipv6Addr::LOCALHOST),
+        client_close,
+    );
+}
+
 #[test]
 fn live_time_wait_reuse() {
     live_checked("time_wait_reuse", time_wait_reuse, check_time_wait_reuse);
@@ -719,6 +767,18 @@ fn recorded_captures_agree_with_the_recorded_kernel_states() {
         checked.insert(name, checkpoints.len());
     }
     assert_eq!(checked.len(), SCENARIOS.len());
+}
+
+#[test]
+fn proc_net_tcp_addresses_are_host_order_words() {
+    // As read from /proc/net/tcp and tcp6 on a little-endian machine.
+    if cfg!(target_endian = "little") {
+        assert_eq!(proc_hex("127.0.0.1:8080".parse().unwrap()), "0100007F:1F90");
+        assert_eq!(
+            proc_hex("[::1]:54747".parse().unwrap()),
+            "00000000000000000000000001000000:D5DB"
+        );
+    }
 }
 
 #[test]

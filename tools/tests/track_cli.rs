@@ -14,8 +14,9 @@ use std::process::{Command, Output};
 
 /// The checked-in captures and the exit code `track` gives each: 1 for the 4-tuple reuse,
 /// where Linux follows RFC 1122 and the spec RFC 793 (see docs/conformance.md).
-const CAPTURES: [(&str, i32); 8] = [
+const CAPTURES: [(&str, i32); 9] = [
     ("client_close", 0),
+    ("client_close_v6", 0),
     ("server_close", 0),
     ("half_close", 0),
     ("simultaneous_open", 0),
