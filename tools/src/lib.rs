@@ -7,3 +7,4 @@ pub mod diagram;
 pub mod export;
 pub mod input;
 pub mod report;
+pub mod track;
