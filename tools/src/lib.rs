@@ -10,3 +10,4 @@ pub mod input;
 pub mod report;
 pub mod sim;
 pub mod simulate;
+pub mod track;

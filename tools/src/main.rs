@@ -5,7 +5,7 @@
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
-use tcp_fsm_tools::{audit, check, diagram, explore, export, report, simulate};
+use tcp_fsm_tools::{audit, check, diagram, explore, export, report, simulate, track};
 
 /// Check, export, draw and audit declarative state-machine specs.
 ///
@@ -27,6 +27,7 @@ enum Command {
     Report(report::Args),
     Simulate(simulate::Args),
     Explore(explore::Args),
+    Track(track::Args),
 }
 
 fn main() -> ExitCode {
@@ -39,6 +40,7 @@ fn main() -> ExitCode {
         Command::Report(args) => report::run(&args),
         Command::Simulate(args) => simulate::run(&args),
         Command::Explore(args) => explore::run(&args),
+        Command::Track(args) => track::run(&args),
     };
     match outcome {
         Ok(code) => code,
