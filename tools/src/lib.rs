@@ -7,6 +7,7 @@ pub mod diagram;
 pub mod explore;
 pub mod export;
 pub mod input;
+pub mod output;
 pub mod report;
 pub mod sim;
 pub mod simulate;

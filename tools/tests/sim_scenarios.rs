@@ -1,11 +1,13 @@
 //! Every shipped scenario plays on the bundled spec, and `tcp-fsm simulate` behaves as a user
 //! expects: transcripts on stdout, problems with `file:line:col` on stderr, exit codes.
 
+mod cli;
+use cli::{tcp_fsm, temp_file, text};
+
 mod sim_common;
 
 use fsm_spec::SourceFile;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 use tcp_fsm_tools::sim::{Rules, Scenario, simulate};
 
 fn scenarios() -> Vec<PathBuf> {
@@ -17,25 +19,6 @@ fn scenarios() -> Vec<PathBuf> {
         .collect();
     paths.sort();
     paths
-}
-
-fn tcp_fsm(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tcp-fsm"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn temp_file(name: &str, contents: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("tcp-fsm-sim-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
-    std::fs::write(&path, contents).unwrap();
-    path
 }
 
 #[test]
@@ -181,7 +164,7 @@ fn unreadable_scenarios_exit_2() {
 
 #[test]
 fn simulate_plays_a_spec_given_on_the_command_line() {
-    let spec = temp_file("mutated.toml", &sim_common::spec_without_closing_ack());
+    let spec = temp_file("mutated.toml", sim_common::spec_without_closing_ack());
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/rfc793-figure-14.toml");
     let out = tcp_fsm(&[
         "simulate",

@@ -3,14 +3,17 @@
 //!
 //! `TCP_FSM_BLESS=1` rewrites the golden `tools/testdata/*.timeline` files.
 
+mod cli;
+use cli::{temp_file, text};
+
 use pcap_file::DataLink;
 use pcap_file::pcap::{PcapHeader, PcapPacket, PcapReader, PcapWriter};
 use pcap_file::pcapng::PcapNgWriter;
 use pcap_file::pcapng::blocks::enhanced_packet::EnhancedPacketBlock;
 use pcap_file::pcapng::blocks::interface_description::InterfaceDescriptionBlock;
 use std::borrow::Cow;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Output;
 
 /// The checked-in captures and the exit code `track` gives each: 1 for the 4-tuple reuse,
 /// where Linux follows RFC 1122 and the spec RFC 793 (see docs/conformance.md).
@@ -31,23 +34,7 @@ fn tools_dir() -> &'static Path {
 }
 
 fn tcp_fsm(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tcp-fsm"))
-        .current_dir(tools_dir())
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn temp_file(name: &str, contents: &[u8]) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("tcp-fsm-track-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
-    std::fs::write(&path, contents).unwrap();
-    path
+    cli::tcp_fsm_in(tools_dir(), args)
 }
 
 fn testdata(name: &str) -> Vec<u8> {
@@ -191,7 +178,7 @@ fn pcapng_captures_track_like_pcap() {
         };
         writer.write_pcapng_block(block).unwrap();
     }
-    let path = temp_file("server_close.pcapng", &writer.into_inner());
+    let path = temp_file("server_close.pcapng", writer.into_inner());
     let pcap = tcp_fsm(&["track", "testdata/server_close.pcap"]);
     let pcapng = tcp_fsm(&["track", path.to_str().unwrap()]);
     assert_eq!(pcapng.status.code(), Some(0), "{}", text(&pcapng.stderr));

@@ -11,6 +11,7 @@ pub mod search;
 pub mod trace;
 
 use crate::input;
+use crate::output::ReportFormat;
 use crate::sim::Rules;
 use crate::sim::transcript::Transcript;
 use fsm_spec::{EventId, EventKind, Spec};
@@ -75,8 +76,8 @@ pub struct Args {
     #[arg(long, default_value_t = Bounds::default().max_states)]
     max_states: usize,
     /// Output format on stdout.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    format: Format,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
+    format: ReportFormat,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -84,12 +85,6 @@ enum Retransmissions {
     Auto,
     On,
     Off,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum Format {
-    Human,
-    Json,
 }
 
 impl Args {
@@ -159,8 +154,8 @@ pub fn run(args: &Args) -> Result<ExitCode, input::InputError> {
     }
     let report = Report::new(&model, &exploration, &verdict, source.name());
     match args.format {
-        Format::Human => print!("{}", report.human()),
-        Format::Json => println!("{}", report.json()),
+        ReportFormat::Human => print!("{}", report.human()),
+        ReportFormat::Json => println!("{}", report.json()),
     }
     let passed = verdict.holds() && exploration.complete && exploration.error.is_none();
     Ok(if passed {

@@ -15,6 +15,7 @@ pub mod synth;
 pub mod tracker;
 
 use crate::input;
+use crate::output::ReportFormat;
 use capture::{CaptureError, Frames};
 use interpreter::Interpreter;
 use report::Report;
@@ -48,14 +49,8 @@ pub struct Args {
     #[arg(long)]
     summary: bool,
     /// Output format of the result on stdout.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    format: Format,
-}
-
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
-enum Format {
-    Human,
-    Json,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
+    format: ReportFormat,
 }
 
 /// What tracking a capture gave: the connections, and the damaged record that ended the
@@ -128,7 +123,7 @@ pub fn run(args: &Args) -> Result<ExitCode, input::InputError> {
         tracking: &outcome.tracking,
     };
     match (args.format, args.summary) {
-        (Format::Json, _) => {
+        (ReportFormat::Json, _) => {
             let mut value = report.json();
             value["damage"] = serde_json::json!(outcome.damage.as_ref().map(|d| d.to_string()));
             println!(
@@ -136,8 +131,8 @@ pub fn run(args: &Args) -> Result<ExitCode, input::InputError> {
                 serde_json::to_string_pretty(&value).expect("JSON values serialise")
             );
         }
-        (Format::Human, true) => print!("{}", report.summary()),
-        (Format::Human, false) => print!("{}", report.timeline()),
+        (ReportFormat::Human, true) => print!("{}", report.summary()),
+        (ReportFormat::Human, false) => print!("{}", report.timeline()),
     }
     if let Some(damage) = outcome.damage {
         return Ok(unreadable(damage));
