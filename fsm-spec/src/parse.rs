@@ -91,17 +91,21 @@ pub(crate) fn parse(text: &str, problems: &mut Problems) -> Option<Spec> {
         .required_table("machine", problems)
         .and_then(|machine| parse_machine(machine, states.as_deref(), problems));
     let (states, events) = (states?, events?);
+    let names = SpecNames {
+        states: Names::new(states.iter().map(|s| s.name.as_str())),
+        events: Names::new(events.iter().map(|e| e.name.as_str())),
+    };
     let transitions = match top.get("transition") {
-        Some(value) => parse_transitions(value, &states, &events, problems),
+        Some(value) => parse_transitions(value, &names, problems),
         None => Vec::new(),
     };
     check_readings(&contradictions, &transitions, problems);
     let deviations = match top.get("deviation") {
-        Some(value) => parse_deviations(value, &states, &events, problems),
+        Some(value) => parse_deviations(value, &names, problems),
         None => Vec::new(),
     };
     let no_transitions = match top.get("no_transition") {
-        Some(value) => parse_no_transitions(value, &states, &events, problems),
+        Some(value) => parse_no_transitions(value, &names, problems),
         None => Vec::new(),
     };
     check_no_transitions(&no_transitions, &transitions, &states, &events, problems);
@@ -219,6 +223,18 @@ impl<'a, 'i> Fields<'a, 'i> {
 
     /// The `event` key: an event or a list of events, each resolved; unknown ones are
     /// reported and left out.
+    /// The required `from` key: a state or a list of states, resolved (unknown names are
+    /// reported and left out).
+    fn source_states(&self, names: &Names<'_>, problems: &mut Problems) -> Vec<StateId> {
+        if self.get("from").is_none() {
+            self.missing("from", problems);
+        }
+        self.strings("from", true, problems)
+            .into_iter()
+            .filter_map(|f| names.state(f, problems))
+            .collect()
+    }
+
     fn event_list(&self, names: &Names<'_>, problems: &mut Problems) -> Vec<EventId> {
         if self.get("event").is_none() {
             self.missing("event", problems);
@@ -440,6 +456,12 @@ fn parse_machine(
     })
 }
 
+/// The state and event names of a spec, resolved once for every table that refers to them.
+struct SpecNames<'a> {
+    states: Names<'a>,
+    events: Names<'a>,
+}
+
 /// Names to indices, for resolving references in time linear in the spec's size.
 struct Names<'a> {
     ids: HashMap<&'a str, usize>,
@@ -482,8 +504,7 @@ impl<'a> Names<'a> {
 
 fn parse_transitions(
     value: &Value<'_>,
-    states: &[State],
-    events: &[Event],
+    names: &SpecNames<'_>,
     problems: &mut Problems,
 ) -> Vec<Transition> {
     let DeValue::Array(entries) = value.get_ref() else {
@@ -495,8 +516,7 @@ fn parse_transitions(
         problems.push((problem, span_of(value)));
         return Vec::new();
     };
-    let state_names = Names::new(states.iter().map(|s| s.name.as_str()));
-    let event_names = Names::new(events.iter().map(|e| e.name.as_str()));
+    let (state_names, event_names) = (&names.states, &names.events);
     let mut transitions = Vec::new();
     for (index, entry) in entries.iter().enumerate() {
         let span = span_of(entry);
@@ -506,15 +526,8 @@ fn parse_transitions(
         };
         let name = format!("[[transition]] number {}", index + 1);
         let fields = Fields::open(table, name, span, TRANSITION_KEYS, problems);
-        let from = fields.strings("from", true, problems);
-        if fields.get("from").is_none() {
-            fields.missing("from", problems);
-        }
-        let from: Vec<Option<StateId>> = from
-            .into_iter()
-            .map(|f| state_names.state(f, problems))
-            .collect();
-        let events = fields.event_list(&event_names, problems);
+        let from = fields.source_states(state_names, problems);
+        let events = fields.event_list(event_names, problems);
         let to = fields
             .required_string("to", problems)
             .and_then(|t| state_names.state(t, problems));
@@ -559,9 +572,8 @@ fn parse_transitions(
 }
 
 /// Every resolved `from` state with every resolved event, `from` first.
-fn cells(from: &[Option<StateId>], events: &[EventId]) -> Vec<(StateId, EventId)> {
+fn cells(from: &[StateId], events: &[EventId]) -> Vec<(StateId, EventId)> {
     from.iter()
-        .flatten()
         .flat_map(|&from| events.iter().map(move |&event| (from, event)))
         .collect()
 }
@@ -739,23 +751,14 @@ fn check_cell_readings(id: &str, cell: &[&Transition], problems: &mut Problems) 
 
 fn parse_deviations(
     value: &Value<'_>,
-    states: &[State],
-    events: &[Event],
+    names: &SpecNames<'_>,
     problems: &mut Problems,
 ) -> Vec<Deviation> {
-    let state_names = Names::new(states.iter().map(|s| s.name.as_str()));
-    let event_names = Names::new(events.iter().map(|e| e.name.as_str()));
+    let (state_names, event_names) = (&names.states, &names.events);
     let mut deviations = Vec::new();
     for fields in array_of_tables("deviation", value, DEVIATION_KEYS, problems) {
-        if fields.get("from").is_none() {
-            fields.missing("from", problems);
-        }
-        let from: Vec<Option<StateId>> = fields
-            .strings("from", true, problems)
-            .into_iter()
-            .map(|f| state_names.state(f, problems))
-            .collect();
-        let events = fields.event_list(&event_names, problems);
+        let from = fields.source_states(state_names, problems);
+        let events = fields.event_list(event_names, problems);
         let to = fields
             .string("to", problems)
             .map(|t| state_names.state(t, problems));
@@ -794,23 +797,14 @@ fn parse_deviations(
 
 fn parse_no_transitions(
     value: &Value<'_>,
-    states: &[State],
-    events: &[Event],
+    names: &SpecNames<'_>,
     problems: &mut Problems,
 ) -> Vec<NoTransition> {
-    let state_names = Names::new(states.iter().map(|s| s.name.as_str()));
-    let event_names = Names::new(events.iter().map(|e| e.name.as_str()));
+    let (state_names, event_names) = (&names.states, &names.events);
     let mut entries = Vec::new();
     for fields in array_of_tables("no_transition", value, NO_TRANSITION_KEYS, problems) {
-        if fields.get("from").is_none() {
-            fields.missing("from", problems);
-        }
-        let from: Vec<Option<StateId>> = fields
-            .strings("from", true, problems)
-            .into_iter()
-            .map(|f| state_names.state(f, problems))
-            .collect();
-        let events = fields.event_list(&event_names, problems);
+        let from = fields.source_states(state_names, problems);
+        let events = fields.event_list(event_names, problems);
         let kind = fields
             .required_string("kind", problems)
             .and_then(|(kind, kind_span)| {

@@ -1,6 +1,7 @@
 //! `tcp-fsm audit`: compare a spec with a reference model of an RFC.
 
 use crate::input;
+use crate::output::ReportFormat;
 use fsm_spec::audit::{self, reference};
 use fsm_spec::{SourceFile, Spec};
 use std::path::{Path, PathBuf};
@@ -27,14 +28,8 @@ pub struct Args {
     #[arg(long, default_value = "rfc793")]
     against: String,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    format: Format,
-}
-
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
-enum Format {
-    Human,
-    Json,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
+    format: ReportFormat,
 }
 
 /// A reference and, for a bundled one that replaces another, that other one.
@@ -79,8 +74,8 @@ pub fn run(args: &Args) -> Result<ExitCode, input::InputError> {
     let (source, spec) = input::load(args.spec.as_deref())?;
     let report = report(&spec, &source, &args.against)?;
     match args.format {
-        Format::Human => print!("{}", audit::render_human(&report)),
-        Format::Json => println!("{}", report.to_json()),
+        ReportFormat::Human => print!("{}", audit::render_human(&report)),
+        ReportFormat::Json => println!("{}", report.to_json()),
     }
     Ok(if report.passed() {
         ExitCode::SUCCESS

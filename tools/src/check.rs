@@ -1,6 +1,7 @@
 //! `tcp-fsm check`: validate a spec and summarise it.
 
 use crate::input;
+use crate::output::ReportFormat;
 use fsm_spec::Spec;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -21,14 +22,8 @@ pub struct Args {
     #[arg(long)]
     allow_warnings: bool,
     /// Output format of the result on stdout.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    format: Format,
-}
-
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
-enum Format {
-    Human,
-    Json,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
+    format: ReportFormat,
 }
 
 pub fn run(args: &Args) -> Result<ExitCode, input::InputError> {
@@ -37,14 +32,14 @@ pub fn run(args: &Args) -> Result<ExitCode, input::InputError> {
     let errors = report.diagnostics.errors().count();
     let warnings = report.diagnostics.warnings().count();
     match args.format {
-        Format::Human => {
+        ReportFormat::Human => {
             input::print_diagnostics(&source, &report);
             println!(
                 "{}",
                 summary(source.name(), report.spec.as_ref(), errors, warnings)
             );
         }
-        Format::Json => println!("{}", json(&report)),
+        ReportFormat::Json => println!("{}", json(&report)),
     }
     let failed = errors > 0 || (warnings > 0 && !args.allow_warnings);
     Ok(if failed {

@@ -4,6 +4,11 @@
 pub mod audit;
 pub mod check;
 pub mod diagram;
+pub mod explore;
 pub mod export;
 pub mod input;
+pub mod output;
 pub mod report;
+pub mod sim;
+pub mod simulate;
+pub mod track;

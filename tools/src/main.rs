@@ -5,7 +5,7 @@
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
-use tcp_fsm_tools::{audit, check, diagram, export, report};
+use tcp_fsm_tools::{audit, check, diagram, explore, export, report, simulate, track};
 
 /// Check, export, draw and audit declarative state-machine specs.
 ///
@@ -25,6 +25,9 @@ enum Command {
     Diagram(diagram::Args),
     Audit(audit::Args),
     Report(report::Args),
+    Simulate(simulate::Args),
+    Explore(explore::Args),
+    Track(track::Args),
 }
 
 fn main() -> ExitCode {
@@ -35,6 +38,9 @@ fn main() -> ExitCode {
         Command::Diagram(args) => diagram::run(&args),
         Command::Audit(args) => audit::run(&args),
         Command::Report(args) => report::run(&args),
+        Command::Simulate(args) => simulate::run(&args),
+        Command::Explore(args) => explore::run(&args),
+        Command::Track(args) => track::run(&args),
     };
     match outcome {
         Ok(code) => code,

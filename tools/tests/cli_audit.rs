@@ -1,30 +1,10 @@
 //! `tcp-fsm audit`, `diagram` and `report` as a user runs them: exit codes and output.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod cli;
+use cli::{tcp_fsm, temp_dir, temp_file, text};
 
-fn tcp_fsm(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tcp-fsm"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn temp_dir() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("tcp-fsm-cli-audit-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn temp_file(name: &str, contents: &str) -> PathBuf {
-    let path = temp_dir().join(name);
-    std::fs::write(&path, contents).unwrap();
-    path
-}
+use std::path::Path;
+use std::process::Command;
 
 const TCP: &str = include_str!("../../tcp-fsm/tcp.toml");
 
@@ -172,7 +152,7 @@ fn graphviz_accepts_our_dot() {
         ],
     ] {
         let dot = tcp_fsm(args);
-        let path = temp_file("graph.dot", &text(&dot.stdout));
+        let path = temp_file("graph.dot", text(&dot.stdout));
         let out = Command::new("dot")
             .args(["-Tsvg", path.to_str().unwrap()])
             .output()

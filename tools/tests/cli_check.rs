@@ -1,27 +1,7 @@
 //! `tcp-fsm check` and `tcp-fsm export` as a user runs them: exit codes, stdout, stderr.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
-
-fn tcp_fsm(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tcp-fsm"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-/// A file under the test's own temporary directory.
-fn temp_file(name: &str, contents: &[u8]) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("tcp-fsm-cli-check-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
-    std::fs::write(&path, contents).unwrap();
-    path
-}
+mod cli;
+use cli::{tcp_fsm, temp_file, text};
 
 #[test]
 fn check_reports_the_bundled_spec_clean() {
@@ -113,7 +93,7 @@ fn warnings_fail_unless_allowed() {
 #[test]
 fn unreadable_inputs_exit_2_with_a_reason() {
     let dir = std::env::temp_dir();
-    let binary = temp_file("binary.toml", &[0xff, 0xfe, 0x00, 0x80, 0x81]);
+    let binary = temp_file("binary.toml", [0xff, 0xfe, 0x00, 0x80, 0x81]);
     let empty = temp_file("empty.toml", b"");
     let cases = [
         (
@@ -140,7 +120,7 @@ fn unreadable_inputs_exit_2_with_a_reason() {
 
 #[test]
 fn oversized_specs_are_refused_before_reading() {
-    let path = temp_file("huge.toml", &vec![b'#'; 5 * 1024 * 1024]);
+    let path = temp_file("huge.toml", vec![b'#'; 5 * 1024 * 1024]);
     let out = tcp_fsm(&["check", path.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     assert!(

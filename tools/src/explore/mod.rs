@@ -1,0 +1,459 @@
+//! `tcp-fsm explore`: every interleaving of user calls, timeouts and segment deliveries
+//! between two endpoints built from a spec, within bounds; checks that no joint state is a
+//! deadlock and that both endpoints can always get back to CLOSED, and lists the spec's
+//! transitions no run takes.
+//!
+//! [`model`] is the transition system, [`search`] the breadth-first search and the graph
+//! analyses, [`trace`] turns a path into a transcript in the RFC's figure format.
+
+pub mod model;
+pub mod search;
+pub mod trace;
+
+use crate::input;
+use crate::output::ReportFormat;
+use crate::sim::Rules;
+use crate::sim::transcript::Transcript;
+use fsm_spec::{EventId, EventKind, Spec};
+use model::{Bounds, Model, Options};
+use search::{Exploration, Verdict};
+use std::fmt::Write as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Explore every interleaving of two endpoints built from the spec, within bounds: user calls
+/// on both sides (OPEN, CLOSE, ABORT, ...), timeouts, and deliveries of segments in flight.
+///
+/// Reports the number of reachable joint states; deadlocks (nothing in flight, not both
+/// CLOSED, and no move but an escape: ABORT or USER TIMEOUT); states from which the two
+/// endpoints can no longer both get back to CLOSED without an escape; the spec's transitions
+/// no run takes. A failed property prints the shortest run that breaks it, as an RFC figure.
+///
+/// Exits 0 when the properties hold, 1 when one fails (or the search hit --max-states), 2 when
+/// the spec cannot be read or used.
+///
+/// Example: `tcp-fsm explore --losses 1 --ignore-escaped`
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The spec file [default: the bundled TCP spec]
+    spec: Option<PathBuf>,
+    /// OPEN calls (calls legal in the initial state) per side.
+    #[arg(long, default_value_t = Bounds::default().opens)]
+    opens: u8,
+    /// SEND calls per side (each sends 10 octets once the connection is synchronized).
+    #[arg(long, default_value_t = 0)]
+    sends: u8,
+    /// Segments in flight per direction.
+    #[arg(long, default_value_t = Bounds::default().in_flight)]
+    in_flight: usize,
+    /// Segments the network may lose in a run.
+    #[arg(long, default_value_t = 0)]
+    losses: u8,
+    /// Segments the network may duplicate in a run.
+    #[arg(long, default_value_t = 0)]
+    duplicates: u8,
+    /// Let any segment in flight arrive next, not only the oldest of its direction.
+    #[arg(long)]
+    reorder: bool,
+    /// Whether retransmission timeouts fire (an endpoint sends its unacknowledged SYN or FIN
+    /// again when nothing is in flight). `auto`: when something can go missing (--losses,
+    /// --duplicates, --reorder, or --opens above 1, whose old segments meet the next
+    /// connection); on a reliable network a run that needs one is stuck.
+    #[arg(long, value_enum, default_value_t = Retransmissions::Auto)]
+    retransmissions: Retransmissions,
+    /// The timeouts that may fire [default: every timeout except escapes]
+    #[arg(long, value_delimiter = ',', value_name = "EVENT,...")]
+    timeouts: Option<Vec<String>>,
+    /// The calls the explorer makes [default: every call]
+    #[arg(long, value_delimiter = ',', value_name = "EVENT,...")]
+    calls: Option<Vec<String>>,
+    /// Report only failures reachable without an escape (ABORT, USER TIMEOUT): after one,
+    /// the peer may be left half-open by design (RFC 793 3.4), for example when the RST of an
+    /// ABORT is lost.
+    #[arg(long)]
+    ignore_escaped: bool,
+    /// Stop after this many joint states.
+    #[arg(long, default_value_t = Bounds::default().max_states)]
+    max_states: usize,
+    /// Output format on stdout.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
+    format: ReportFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Retransmissions {
+    Auto,
+    On,
+    Off,
+}
+
+impl Args {
+    fn bounds(&self) -> Bounds {
+        let mut bounds = Bounds {
+            opens: self.opens,
+            sends: self.sends,
+            in_flight: self.in_flight.max(1),
+            losses: self.losses,
+            duplicates: self.duplicates,
+            reorder: self.reorder,
+            retransmissions: false,
+            max_states: self.max_states.max(1),
+        };
+        bounds.retransmissions = match self.retransmissions {
+            Retransmissions::Auto => bounds.needs_retransmissions(),
+            Retransmissions::On => true,
+            Retransmissions::Off => false,
+        };
+        bounds
+    }
+}
+
+/// Resolves event names of one kind.
+fn events(spec: &Spec, names: &[String], kind: EventKind) -> Result<Vec<EventId>, String> {
+    names
+        .iter()
+        .map(|name| {
+            spec.event_named(name)
+                .filter(|&e| spec.event(e).kind == kind)
+                .ok_or_else(|| format!("`{name}` is not a {kind} event of the spec"))
+        })
+        .collect()
+}
+
+/// Runs `tcp-fsm explore`: prints the report and returns the exit code.
+pub fn run(args: &Args) -> Result<ExitCode, input::InputError> {
+    let (source, spec) = input::load(args.spec.as_deref())?;
+    let rules = match Rules::new(&spec) {
+        Ok(rules) => rules,
+        Err(error) => {
+            eprintln!("error: the spec cannot drive the simulator: {error}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let mut options = Options::for_spec(&spec, args.bounds());
+    let chosen = [
+        (&args.calls, EventKind::Call, &mut options.calls),
+        (&args.timeouts, EventKind::Timeout, &mut options.timeouts),
+    ];
+    for (names, kind, list) in chosen {
+        if let Some(names) = names {
+            match events(&spec, names, kind) {
+                Ok(ids) => *list = ids,
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    return Ok(ExitCode::from(2));
+                }
+            }
+        }
+    }
+    let model = Model::new(&rules, options);
+    let exploration = search::explore(&model);
+    let mut verdict = exploration.verdict(&model);
+    if args.ignore_escaped {
+        verdict.ignore_escaped();
+    }
+    let report = Report::new(&model, &exploration, &verdict, source.name());
+    match args.format {
+        ReportFormat::Human => print!("{}", report.human()),
+        ReportFormat::Json => println!("{}", report.json()),
+    }
+    let passed = verdict.holds() && exploration.complete && exploration.error.is_none();
+    Ok(if passed {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+/// A spec transition no run took, and why it may be so.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unused {
+    /// The transition's state, event and target, by name.
+    pub from: String,
+    pub event: String,
+    pub to: String,
+    /// Set when the explorer never makes the event happen (not chosen, or bounded to zero).
+    pub not_explored: Option<String>,
+}
+
+/// What `explore` reports.
+#[derive(Debug)]
+pub struct Report {
+    /// The spec's name.
+    pub spec: String,
+    /// Joint states and moves explored, and how long it took.
+    pub states: usize,
+    pub moves: usize,
+    pub seconds: f64,
+    /// False when `--max-states` stopped the search.
+    pub complete: bool,
+    /// The bounds and events explored, in words.
+    pub settings: String,
+    /// How many joint states are deadlocks, and how many cannot get back to CLOSED.
+    pub deadlocks: usize,
+    pub cannot_close: usize,
+    /// Of the failures, how many are reachable without escapes.
+    pub deadlocks_without_escapes: usize,
+    pub cannot_close_without_escapes: usize,
+    /// Whether the in-flight bound cut off some moves.
+    pub pruned: bool,
+    /// The spec's transitions no run takes.
+    pub unused: Vec<Unused>,
+    /// `STATE: rcv X` pairs where a segment was dropped for want of a transition.
+    pub ignored: Vec<(String, usize)>,
+    /// A move an endpoint could not make (no guard held), if any.
+    pub error: Option<String>,
+    /// The shortest run to the first failure, if any.
+    pub counterexample: Option<(String, Transcript)>,
+}
+
+impl Report {
+    /// Gathers the report of an exploration and replays its counterexample, if any.
+    pub fn new(model: &Model, exploration: &Exploration, verdict: &Verdict, name: &str) -> Report {
+        let rules = model.rules;
+        let spec = rules.spec;
+        let unused = spec
+            .transitions
+            .iter()
+            .zip(&exploration.used)
+            .filter(|(_, used)| !**used)
+            .map(|(t, _)| Unused {
+                from: spec.state(t.from).name.clone(),
+                event: spec.event(t.event).name.clone(),
+                to: spec.state(t.to).name.clone(),
+                not_explored: not_explored(model, t.event),
+            })
+            .collect();
+        let ignored = exploration
+            .ignored
+            .iter()
+            .map(|(&(state, event), &count)| {
+                let label = spec.event(event).display_label();
+                (format!("{}: {label}", rules.state_label(state)), count)
+            })
+            .collect();
+        let failure = match (verdict.deadlocks.first(), verdict.cannot_close.first()) {
+            (Some(&n), _) => Some(("a deadlock", n)),
+            (None, Some(&n)) => Some(("a state from which CLOSED is out of reach", n)),
+            _ => exploration
+                .error
+                .as_ref()
+                .map(|(n, ..)| ("a move the spec cannot make", *n)),
+        };
+        let counterexample = failure.map(|(what, n)| {
+            let mut path = exploration.path_to(n);
+            let mut title = format!("The shortest run to {what} ({} moves)", path.len());
+            if verdict.deadlocks.is_empty() && verdict.cannot_close.contains(&n) {
+                let round = exploration.lasso(n, &verdict.cannot_close, 12);
+                if !round.is_empty() {
+                    let _ = write!(
+                        title,
+                        ", then {} move(s) that go round without reaching it",
+                        round.len()
+                    );
+                    path.extend(round);
+                }
+            }
+            (what.to_string(), trace::transcript(model, &title, &path))
+        });
+        Report {
+            spec: name.to_string(),
+            states: exploration.states.len(),
+            moves: exploration.moves(),
+            seconds: exploration.elapsed.as_secs_f64(),
+            complete: exploration.complete,
+            settings: settings(model),
+            deadlocks: verdict.deadlocks.len(),
+            cannot_close: verdict.cannot_close.len(),
+            deadlocks_without_escapes: verdict.count_without_escapes(&verdict.deadlocks),
+            cannot_close_without_escapes: verdict.count_without_escapes(&verdict.cannot_close),
+            pruned: verdict.pruned,
+            unused,
+            ignored,
+            error: exploration
+                .error
+                .as_ref()
+                .map(|(_, step, e)| format!("{step:?}: {e}")),
+            counterexample,
+        }
+    }
+
+    /// Joint states explored per second.
+    pub fn rate(&self) -> f64 {
+        self.states as f64 / self.seconds.max(1e-9)
+    }
+
+    /// The report for people.
+    pub fn human(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "{}: {} joint states, {} moves, explored in {:.2} s ({:.0} states/s){}",
+            self.spec,
+            self.states,
+            self.moves,
+            self.seconds,
+            self.rate(),
+            if self.complete {
+                ""
+            } else {
+                "; INCOMPLETE: --max-states reached"
+            }
+        );
+        let _ = writeln!(out, "{}", self.settings);
+        if self.pruned {
+            out.push_str(
+                "note: some moves would have put more segments in flight than --in-flight \
+                 allows and were not explored\n",
+            );
+        }
+        let verdicts = [
+            (
+                (self.deadlocks, self.deadlocks_without_escapes),
+                "no deadlock: in every joint state with nothing in flight, either both sides \
+                 are CLOSED or some move other than an escape is possible",
+                "joint states are deadlocks: nothing in flight, not both CLOSED, and nothing \
+                 but an escape can move either side",
+            ),
+            (
+                (self.cannot_close, self.cannot_close_without_escapes),
+                "from every reachable joint state both sides can still get back to CLOSED \
+                 without escapes, so every fair run ends with both CLOSED",
+                "joint states cannot get both sides back to CLOSED without an escape",
+            ),
+        ];
+        out.push('\n');
+        for ((count, plain), good, bad) in verdicts {
+            let _ = match count {
+                0 => writeln!(out, "ok    {good}"),
+                n => writeln!(
+                    out,
+                    "FAIL  {n} {bad} ({plain} of them reachable without an escape)"
+                ),
+            };
+        }
+        if let Some(error) = &self.error {
+            let _ = writeln!(out, "FAIL  an endpoint could not make a move: {error}");
+        }
+        let _ = writeln!(out, "\nTransitions no run takes: {}", self.unused.len());
+        for unused in &self.unused {
+            let why = unused
+                .not_explored
+                .as_deref()
+                .map(|w| format!("  ({w})"))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "  {} --{}--> {}{why}",
+                unused.from, unused.event, unused.to
+            );
+        }
+        if !self.ignored.is_empty() {
+            out.push_str("\nSegments dropped because their state has no transition for them:\n");
+            for (pair, count) in &self.ignored {
+                let _ = writeln!(out, "  {pair} ({count} times)");
+            }
+        }
+        if let Some((what, transcript)) = &self.counterexample {
+            let _ = writeln!(out, "\nCounterexample: {what}.\n");
+            out.push_str(&transcript.render(false));
+        }
+        out
+    }
+
+    /// The report as JSON.
+    pub fn json(&self) -> String {
+        let unused: Vec<_> = self
+            .unused
+            .iter()
+            .map(|u| {
+                serde_json::json!({
+                    "from": u.from, "event": u.event, "to": u.to, "not_explored": u.not_explored,
+                })
+            })
+            .collect();
+        let ignored: Vec<_> = self
+            .ignored
+            .iter()
+            .map(|(pair, count)| serde_json::json!({ "arrival": pair, "count": count }))
+            .collect();
+        let value = serde_json::json!({
+            "spec": self.spec,
+            "states": self.states,
+            "moves": self.moves,
+            "seconds": self.seconds,
+            "complete": self.complete,
+            "settings": self.settings,
+            "deadlocks": self.deadlocks,
+            "cannot_close": self.cannot_close,
+            "deadlocks_without_escapes": self.deadlocks_without_escapes,
+            "cannot_close_without_escapes": self.cannot_close_without_escapes,
+            "pruned": self.pruned,
+            "error": self.error,
+            "unused": unused,
+            "ignored": ignored,
+            "counterexample": self.counterexample.as_ref().map(|(what, t)| {
+                serde_json::json!({ "failure": what, "transcript": t.render(false) })
+            }),
+        });
+        serde_json::to_string_pretty(&value).expect("JSON values always serialise")
+    }
+}
+
+/// Why the explorer never makes `event` happen, if it does not.
+fn not_explored(model: &Model, event: EventId) -> Option<String> {
+    let spec = model.rules.spec;
+    let options = &model.options;
+    let name = &spec.event(event).name;
+    match spec.event(event).kind {
+        EventKind::Receive => None,
+        EventKind::Call if !options.calls.contains(&event) => {
+            Some(format!("{name} is not explored: --calls"))
+        }
+        EventKind::Call if Some(event) == model.rules.text_call() && options.bounds.sends == 0 => {
+            Some(format!("{name} is not explored: --sends 0"))
+        }
+        EventKind::Call => None,
+        EventKind::Timeout if options.timeouts.contains(&event) => None,
+        EventKind::Timeout if options.escapes.contains(&event) => Some(format!(
+            "{name} is an escape and not explored by default: --timeouts"
+        )),
+        EventKind::Timeout => Some(format!("{name} is not explored: --timeouts")),
+    }
+}
+
+/// One paragraph: the bounds and the events explored.
+fn settings(model: &Model) -> String {
+    let spec = model.rules.spec;
+    let names = |ids: &[EventId]| {
+        let names: Vec<&str> = ids.iter().map(|&e| spec.event(e).name.as_str()).collect();
+        match names.is_empty() {
+            true => "none".to_string(),
+            false => names.join(", "),
+        }
+    };
+    let b = &model.options.bounds;
+    format!(
+        "Bounds: {} OPEN and {} SEND call(s) per side, at most {} segment(s) in flight per \
+         direction, {} loss(es), {} duplicate(s), {}, {}.\nExplored: calls {}; timeouts {}; \
+         escapes (not progress): {}.",
+        b.opens,
+        b.sends,
+        b.in_flight,
+        b.losses,
+        b.duplicates,
+        if b.reorder {
+            "any order"
+        } else {
+            "FIFO per direction"
+        },
+        if b.retransmissions {
+            "retransmission of SYN and FIN when nothing is in flight"
+        } else {
+            "no retransmissions"
+        },
+        names(&model.options.calls),
+        names(&model.options.timeouts),
+        names(&model.options.escapes),
+    )
+}

@@ -1,0 +1,732 @@
+//! Following TCP connections by their 4-tuple and driving one spec machine per endpoint from
+//! the segments seen, recording the timeline and every finding.
+
+use super::inference::{self, Inferred, SeqView};
+use super::interpreter::{Interpreter, Outcome};
+use super::segment::{Flags, Segment, Skip};
+use fsm_spec::{EventId, StateId};
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::net::SocketAddr;
+use std::time::Duration;
+
+/// How much the tracker keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// Every segment and every step, for timelines.
+    Timeline,
+    /// Only final states and findings (less memory for large captures).
+    Summary,
+}
+
+/// Why a state changed (or stayed) as a step records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Basis {
+    /// The segment of the step shows the event directly.
+    Seen,
+    /// Inferred from a later segment (rule R0); the text says from what.
+    Inferred(String),
+    /// Not observable; assumed (rule T1, or a SYN left unanswered at the end).
+    Assumed(String),
+}
+
+/// One event applied to one endpoint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    /// The packet the event is dated by.
+    pub packet: u64,
+    /// Its capture time.
+    pub time: Duration,
+    /// Index of the endpoint in [`Connection::endpoints`].
+    pub endpoint: usize,
+    /// The spec event.
+    pub event: EventId,
+    /// State before.
+    pub from: StateId,
+    /// State after.
+    pub to: StateId,
+    /// Index of the transition taken in the spec.
+    pub transition: usize,
+    /// How the tracker knows.
+    pub basis: Basis,
+}
+
+/// One segment of a connection, for timelines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Row {
+    /// Packet number in the capture.
+    pub packet: u64,
+    /// Capture time.
+    pub time: Duration,
+    /// Index of the sending endpoint.
+    pub from: usize,
+    /// The segment.
+    pub segment: Segment,
+    /// Sequence number relative to the sender's ISN, when known.
+    pub rel_seq: Option<u32>,
+    /// Acknowledgment number relative to the receiver's ISN, when known and ACK is set.
+    pub rel_ack: Option<u32>,
+}
+
+/// What the tracker flags.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FindingKind {
+    /// A violation: the spec has no transition for the inferred event in the tracked state.
+    NotAllowed {
+        /// The endpoint's state.
+        state: StateId,
+        /// The inferred event.
+        event: EventId,
+        /// Where the spec allows the event.
+        allowed_in: Vec<StateId>,
+    },
+    /// Several guarded transitions and nothing in the endpoint's history selects one.
+    Undecided {
+        /// The endpoint's state.
+        state: StateId,
+        /// The inferred event.
+        event: EventId,
+    },
+    /// A transition taken on a received segment says the endpoint sends something, and no
+    /// later segment from it does.
+    MissingOutput {
+        /// The control bits the spec's `send` names.
+        expected: Flags,
+        /// The transition that sends them.
+        transition: usize,
+    },
+    /// A call inferred from a segment whose control bits differ from the call's `send` in
+    /// the spec (for example a RST where the spec's ABORT sends nothing).
+    OutputDiffers {
+        /// The spec's `send` for the call (`None` when it sends nothing).
+        expected: Option<Flags>,
+        /// The control bits of the segment.
+        seen: Flags,
+        /// The transition taken.
+        transition: usize,
+    },
+}
+
+/// A finding, attached to a packet and an endpoint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// The packet the finding is about.
+    pub packet: u64,
+    /// Index of the endpoint in [`Connection::endpoints`].
+    pub endpoint: usize,
+    /// What was found.
+    pub kind: FindingKind,
+}
+
+/// One connection (one incarnation of a 4-tuple) and what happened to its endpoints.
+#[derive(Debug, Clone)]
+pub struct Connection {
+    /// 1-based, in order of first packet.
+    pub id: usize,
+    /// Endpoint A (sender of the first segment) and B; one endpoint when a socket is
+    /// connected to itself (its own address and port).
+    pub endpoints: Vec<SocketAddr>,
+    /// First and last packet numbers.
+    pub packets: (u64, u64),
+    /// Number of segments.
+    pub segments: u64,
+    /// Segments, in capture order ([`Detail::Timeline`] only).
+    pub rows: Vec<Row>,
+    /// Steps in packet order ([`Detail::Timeline`] only).
+    pub steps: Vec<Step>,
+    /// Findings in packet order.
+    pub findings: Vec<Finding>,
+    /// The state of each endpoint at the end.
+    pub final_states: Vec<StateId>,
+    /// State changes per endpoint as (time, new state), kept in every detail level so
+    /// states can be asked for at any time.
+    pub changes: Vec<Vec<(Duration, StateId)>>,
+}
+
+impl Connection {
+    /// Whether the connection is a socket connected to itself.
+    pub fn is_self_connected(&self) -> bool {
+        self.endpoints.len() == 1
+    }
+
+    /// The index of the endpoint with address `addr`.
+    pub fn endpoint_of(&self, addr: SocketAddr) -> Option<usize> {
+        self.endpoints.iter().position(|&a| a == addr)
+    }
+
+    /// The tracked state of `endpoint` after every packet captured at or before `time`;
+    /// `initial` before its first step.
+    pub fn state_at(&self, endpoint: usize, time: Duration, initial: StateId) -> StateId {
+        self.changes[endpoint]
+            .iter()
+            .take_while(|(at, _)| *at <= time)
+            .last()
+            .map_or(initial, |&(_, state)| state)
+    }
+}
+
+/// Counts over the whole capture.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Totals {
+    /// Frames read.
+    pub frames: u64,
+    /// Frames that were TCP segments.
+    pub segments: u64,
+    /// Frames skipped, by reason.
+    pub skipped: BTreeMap<Skip, u64>,
+    /// Timestamp of the first frame.
+    pub start: Option<Duration>,
+}
+
+/// The result of tracking a capture.
+#[derive(Debug, Clone)]
+pub struct Tracking {
+    /// Connections in order of their first packet.
+    pub connections: Vec<Connection>,
+    /// Capture-wide counts.
+    pub totals: Totals,
+}
+
+/// Something an endpoint owes: the output of a transition taken on a received segment.
+#[derive(Debug, Clone, Copy)]
+struct Owed {
+    flags: Flags,
+    /// An owed ACK must acknowledge the segment that caused it: SEG.ACK >= this.
+    cover: Option<u32>,
+    packet: u64,
+    transition: usize,
+}
+
+/// A segment captured on its way to an endpoint and not yet processed by it, as far as the
+/// capture shows (see [`Tracker::observe`]).
+#[derive(Debug, Clone, Copy)]
+struct Arrival {
+    packet: u64,
+    time: Duration,
+    segment: Segment,
+}
+
+#[derive(Debug, Clone)]
+struct EndpointTrack {
+    state: StateId,
+    fresh: bool,
+    seq: SeqView,
+    /// State-changing events since the TCB was created, for guards (bounded).
+    history: Vec<EventId>,
+    owed: Vec<Owed>,
+    /// Segments captured towards this endpoint that it has not yet been seen to process.
+    inbox: VecDeque<Arrival>,
+    isn: Option<u32>,
+    /// Packet and time of the endpoint's last step: later steps are not dated before it.
+    last_step: (u64, Duration),
+}
+
+impl EndpointTrack {
+    fn new(initial: StateId) -> Self {
+        EndpointTrack {
+            state: initial,
+            fresh: true,
+            seq: SeqView::default(),
+            history: Vec::with_capacity(4),
+            owed: Vec::with_capacity(2),
+            inbox: VecDeque::with_capacity(4),
+            isn: None,
+            last_step: (0, Duration::ZERO),
+        }
+    }
+}
+
+const HISTORY_LIMIT: usize = 16;
+
+#[derive(Debug)]
+struct Live {
+    connection: Connection,
+    ends: Vec<EndpointTrack>,
+    saw_syn: bool,
+}
+
+/// Tracks the connections of a capture, one segment at a time.
+#[derive(Debug)]
+pub struct Tracker<'s> {
+    machine: Interpreter<'s>,
+    detail: Detail,
+    /// Boxed: the map moves values when it grows, and a connection's state is large.
+    live: HashMap<(SocketAddr, SocketAddr), Box<Live>>,
+    done: Vec<Connection>,
+    next_id: usize,
+    totals: Totals,
+}
+
+impl<'s> Tracker<'s> {
+    /// A tracker driving `machine`, keeping `detail`.
+    pub fn new(machine: Interpreter<'s>, detail: Detail) -> Self {
+        Tracker {
+            machine,
+            detail,
+            live: HashMap::new(),
+            done: Vec::new(),
+            next_id: 1,
+            totals: Totals::default(),
+        }
+    }
+
+    /// The interpreter, for reports.
+    pub fn machine(&self) -> &Interpreter<'s> {
+        &self.machine
+    }
+
+    /// Counts a frame that is not a TCP segment.
+    pub fn skip(&mut self, time: Duration, reason: Skip) {
+        self.count_frame(time);
+        *self.totals.skipped.entry(reason).or_default() += 1;
+    }
+
+    fn count_frame(&mut self, time: Duration) {
+        self.totals.frames += 1;
+        self.totals.start.get_or_insert(time);
+    }
+
+    /// Follows one segment, captured as packet `packet` at `time`.
+    pub fn observe(&mut self, packet: u64, time: Duration, segment: &Segment) {
+        self.count_frame(time);
+        self.totals.segments += 1;
+        let key = if segment.src <= segment.dst {
+            (segment.src, segment.dst)
+        } else {
+            (segment.dst, segment.src)
+        };
+        let initial = self.machine.spec().machine.initial;
+        // The map is taken out for the call so that `self` stays borrowable: one lookup.
+        let mut lives = std::mem::take(&mut self.live);
+        let live: &mut Live = lives.entry(key).or_insert_with(|| {
+            let mut live = Box::new(self.open(segment, packet, None));
+            if !segment.flags.contains(Flags::SYN) {
+                self.assume_handshake(&mut live, packet, time);
+            }
+            live
+        });
+        let syn_only = segment.flags.contains(Flags::SYN) && !segment.flags.contains(Flags::ACK);
+        if syn_only && live.saw_syn {
+            let x = live
+                .connection
+                .endpoint_of(segment.src)
+                .expect("a connection endpoint");
+            self.deliver_processed(live, x, segment);
+            self.assume_time_wait_over(live, x, packet, time, segment);
+            if live.ends[x].state == initial && live.ends[x].seq.is_new_syn(segment) {
+                let y = live
+                    .connection
+                    .endpoint_of(segment.dst)
+                    .expect("a connection endpoint");
+                let carried =
+                    (x != y && live.ends[y].state != initial).then(|| live.ends[y].clone());
+                let next = self.open(segment, packet, carried);
+                let old = std::mem::replace(live, next);
+                self.finish_live(old);
+            }
+        }
+        live.saw_syn |= segment.flags.contains(Flags::SYN);
+        self.follow(live, packet, time, segment);
+        self.live = lives;
+    }
+
+    /// Rule T1: a new SYN from an endpoint where the TIME-WAIT timeout is allowed means the
+    /// timeout ran out unseen.
+    fn assume_time_wait_over(
+        &self,
+        live: &mut Live,
+        x: usize,
+        packet: u64,
+        time: Duration,
+        segment: &Segment,
+    ) {
+        let end = &live.ends[x];
+        let timeout = self.machine.event(Inferred::TimeWaitTimeout);
+        if !end.seq.is_new_syn(segment) {
+            return;
+        }
+        if let Outcome::Taken(_) = self.machine.step(end.state, timeout, &end.history, None) {
+            let basis = Basis::Assumed(format!(
+                "not observable; the SYN of #{packet} reuses the 4-tuple"
+            ));
+            self.apply(live, x, timeout, packet, time, basis);
+        }
+    }
+
+    /// Rule M1: a connection whose first segment has no SYN was opened before the capture
+    /// began. The Figure 7 handshake is assumed, A as the opener, at the first packet; the
+    /// spec decides where it leads (ESTABLISHED), and no output is owed for it.
+    fn assume_handshake(&self, live: &mut Live, packet: u64, time: Duration) {
+        let why = || Basis::Assumed("the capture starts after the handshake".into());
+        let (a, b) = (0, live.ends.len() - 1);
+        let steps = [
+            (a, Inferred::ActiveOpen),
+            (b, Inferred::PassiveOpen),
+            (b, Inferred::RcvSyn),
+            (a, Inferred::RcvSynAck),
+            (b, Inferred::RcvAck),
+        ];
+        for (e, inferred) in steps {
+            if a == b && inferred == Inferred::PassiveOpen {
+                continue;
+            }
+            let event = self.machine.event(inferred);
+            self.apply(live, e, event, packet, time, why());
+        }
+        for end in &mut live.ends {
+            end.fresh = false;
+        }
+    }
+
+    fn open(&mut self, segment: &Segment, packet: u64, carried: Option<EndpointTrack>) -> Live {
+        let initial = self.machine.spec().machine.initial;
+        let mut endpoints = vec![segment.src];
+        if segment.dst != segment.src {
+            endpoints.push(segment.dst);
+        }
+        let mut ends = vec![EndpointTrack::new(initial); endpoints.len()];
+        let mut changes = vec![Vec::with_capacity(8); endpoints.len()];
+        if let Some(carried) = carried {
+            changes[1].push((Duration::ZERO, carried.state));
+            // Only the state carries over: sequence numbers belong to the old incarnation.
+            ends[1] = EndpointTrack {
+                state: carried.state,
+                fresh: false,
+                history: carried.history,
+                ..EndpointTrack::new(initial)
+            };
+        }
+        let id = self.next_id;
+        self.next_id += 1;
+        Live {
+            connection: Connection {
+                id,
+                endpoints,
+                packets: (packet, packet),
+                segments: 0,
+                rows: Vec::new(),
+                steps: Vec::new(),
+                findings: Vec::new(),
+                final_states: Vec::new(),
+                changes,
+            },
+            ends,
+            saw_syn: false,
+        }
+    }
+
+    fn follow(&self, live: &mut Live, packet: u64, time: Duration, segment: &Segment) {
+        let connection = &mut live.connection;
+        connection.packets.1 = packet;
+        connection.segments += 1;
+        let x = connection
+            .endpoint_of(segment.src)
+            .expect("a connection endpoint");
+        let y = connection
+            .endpoint_of(segment.dst)
+            .expect("a connection endpoint");
+        if segment.flags.contains(Flags::SYN) && live.ends[x].isn.is_none() {
+            live.ends[x].isn = Some(segment.seq);
+        }
+        if self.detail == Detail::Timeline {
+            let rel_seq = live.ends[x].isn.map(|isn| segment.seq.wrapping_sub(isn));
+            let rel_ack = live.ends[y]
+                .isn
+                .filter(|_| segment.flags.contains(Flags::ACK))
+                .map(|isn| segment.ack.wrapping_sub(isn));
+            live.connection.rows.push(Row {
+                packet,
+                time,
+                from: x,
+                segment: *segment,
+                rel_seq,
+                rel_ack,
+            });
+        }
+        self.sender_side(live, x, packet, time, segment);
+        self.receiver_side(live, y, packet, time, segment);
+    }
+
+    fn sender_side(
+        &self,
+        live: &mut Live,
+        x: usize,
+        packet: u64,
+        time: Duration,
+        segment: &Segment,
+    ) {
+        self.deliver_processed(live, x, segment);
+        live.ends[x].fresh = false;
+        let owes_rst = live.ends[x]
+            .owed
+            .iter()
+            .any(|o| o.flags.contains(Flags::RST));
+        for call in inference::sender_calls(&live.ends[x].seq, segment, owes_rst) {
+            let event = self.machine.event(call);
+            let observed = Some(segment.flags);
+            let taken = self.apply_seen(live, x, event, (packet, time), Basis::Seen, observed);
+            if let Some(t) = taken {
+                self.check_call_output(live, x, call, t, packet, segment);
+            }
+        }
+        let satisfied = |o: &Owed| {
+            segment.flags.contains(o.flags)
+                && o.cover
+                    .is_none_or(|cover| !inference::seq_after(cover, segment.ack))
+        };
+        live.ends[x].owed.retain(|o| !satisfied(o));
+        live.ends[x].seq.note_sent(segment);
+    }
+
+    /// Delivers to `x` the arrivals that its segment `sent` shows it processed before
+    /// sending: those its ACK covers, or all of them when it carries no ACK.
+    fn deliver_processed(&self, live: &mut Live, x: usize, sent: &Segment) {
+        while let Some(front) = live.ends[x].inbox.front() {
+            let covered = !sent.flags.contains(Flags::ACK)
+                || !inference::seq_after(front.segment.seq_end(), sent.ack);
+            if !covered {
+                break;
+            }
+            let arrival = live.ends[x].inbox.pop_front().expect("front exists");
+            self.deliver(live, x, arrival, Some(sent));
+        }
+    }
+
+    /// Processes an arrival at endpoint `y`. `answer` is the segment `y` sent right after
+    /// processing it (`None` at the end of the capture), which settles rule R0.
+    fn deliver(&self, live: &mut Live, y: usize, arrival: Arrival, answer: Option<&Segment>) {
+        let initial = self.machine.spec().machine.initial;
+        let (last_packet, last_time) = live.ends[y].last_step;
+        let packet = arrival.packet.max(last_packet);
+        let time = arrival.time.max(last_time);
+        let segment = &arrival.segment;
+        let syn_only = segment.flags.contains(Flags::SYN) && !segment.flags.contains(Flags::ACK);
+        let mut basis = Basis::Seen;
+        if syn_only && live.ends[y].fresh && live.ends[y].state == initial {
+            // Rule R0: LISTEN is invisible; the answer to the first SYN tells.
+            let listening = match answer {
+                Some(answer) if answer.flags.contains(Flags::SYN) => {
+                    Some(Basis::Inferred(format!(
+                        "answered the SYN with {}, so it was listening",
+                        answer.flags
+                    )))
+                }
+                Some(answer) => {
+                    basis = Basis::Inferred(format!(
+                        "answered the SYN with {}, so nothing was listening",
+                        answer.flags
+                    ));
+                    None
+                }
+                None => Some(Basis::Assumed(
+                    "the SYN was never answered; assumed listening".into(),
+                )),
+            };
+            if let Some(why) = listening {
+                let open = self.machine.event(Inferred::PassiveOpen);
+                self.apply(live, y, open, packet, time, why);
+            }
+        }
+        live.ends[y].fresh = false;
+        self.receive(live, y, segment, packet, time, basis);
+    }
+
+    fn check_call_output(
+        &self,
+        live: &mut Live,
+        x: usize,
+        call: Inferred,
+        t: usize,
+        packet: u64,
+        segment: &Segment,
+    ) {
+        let expected = self.machine.output(t);
+        let sent_all = expected.is_none_or(|e| segment.flags.contains(e));
+        let trigger_expected = expected.is_some_and(|e| e.contains(call.trigger()));
+        if sent_all && (call.trigger().is_empty() || trigger_expected) {
+            return;
+        }
+        let seen = segment.flags;
+        live.connection.findings.push(Finding {
+            packet,
+            endpoint: x,
+            kind: FindingKind::OutputDiffers {
+                expected,
+                seen,
+                transition: t,
+            },
+        });
+    }
+
+    /// A segment reaches `y`: processed at once when nothing is waiting and it occupies no
+    /// sequence space, else queued until `y` is seen to have processed it.
+    fn receiver_side(
+        &self,
+        live: &mut Live,
+        y: usize,
+        packet: u64,
+        time: Duration,
+        segment: &Segment,
+    ) {
+        let arrival = Arrival {
+            packet,
+            time,
+            segment: *segment,
+        };
+        if live.ends[y].inbox.is_empty() && segment.seq_len() == 0 {
+            self.deliver(live, y, arrival, None);
+        } else {
+            live.ends[y].inbox.push_back(arrival);
+        }
+    }
+
+    /// Applies the receiver's event for `segment` (rules S1-S8, A1-A4) and books what the
+    /// transition owes.
+    fn receive(
+        &self,
+        live: &mut Live,
+        y: usize,
+        segment: &Segment,
+        packet: u64,
+        time: Duration,
+        basis: Basis,
+    ) {
+        if let Some(inferred) = inference::receiver_event(&live.ends[y].seq, segment) {
+            let event = self.machine.event(inferred);
+            if let Some(t) = self.apply(live, y, event, packet, time, basis) {
+                if let Some(flags) = self.machine.output(t) {
+                    let cover = flags.contains(Flags::ACK).then(|| segment.seq_end());
+                    live.ends[y].owed.push(Owed {
+                        flags,
+                        cover,
+                        packet,
+                        transition: t,
+                    });
+                }
+            }
+        }
+        live.ends[y].seq.note_received(segment);
+    }
+
+    /// Applies `event` to endpoint `e`; returns the transition taken, or records a finding.
+    fn apply(
+        &self,
+        live: &mut Live,
+        e: usize,
+        event: EventId,
+        packet: u64,
+        time: Duration,
+        basis: Basis,
+    ) -> Option<usize> {
+        self.apply_seen(live, e, event, (packet, time), basis, None)
+    }
+
+    /// [`Tracker::apply`] for a call inferred from a segment with control bits `observed`,
+    /// which can choose among guarded transitions.
+    fn apply_seen(
+        &self,
+        live: &mut Live,
+        e: usize,
+        event: EventId,
+        (packet, time): (u64, Duration),
+        basis: Basis,
+        observed: Option<Flags>,
+    ) -> Option<usize> {
+        let end = &mut live.ends[e];
+        end.last_step = end.last_step.max((packet, time));
+        let from = end.state;
+        let t = match self.machine.step(from, event, &end.history, observed) {
+            Outcome::Taken(t) => t,
+            Outcome::NotAllowed => {
+                let allowed_in = self.machine.states_accepting(event);
+                let kind = FindingKind::NotAllowed {
+                    state: from,
+                    event,
+                    allowed_in,
+                };
+                live.connection.findings.push(Finding {
+                    packet,
+                    endpoint: e,
+                    kind,
+                });
+                return None;
+            }
+            Outcome::Undecided => {
+                let kind = FindingKind::Undecided { state: from, event };
+                live.connection.findings.push(Finding {
+                    packet,
+                    endpoint: e,
+                    kind,
+                });
+                return None;
+            }
+        };
+        let to = self.machine.transition(t).to;
+        end.state = to;
+        if from != to {
+            end.history.push(event);
+            if end.history.len() > HISTORY_LIMIT {
+                end.history.remove(0);
+            }
+            live.connection.changes[e].push((time, to));
+            // Back in the initial state the TCB is deleted: sequence numbers are forgotten.
+            if to == self.machine.spec().machine.initial {
+                end.seq = SeqView::default();
+                end.history.clear();
+            }
+        }
+        if self.detail == Detail::Timeline {
+            live.connection.steps.push(Step {
+                packet,
+                time,
+                endpoint: e,
+                event,
+                from,
+                to,
+                transition: t,
+                basis,
+            });
+        }
+        Some(t)
+    }
+
+    fn finish_live(&mut self, mut live: Live) {
+        for e in 0..live.ends.len() {
+            while let Some(arrival) = live.ends[e].inbox.pop_front() {
+                self.deliver(&mut live, e, arrival, None);
+            }
+            for owed in std::mem::take(&mut live.ends[e].owed) {
+                live.connection.findings.push(Finding {
+                    packet: owed.packet,
+                    endpoint: e,
+                    kind: FindingKind::MissingOutput {
+                        expected: owed.flags,
+                        transition: owed.transition,
+                    },
+                });
+            }
+        }
+        let mut connection = live.connection;
+        connection.final_states = live.ends.iter().map(|end| end.state).collect();
+        connection.steps.sort_by_key(|step| step.packet);
+        connection.findings.sort_by_key(|finding| finding.packet);
+        for changes in &mut connection.changes {
+            changes.sort_by_key(|&(time, _)| time);
+        }
+        self.done.push(connection);
+    }
+
+    /// Ends tracking: settles what the end of the capture leaves open and returns the
+    /// connections in order of their first packet.
+    pub fn finish(mut self) -> Tracking {
+        let live: Vec<Live> = self.live.drain().map(|(_, live)| *live).collect();
+        for live in live {
+            self.finish_live(live);
+        }
+        let mut connections = self.done;
+        connections.sort_by_key(|c| c.id);
+        Tracking {
+            connections,
+            totals: self.totals,
+        }
+    }
+}

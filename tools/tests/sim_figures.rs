@@ -1,0 +1,172 @@
+//! RFC 793's connection figures, reproduced line by line (states, control bits, SEQ and ACK
+//! numbers, delayed segments, line numbers) by two endpoints driven by the bundled spec.
+//!
+//! Each scenario in `tools/scenarios/` carries the figure it reproduces, copied from the RFC
+//! text (`[expect]`, with the RFC file and line numbers); the last test checks those copies
+//! against the RFC files themselves when they are available.
+
+mod sim_common;
+
+use fsm_spec::{SourceFile, Spec};
+use std::path::{Path, PathBuf};
+use tcp_fsm_tools::sim::{Rules, Scenario, Transcript, figure, simulate};
+
+fn scenarios_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios")
+}
+
+fn scenario(name: &str) -> Scenario {
+    let path = scenarios_dir().join(format!("{name}.toml"));
+    let text = std::fs::read_to_string(&path).expect("the scenario exists");
+    Scenario::parse(SourceFile::new(path.display().to_string(), text)).expect("a valid scenario")
+}
+
+fn play(spec: &Spec, scenario: &Scenario) -> Transcript {
+    let rules = Rules::new(spec).expect("the spec sends TCP segments");
+    simulate(&rules, scenario).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Plays a scenario on the bundled spec and compares the transcript with its figure.
+fn reproduce(name: &str) -> Transcript {
+    let scenario = scenario(name);
+    let transcript = play(&tcp_fsm::spec(), &scenario);
+    let expect = scenario
+        .expect
+        .as_ref()
+        .expect("the scenario has an [expect] figure");
+    let differences = figure::differences(&expect.figure, &transcript.figure());
+    assert!(
+        differences.is_empty(),
+        "{name} differs from the RFC:\n{}\n\ntranscript:\n{}",
+        differences.join("\n"),
+        transcript.figure()
+    );
+    transcript
+}
+
+#[test]
+fn figure_7_basic_three_way_handshake() {
+    reproduce("rfc793-figure-07");
+}
+
+#[test]
+fn figure_8_simultaneous_open() {
+    let transcript = reproduce("rfc793-figure-08");
+    // Line 7 is the ACK A sends for B's repeated SYN; A's SYN,ACK of line 5 was overtaken.
+    assert_eq!(
+        transcript.notes,
+        [
+            "<SEQ=100><ACK=301><CTL=SYN,ACK> from TCP A departed on line 5 and is still in the network."
+        ]
+    );
+}
+
+#[test]
+fn figure_9_recovery_from_an_old_duplicate_syn() {
+    let transcript = reproduce("rfc793-figure-09");
+    // RFC 793 prints TCP A as SYN-SENT on line 7; the endpoint is ESTABLISHED, and says so.
+    assert_eq!(transcript.notes.len(), 1, "{:?}", transcript.notes);
+    assert!(
+        transcript.notes[0].starts_with(
+            "Line 7, TCP A: shown as SYN-SENT, as the figure prints it; the simulated state is ESTABLISHED."
+        ),
+        "{:?}",
+        transcript.notes
+    );
+}
+
+#[test]
+fn figure_10_half_open_connection_discovery() {
+    reproduce("rfc793-figure-10");
+}
+
+#[test]
+fn figure_13_normal_close() {
+    reproduce("rfc793-figure-13");
+}
+
+#[test]
+fn figure_14_simultaneous_close() {
+    let transcript = reproduce("rfc793-figure-14");
+    assert!(transcript.notes.is_empty(), "{:?}", transcript.notes);
+}
+
+#[test]
+fn rfc_9293_prints_figures_8_and_9_as_the_simulation_plays_them() {
+    // RFC 9293's Figures 7 and 8 correct RFC 793's: no reordering, no state shown otherwise.
+    reproduce("rfc9293-figure-07");
+    let transcript = reproduce("rfc9293-figure-08");
+    assert!(transcript.notes.is_empty(), "{:?}", transcript.notes);
+}
+
+#[test]
+fn a_spec_without_closing_ack_cannot_play_figure_14() {
+    let spec = sim_common::mutated_spec();
+    let rules = Rules::new(&spec).unwrap();
+    let error = simulate(&rules, &scenario("rfc793-figure-14"))
+        .unwrap_err()
+        .to_string();
+    // Both TCPs ignore the ACK of their FIN and stay in CLOSING, where no 2 MSL timer runs.
+    assert!(
+        error.contains("TCP A: `timeout_2msl` is not legal in CLOSING"),
+        "{error}"
+    );
+    let figure = scenario("rfc793-figure-13");
+    assert!(
+        simulate(&rules, &figure).is_ok(),
+        "the normal close does not need that arc"
+    );
+}
+
+/// The RFC text files, if this checkout has them: CI copies `shared/` next to the
+/// repository, so they are looked for in `shared/rfc/` of every directory above it.
+fn rfc_file(name: &str) -> Option<PathBuf> {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .map(|dir| dir.join("shared").join("rfc").join(name))
+        .find(|path| path.is_file())
+}
+
+#[test]
+fn expected_figures_are_verbatim_copies_of_the_rfc_text() {
+    let mut checked = 0;
+    for entry in std::fs::read_dir(scenarios_dir()).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_stem().unwrap().to_str().unwrap().to_string();
+        let Some(expect) = scenario(&name).expect else {
+            continue;
+        };
+        let (Some(rfc), Some([first, last])) = (&expect.rfc, expect.lines) else {
+            panic!("{name}: [expect] names its RFC file and lines");
+        };
+        let Some(rfc_path) = rfc_file(rfc) else {
+            eprintln!(
+                "{rfc} not found above {}; not compared",
+                env!("CARGO_MANIFEST_DIR")
+            );
+            continue;
+        };
+        let text = std::fs::read_to_string(&rfc_path).unwrap();
+        let original: Vec<&str> = text
+            .lines()
+            .skip(first - 1)
+            .take(last - first + 1)
+            .collect();
+        let copy: Vec<&str> = expect.figure.lines().collect();
+        let trimmed = |lines: &[&str]| {
+            lines
+                .iter()
+                .map(|l| l.trim_end().to_string())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            trimmed(&copy),
+            trimmed(&original),
+            "{name}: {rfc} lines {first}-{last}"
+        );
+        checked += 1;
+    }
+    if rfc_file("rfc793.txt").is_some() {
+        assert_eq!(checked, 8, "six RFC 793 figures and two RFC 9293 ones");
+    }
+}
