@@ -16,8 +16,7 @@ pub fn mermaid(transcript: &Transcript) -> String {
     let _ = writeln!(out, "    %% {}", transcript.title);
     out.push_str("    participant A as TCP A\n    participant B as TCP B\n");
     let departed: HashMap<u64, u32> = departures(transcript);
-    let mut last_shown: [Option<&str>; 2] = [None, None];
-    for row in &transcript.rows {
+    for (row, cells) in transcript.rows.iter().zip(shown_cells(transcript)) {
         let number = row.line.map(|n| format!("{n}. ")).unwrap_or_default();
         let mut numbered = false;
         let mut prefix = || match numbered {
@@ -31,15 +30,7 @@ pub fn mermaid(transcript: &Transcript) -> String {
             let line = message(segment, &prefix(), departed.get(&segment.id).copied());
             let _ = writeln!(out, "    {line}");
         }
-        for side in Side::BOTH {
-            let text = row.cells[side.index()].as_str();
-            let repeated = !row.is_note && last_shown[side.index()] == Some(text);
-            if text.is_empty() || repeated {
-                continue;
-            }
-            if !row.is_note {
-                last_shown[side.index()] = Some(text);
-            }
+        for (side, text) in cells {
             let place = match side {
                 Side::A => "left of A",
                 Side::B => "right of B",
@@ -53,6 +44,29 @@ pub fn mermaid(transcript: &Transcript) -> String {
         }
     }
     out
+}
+
+/// For each row, the state cells worth drawing: a state is shown when it changes on its side,
+/// notes always. Both diagrams use this, so they show the same texts.
+fn shown_cells(transcript: &Transcript) -> Vec<Vec<(Side, &str)>> {
+    let mut last_shown: [Option<&str>; 2] = [None, None];
+    let mut shown = Vec::with_capacity(transcript.rows.len());
+    for row in &transcript.rows {
+        let mut cells = Vec::new();
+        for side in Side::BOTH {
+            let text = row.cells[side.index()].as_str();
+            let repeated = !row.is_note && last_shown[side.index()] == Some(text);
+            if text.is_empty() || repeated {
+                continue;
+            }
+            if !row.is_note {
+                last_shown[side.index()] = Some(text);
+            }
+            cells.push((side, text));
+        }
+        shown.push(cells);
+    }
+    shown
 }
 
 /// The line on which each segment that later arrives was shown departing.
@@ -196,21 +210,13 @@ pub fn svg(transcript: &Transcript) -> String {
 }
 
 fn draw_rows(out: &mut String, transcript: &Transcript, layout: &Layout) {
-    let mut last_shown: [Option<&str>; 2] = [None, None];
-    for (index, row) in transcript.rows.iter().enumerate() {
+    let rows = transcript.rows.iter().zip(shown_cells(transcript));
+    for (index, (row, cells)) in rows.enumerate() {
         let y = layout.y[index] + 4;
         if let Some(line) = row.line {
             let _ = writeln!(out, "<text x=\"12\" y=\"{y}\" fill=\"#667\">{line}.</text>");
         }
-        for side in Side::BOTH {
-            let text = row.cells[side.index()].as_str();
-            let repeated = !row.is_note && last_shown[side.index()] == Some(text);
-            if text.is_empty() || repeated {
-                continue;
-            }
-            if !row.is_note {
-                last_shown[side.index()] = Some(text);
-            }
+        for (side, text) in cells {
             let (at, anchor) = match side {
                 Side::A => (layout.x[0] - 12, "end"),
                 Side::B => (layout.x[1] + 12, "start"),
