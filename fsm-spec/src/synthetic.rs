@@ -13,14 +13,7 @@ use std::fmt::Write;
 /// ```
 pub fn spec_text(states: usize, events: usize) -> String {
     let states = states.max(1);
-    let mut text = String::with_capacity(states * events * 70);
-    text.push_str("[machine]\nname = \"Synthetic\"\ninitial = \"S0\"\n\n");
-    for s in 0..states {
-        let _ = writeln!(text, "[states.S{s}]\ndoc = \"state {s}\"\n");
-    }
-    for e in 0..events {
-        let _ = writeln!(text, "[events.e{e}]\nkind = \"call\"\n");
-    }
+    let mut text = header("Synthetic", states, events, "call", 70);
     for s in 0..states {
         for e in 0..events {
             let to = if e == 0 {
@@ -52,14 +45,7 @@ pub fn spec_text(states: usize, events: usize) -> String {
 pub fn protocol_text(states: usize, events: usize) -> String {
     let states = states.max(1);
     let events = events.max(3);
-    let mut text = String::with_capacity(states * events * 80);
-    text.push_str("[machine]\nname = \"Protocol\"\ninitial = \"S0\"\n\n");
-    for s in 0..states {
-        let _ = writeln!(text, "[states.S{s}]\ndoc = \"state {s}\"\n");
-    }
-    for e in 0..events {
-        let _ = writeln!(text, "[events.e{e}]\nkind = \"receive\"\n");
-    }
+    let mut text = header("Protocol", states, events, "receive", 80);
     let others = events - 1;
     for s in 0..states {
         // Two distinct events other than `e0` are illegal in each state.
@@ -79,6 +65,26 @@ pub fn protocol_text(states: usize, events: usize) -> String {
             }
             text.push('\n');
         }
+    }
+    text
+}
+
+/// The `[machine]`, `[states.S*]` and `[events.e*]` tables the generators share, in a string
+/// with room for the transitions (`bytes_per_transition` each).
+fn header(
+    machine: &str,
+    states: usize,
+    events: usize,
+    kind: &str,
+    bytes_per_transition: usize,
+) -> String {
+    let mut text = String::with_capacity(states * events * bytes_per_transition);
+    let _ = writeln!(text, "[machine]\nname = \"{machine}\"\ninitial = \"S0\"\n");
+    for s in 0..states {
+        let _ = writeln!(text, "[states.S{s}]\ndoc = \"state {s}\"\n");
+    }
+    for e in 0..events {
+        let _ = writeln!(text, "[events.e{e}]\nkind = \"{kind}\"\n");
     }
     text
 }
