@@ -58,7 +58,44 @@
 //! assert!(step(State::Listen, Event::RcvFin).is_err());
 //! ```
 
+//!
+//! # The TCP engine
+//!
+//! With the `engine` feature, the crate also holds the TCP engine that the `tcp-fsm` command
+//! drives, one module per concern; with `capture`, the capture tracker too. A user of the
+//! typed API alone builds none of it.
+//!
+//! - [`wire`]: one [`Segment`](wire::Segment), one set of control bits, one
+//!   [`SeqNum`](wire::SeqNum) with RFC 793 3.3's modular comparisons;
+//! - [`binding`]: which spec event an arriving segment or a user call is, read off the spec;
+//! - [`interpreter`]: the one spec interpreter, with the one guard rule;
+//! - [`tcb`]: the sequence-number bookkeeping and the checks of RFC 793 3.9 that name an
+//!   arriving segment's event; [`endpoint`]: one endpoint, driven by the interpreter;
+//! - [`scenario`]: scenario files and running them (`tcp-fsm simulate`); [`transcript`]: the
+//!   result in the RFC's figure format and as sequence diagrams;
+//! - [`explore`]: every interleaving of two endpoints (`tcp-fsm explore`);
+//! - [`track`]: following a capture's connections through the spec (`tcp-fsm track`).
+
 tcp_fsm_macros::fsm!("tcp.toml");
+
+#[cfg(feature = "engine")]
+pub mod binding;
+#[cfg(feature = "engine")]
+pub mod endpoint;
+#[cfg(feature = "engine")]
+pub mod explore;
+#[cfg(feature = "engine")]
+pub mod interpreter;
+#[cfg(feature = "engine")]
+pub mod scenario;
+#[cfg(feature = "engine")]
+pub mod tcb;
+#[cfg(feature = "capture")]
+pub mod track;
+#[cfg(feature = "engine")]
+pub mod transcript;
+#[cfg(feature = "engine")]
+pub mod wire;
 
 /// The text of the bundled spec, `tcp-fsm/tcp.toml`.
 pub const SPEC_SOURCE: &str = include_str!("../tcp.toml");

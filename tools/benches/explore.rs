@@ -4,9 +4,9 @@
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
-use tcp_fsm_tools::explore::model::{Bounds, Model, Options};
-use tcp_fsm_tools::explore::search::explore;
-use tcp_fsm_tools::sim::Rules;
+use tcp_fsm::explore::model::{Bounds, Model, Options};
+use tcp_fsm::explore::search::explore;
+use tcp_fsm::interpreter::Interpreter;
 
 /// The bounds measured: the default, then one bound raised at a time.
 fn cases() -> Vec<(&'static str, Bounds)> {
@@ -30,7 +30,7 @@ fn cases() -> Vec<(&'static str, Bounds)> {
 
 fn states_per_second(c: &mut Criterion) {
     let spec = tcp_fsm::spec();
-    let rules = Rules::new(&spec).expect("the bundled spec drives the simulator");
+    let rules = Interpreter::new(&spec).expect("the bundled spec drives the simulator");
     let mut group = c.benchmark_group("explore");
     group.sample_size(10);
     for (name, bounds) in cases() {

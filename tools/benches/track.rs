@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-use tcp_fsm_tools::track::synth::{Shape, write_capture};
+use tcp_fsm::track::synth::{Shape, write_capture};
 
 const RUNS: usize = 3;
 

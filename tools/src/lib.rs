@@ -9,6 +9,6 @@ pub mod export;
 pub mod input;
 pub mod output;
 pub mod report;
-pub mod sim;
 pub mod simulate;
 pub mod track;
+pub mod track_report;

@@ -2,11 +2,12 @@
 //! transcript in the format of RFC 793's figures (or as a sequence diagram).
 
 use crate::input;
-use crate::sim::scenario::{ScenarioError, ScenarioErrors};
-use crate::sim::{Rules, Scenario, figure, sequence, simulate};
 use fsm_spec::SourceFile;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use tcp_fsm::interpreter::Interpreter;
+use tcp_fsm::scenario::{Scenario, ScenarioError, ScenarioErrors, simulate};
+use tcp_fsm::transcript::{figure, sequence};
 
 /// Run a scenario: two endpoints, each driven only by the spec's transitions, exchange
 /// segments over a network the scenario controls (delays, losses, duplicates, reordering).
@@ -57,7 +58,7 @@ const MAX_SCENARIO_BYTES: u64 = 1024 * 1024;
 
 pub fn run(args: &Args) -> Result<ExitCode, input::InputError> {
     let (_, spec) = input::load(args.spec.as_deref())?;
-    let rules = match Rules::new(&spec) {
+    let rules = match Interpreter::new(&spec) {
         Ok(rules) => rules,
         Err(error) => {
             eprintln!("error: the spec cannot drive the simulator: {error}");

@@ -7,13 +7,14 @@ mod sim_common;
 
 use fsm_spec::Spec;
 use std::process::{Command, Output};
-use tcp_fsm_tools::explore::model::{Bounds, Model, Options};
-use tcp_fsm_tools::explore::search::{Exploration, Verdict, explore};
-use tcp_fsm_tools::explore::{Report, trace};
-use tcp_fsm_tools::sim::Rules;
+use tcp_fsm::explore::model::{Bounds, Model, Options};
+use tcp_fsm::explore::search::{Exploration, Verdict, explore};
+use tcp_fsm::explore::trace;
+use tcp_fsm::interpreter::Interpreter;
+use tcp_fsm_tools::explore::Report;
 
 fn run(spec: &Spec, bounds: Bounds, check: impl FnOnce(&Model, &Exploration, &Verdict)) {
-    let rules = Rules::new(spec).unwrap();
+    let rules = Interpreter::new(spec).unwrap();
     let model = Model::new(&rules, Options::for_spec(spec, bounds));
     let exploration = explore(&model);
     let verdict = exploration.verdict(&model);
@@ -43,7 +44,7 @@ fn the_bundled_spec_is_deadlock_free_and_always_closable_within_the_default_boun
                 exploration.states.len()
             );
             // The figures' transitions are all taken, including the simultaneous close.
-            let spec = model.rules.spec;
+            let spec = model.rules.spec();
             let taken = |from: &str, event: &str, to: &str| {
                 spec.transitions
                     .iter()

@@ -20,8 +20,8 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Mutex;
 use std::sync::mpsc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
-use tcp_fsm_tools::track::interpreter::Interpreter;
-use tcp_fsm_tools::track::tracker::{Detail, Tracking};
+use tcp_fsm::interpreter::Interpreter;
+use tcp_fsm::track::tracker::{Detail, Tracking};
 
 /// Time for loopback segments to be sent, processed and answered before a checkpoint.
 const SETTLE: Duration = Duration::from_millis(200);
@@ -167,7 +167,7 @@ fn checkpoints_from_text(text: &str) -> Vec<Checkpoint> {
 
 fn track(spec: &Spec, capture: &[u8]) -> Tracking {
     let machine = Interpreter::new(spec).expect("the spec has the TCP events");
-    let outcome = tcp_fsm_tools::track::track(capture, machine, Detail::Timeline)
+    let outcome = tcp_fsm::track::track(capture, machine, Detail::Timeline)
         .expect("the capture header is readable");
     assert!(outcome.damage.is_none(), "{:?}", outcome.damage);
     outcome.tracking
@@ -233,7 +233,7 @@ fn disagreements_with(spec: &Spec, capture: &[u8], checkpoints: &[Checkpoint]) -
             }
         }
     }
-    let report = tcp_fsm_tools::track::report::Report {
+    let report = tcp_fsm_tools::track_report::Report {
         capture: "capture",
         spec,
         tracking: &tracking,

@@ -3,7 +3,9 @@
 
 use fsm_spec::SourceFile;
 use std::path::Path;
-use tcp_fsm_tools::sim::{Rules, Scenario, sequence, simulate};
+use tcp_fsm::interpreter::Interpreter;
+use tcp_fsm::scenario::{Scenario, simulate};
+use tcp_fsm::transcript::sequence;
 
 const FIGURES: [&str; 6] = [
     "rfc793-figure-07",
@@ -19,7 +21,7 @@ fn checked_in_sequence_diagrams_are_up_to_date() {
     let tools = Path::new(env!("CARGO_MANIFEST_DIR"));
     let docs = tools.join("../docs/sequences");
     let spec = tcp_fsm::spec();
-    let rules = Rules::new(&spec).unwrap();
+    let rules = Interpreter::new(&spec).unwrap();
     let update = std::env::var_os("UPDATE_SEQUENCES").is_some();
     let mut stale = Vec::new();
     for name in FIGURES {
@@ -53,7 +55,7 @@ fn diagrams_show_every_segment_of_the_figure() {
     let text = std::fs::read_to_string(tools.join("scenarios/rfc793-figure-14.toml")).unwrap();
     let scenario = Scenario::parse(SourceFile::new("f14.toml", text)).unwrap();
     let spec = tcp_fsm::spec();
-    let transcript = simulate(&Rules::new(&spec).unwrap(), &scenario).unwrap();
+    let transcript = simulate(&Interpreter::new(&spec).unwrap(), &scenario).unwrap();
     let mermaid = sequence::mermaid(&transcript);
     let svg = sequence::svg(&transcript);
     for segment in [

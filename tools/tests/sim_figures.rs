@@ -9,7 +9,9 @@ mod sim_common;
 
 use fsm_spec::{SourceFile, Spec};
 use std::path::{Path, PathBuf};
-use tcp_fsm_tools::sim::{Rules, Scenario, Transcript, figure, simulate};
+use tcp_fsm::interpreter::Interpreter;
+use tcp_fsm::scenario::{Scenario, simulate};
+use tcp_fsm::transcript::{Transcript, figure};
 
 fn scenarios_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios")
@@ -22,7 +24,7 @@ fn scenario(name: &str) -> Scenario {
 }
 
 fn play(spec: &Spec, scenario: &Scenario) -> Transcript {
-    let rules = Rules::new(spec).expect("the spec sends TCP segments");
+    let rules = Interpreter::new(spec).expect("the spec sends TCP segments");
     simulate(&rules, scenario).unwrap_or_else(|e| panic!("{e}"))
 }
 
@@ -102,7 +104,7 @@ fn rfc_9293_prints_figures_8_and_9_as_the_simulation_plays_them() {
 #[test]
 fn a_spec_without_closing_ack_cannot_play_figure_14() {
     let spec = sim_common::mutated_spec();
-    let rules = Rules::new(&spec).unwrap();
+    let rules = Interpreter::new(&spec).unwrap();
     let error = simulate(&rules, &scenario("rfc793-figure-14"))
         .unwrap_err()
         .to_string();

@@ -4,7 +4,8 @@
 
 use fsm_spec::SourceFile;
 use std::path::Path;
-use tcp_fsm_tools::sim::{Rules, Scenario, simulate};
+use tcp_fsm::interpreter::Interpreter;
+use tcp_fsm::scenario::{Scenario, simulate};
 
 fn scenario_texts() -> Vec<(String, String)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
@@ -23,7 +24,7 @@ fn scenario_texts() -> Vec<(String, String)> {
 }
 
 /// Parses and plays `text`; returns whether it got as far as a transcript.
-fn try_play(rules: &Rules, name: &str, text: String) -> bool {
+fn try_play(rules: &Interpreter, name: &str, text: String) -> bool {
     match Scenario::parse(SourceFile::new(name, text)) {
         Ok(scenario) => simulate(rules, &scenario).is_ok(),
         Err(errors) => {
@@ -40,7 +41,7 @@ fn try_play(rules: &Rules, name: &str, text: String) -> bool {
 #[test]
 fn scenarios_with_a_line_missing_are_reported_not_panicked_on() {
     let spec = tcp_fsm::spec();
-    let rules = Rules::new(&spec).unwrap();
+    let rules = Interpreter::new(&spec).unwrap();
     let (mut played, mut refused) = (0, 0);
     for (name, text) in scenario_texts() {
         let lines: Vec<&str> = text.lines().collect();
@@ -66,7 +67,7 @@ fn scenarios_with_a_line_missing_are_reported_not_panicked_on() {
 #[test]
 fn extreme_numbers_are_reported_not_panicked_on() {
     let spec = tcp_fsm::spec();
-    let rules = Rules::new(&spec).unwrap();
+    let rules = Interpreter::new(&spec).unwrap();
     for (name, text) in scenario_texts() {
         for extreme in ["0", "2147483647", "4294967295", "99999999999999999999"] {
             let damaged = text

@@ -8,7 +8,8 @@ mod sim_common;
 
 use fsm_spec::SourceFile;
 use std::path::{Path, PathBuf};
-use tcp_fsm_tools::sim::{Rules, Scenario, simulate};
+use tcp_fsm::interpreter::Interpreter;
+use tcp_fsm::scenario::{Scenario, simulate};
 
 fn scenarios() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
@@ -24,7 +25,7 @@ fn scenarios() -> Vec<PathBuf> {
 #[test]
 fn every_shipped_scenario_plays_on_the_bundled_spec() {
     let spec = tcp_fsm::spec();
-    let rules = Rules::new(&spec).unwrap();
+    let rules = Interpreter::new(&spec).unwrap();
     let paths = scenarios();
     let names: Vec<String> = paths
         .iter()
@@ -54,7 +55,7 @@ fn every_shipped_scenario_plays_on_the_bundled_spec() {
 #[test]
 fn scenario_expectations_catch_a_spec_that_cannot_close_simultaneously() {
     let spec = sim_common::mutated_spec();
-    let rules = Rules::new(&spec).unwrap();
+    let rules = Interpreter::new(&spec).unwrap();
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/blog-simultaneous-close.toml");
     let text = std::fs::read_to_string(&path).unwrap();
     let scenario = Scenario::parse(SourceFile::new("blog-simultaneous-close.toml", text)).unwrap();

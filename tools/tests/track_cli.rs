@@ -241,7 +241,7 @@ fn a_spec_without_the_tcp_events_is_refused() {
     ]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     assert!(
-        text(&out.stderr).contains("the spec has no event named passive_open, active_open"),
+        text(&out.stderr).contains("no event of the spec plays the passive OPEN call"),
         "{}",
         text(&out.stderr)
     );

@@ -2,11 +2,11 @@
 //! and valid captures with bytes flipped give a report, a skip count or a clear error.
 
 use proptest::prelude::*;
-use tcp_fsm_tools::track::capture::CaptureError;
-use tcp_fsm_tools::track::interpreter::Interpreter;
-use tcp_fsm_tools::track::synth::{Shape, write_capture};
-use tcp_fsm_tools::track::tracker::Detail;
-use tcp_fsm_tools::track::{Outcome, track};
+use tcp_fsm::interpreter::Interpreter;
+use tcp_fsm::track::capture::CaptureError;
+use tcp_fsm::track::synth::{Shape, write_capture};
+use tcp_fsm::track::tracker::Detail;
+use tcp_fsm::track::{Outcome, TrackError, track};
 
 fn valid_pcap() -> &'static [u8] {
     static CAPTURE: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
@@ -80,7 +80,11 @@ fn checked_in(name: &str) -> Vec<u8> {
 fn track_anything(bytes: &[u8]) -> Result<Outcome, CaptureError> {
     let spec = tcp_fsm::spec();
     let machine = Interpreter::new(&spec).unwrap();
-    let outcome = track(bytes, machine, Detail::Timeline)?;
+    let outcome = match track(bytes, machine, Detail::Timeline) {
+        Ok(outcome) => outcome,
+        Err(TrackError::Capture(error)) => return Err(error),
+        Err(TrackError::Binding(error)) => panic!("the bundled spec binds: {error}"),
+    };
     let totals = &outcome.tracking.totals;
     let skipped: u64 = totals.skipped.values().sum();
     assert_eq!(totals.frames, totals.segments + skipped);
@@ -93,7 +97,7 @@ fn track_anything(bytes: &[u8]) -> Result<Outcome, CaptureError> {
         assert!(*offset <= bytes.len());
     }
     // Rendering a damaged result must not panic either.
-    let report = tcp_fsm_tools::track::report::Report {
+    let report = tcp_fsm_tools::track_report::Report {
         capture: "fuzz",
         spec: &spec,
         tracking: &outcome.tracking,

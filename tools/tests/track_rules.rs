@@ -2,17 +2,18 @@
 //! RFC 793 writes them: `A > B <SEQ=100><ACK=301><CTL=SYN,ACK>`.
 
 use std::time::Duration;
-use tcp_fsm_tools::track::interpreter::Interpreter;
-use tcp_fsm_tools::track::report::Report;
-use tcp_fsm_tools::track::segment::{Flags, Segment};
-use tcp_fsm_tools::track::tracker::{Basis, Detail, FindingKind, Tracker, Tracking};
+use tcp_fsm::interpreter::Interpreter;
+use tcp_fsm::track::decode::Captured;
+use tcp_fsm::track::tracker::{Basis, Detail, FindingKind, Tracker, Tracking};
+use tcp_fsm::wire::{Control, Segment, SeqNum};
+use tcp_fsm_tools::track_report::Report;
 
 const A: &str = "127.0.0.1:40000";
 const B: &str = "127.0.0.1:80";
 
 /// Segments in the order a capture would list them.
 struct Script {
-    segments: Vec<Segment>,
+    segments: Vec<Captured>,
 }
 
 impl Script {
@@ -24,13 +25,18 @@ impl Script {
 
     /// `from > to <SEQ=seq><ACK=ack><CTL=ctl>` with `len` octets of data.
     fn seg(mut self, from: &str, to: &str, ctl: &str, seq: u32, ack: u32, len: u32) -> Script {
-        self.segments.push(Segment {
+        let ctl: Control = ctl.parse().expect("control bits");
+        let segment = Segment {
+            data: len,
+            ..Segment::new(SeqNum(seq), ctl)
+        };
+        self.segments.push(Captured {
             src: from.parse().unwrap(),
             dst: to.parse().unwrap(),
-            seq,
-            ack,
-            flags: Flags::parse(ctl).expect("control bits"),
-            payload_len: len,
+            segment: match ctl.contains(Control::ACK) {
+                true => segment.with_ack(SeqNum(ack)),
+                false => segment,
+            },
         });
         self
     }
@@ -45,7 +51,7 @@ impl Script {
     fn track(&self) -> Tracking {
         let spec = tcp_fsm::spec();
         let machine = Interpreter::new(&spec).unwrap();
-        let mut tracker = Tracker::new(machine, Detail::Timeline);
+        let mut tracker = Tracker::new(machine, Detail::Timeline).unwrap();
         for (i, segment) in self.segments.iter().enumerate() {
             let time = Duration::from_millis(10 * i as u64);
             tracker.observe(i as u64 + 1, time, segment);

@@ -12,7 +12,10 @@
 //! As in the RFC, states are those after the departure or arrival of the row's segment, `...`
 //! marks a segment still in the network and `XXX` one that is lost.
 
-use crate::sim::endpoint::Side;
+pub mod figure;
+pub mod sequence;
+
+use crate::endpoint::Side;
 use std::fmt::Write as _;
 
 /// What became of a row's segment.

@@ -2,11 +2,10 @@
 //! figure: each move is a numbered line, a segment is shown departing in the line of the move
 //! that emitted it (arriving in the same row when the next move delivers it).
 
-use crate::explore::model::{Joint, Model, Move};
-use crate::sim::endpoint::Side;
-use crate::sim::scenario::{EndpointSetup, Movement, Named, Scenario, Step};
-use crate::sim::transcript::Transcript;
-use crate::sim::{simulate, tcb::DEFAULT_WINDOW};
+use super::model::{Joint, Model, Move};
+use crate::endpoint::Side;
+use crate::scenario::{Movement, Named, Scenario, Step, simulate};
+use crate::transcript::Transcript;
 
 /// The transcript of `path` from the model's initial state.
 pub fn transcript(model: &Model, title: &str, path: &[Move]) -> Transcript {
@@ -15,10 +14,7 @@ pub fn transcript(model: &Model, title: &str, path: &[Move]) -> Transcript {
         source: None,
         title: title.to_string(),
         reference: None,
-        endpoints: Side::BOTH.map(|side| EndpointSetup {
-            isns: model.isn_list(side),
-            window: DEFAULT_WINDOW,
-        }),
+        endpoints: model.settings.clone(),
         setup: Vec::new(),
         steps,
         expect: None,
@@ -114,7 +110,7 @@ fn note(side: Side, text: String) -> [Option<String>; 2] {
 
 /// The step of one move, updating which segments have been shown departing.
 fn move_step(model: &Model, joint: &Joint, step: Move, shown: &mut Shown) -> Step {
-    let spec = model.rules.spec;
+    let spec = model.rules.spec();
     let label = |event| format!("({})", spec.event(event).display_label());
     match step {
         Move::Call(side, event) => {

@@ -7,9 +7,11 @@
 //! side; the segments in flight per direction; the network's faults. Other calls (CLOSE,
 //! ABORT) are not bounded: each can only move a connection towards its end.
 
-use crate::sim::endpoint::{Endpoint, Isns, Outcome, Rules, Settings, Side, StepError, Stimulus};
-use crate::sim::segment::Segment;
-use crate::sim::tcb::DEFAULT_WINDOW;
+use crate::binding::Call;
+use crate::endpoint::{Endpoint, Isns, Outcome, Settings, Side, StepError, Stimulus};
+use crate::interpreter::Interpreter;
+use crate::tcb::DEFAULT_WINDOW;
+use crate::wire::{DEFAULT_DATA_LEN, Segment, SeqNum};
 use fsm_spec::{EventId, EventKind, Spec, StateId};
 
 /// How far the exploration goes.
@@ -77,7 +79,13 @@ pub struct Options {
     /// explored, but do not count as progress: a state only they can leave is still a
     /// deadlock, and "can still reach CLOSED" must hold without them.
     pub escapes: Vec<EventId>,
+    /// The first ISN of A and of B; later connections add [`ISN_GAP`] each time (modulo
+    /// 2^32, so ISNs just below 2^32 explore the wrap).
+    pub first_isns: [SeqNum; 2],
 }
+
+/// A's and B's first ISNs unless set: RFC 793's habit in its figures.
+pub const DEFAULT_FIRST_ISNS: [SeqNum; 2] = [SeqNum(100), SeqNum(300)];
 
 impl Options {
     /// The default choice for a spec: every call; every timeout except escapes. A timeout that
@@ -109,6 +117,7 @@ impl Options {
                 .filter(|e| !escapes.contains(e))
                 .collect(),
             escapes,
+            first_isns: DEFAULT_FIRST_ISNS,
         }
     }
 }
@@ -200,7 +209,7 @@ pub struct Successor {
 #[derive(Debug)]
 pub struct Model<'r, 's> {
     /// The spec, prepared for the endpoints.
-    pub rules: &'r Rules<'s>,
+    pub rules: &'r Interpreter<'s>,
     /// What is explored.
     pub options: Options,
     /// The endpoints' ISNs and windows.
@@ -216,13 +225,13 @@ const ISN_COUNT: u16 = 64;
 
 impl<'r, 's> Model<'r, 's> {
     /// The model of two endpoints following `rules`, explored as `options` say.
-    pub fn new(rules: &'r Rules<'s>, options: Options) -> Model<'r, 's> {
-        let spec = rules.spec;
+    pub fn new(rules: &'r Interpreter<'s>, options: Options) -> Model<'r, 's> {
+        let spec = rules.spec();
         let opens = spec
             .event_ids()
             .map(|e| spec.event(e).kind == EventKind::Call && rules.is_legal(rules.initial(), e))
             .collect();
-        let settings = [100, 300].map(|first| Settings {
+        let settings = options.first_isns.map(|first| Settings {
             isns: Isns::Spaced {
                 first,
                 gap: ISN_GAP,
@@ -236,14 +245,6 @@ impl<'r, 's> Model<'r, 's> {
             settings,
             opens,
         }
-    }
-
-    /// The ISNs side `side` uses, as a list (for replaying a run in the simulator).
-    pub fn isn_list(&self, side: Side) -> Vec<u32> {
-        let first = [100, 300][side.index()];
-        (0..u32::from(ISN_COUNT))
-            .map(|k| first + k * ISN_GAP)
-            .collect()
     }
 
     /// Both endpoints in the initial state, nothing in flight, the bounds untouched.
@@ -276,7 +277,7 @@ impl<'r, 's> Model<'r, 's> {
             for &call in &self.options.calls {
                 let budget_left = if self.opens[call.0] {
                     joint.opens_left[i] > 0
-                } else if Some(call) == self.rules.text_call() {
+                } else if Some(call) == self.rules.binding().call(Call::Send) {
                     joint.sends_left[i] > 0
                 } else {
                     true
@@ -333,10 +334,10 @@ impl<'r, 's> Model<'r, 's> {
             Move::Call(_, event) => {
                 if self.opens[event.0] {
                     next.opens_left[i] -= 1;
-                } else if Some(event) == self.rules.text_call() {
+                } else if Some(event) == self.rules.binding().call(Call::Send) {
                     next.sends_left[i] -= 1;
                 }
-                let octets = crate::sim::segment::DEFAULT_DATA_LEN;
+                let octets = DEFAULT_DATA_LEN;
                 react(&mut next, side, Stimulus::Call { event, octets })?;
             }
             Move::Timeout(_, event) => react(&mut next, side, Stimulus::Timeout(event))?,
@@ -382,7 +383,7 @@ mod tests {
 
     #[test]
     fn abort_and_user_timeout_are_the_tcp_specs_escapes() {
-        let spec = tcp_fsm::spec();
+        let spec = crate::spec();
         let options = Options::for_spec(&spec, Bounds::default());
         assert_eq!(names(&spec, &options.escapes), ["abort", "user_timeout"]);
         assert_eq!(names(&spec, &options.timeouts), ["timeout_2msl"]);

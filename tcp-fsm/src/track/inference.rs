@@ -43,87 +43,18 @@
 //! - A segment lost before the capture point would have to be guessed; on loopback every
 //!   segment is captured once, so no rule guesses lost segments.
 
-use super::segment::{Flags, Segment};
+use crate::binding::{Call, Key};
+use crate::wire::{Control, Segment, SeqNum};
 
-/// The events the rules name, with the spec names they are looked up by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Inferred {
-    /// `passive_open` (rule R0).
-    PassiveOpen,
-    /// `active_open` (rule S1).
-    ActiveOpen,
-    /// `send` (rule S4).
-    Send,
-    /// `close` (rule S5).
-    Close,
-    /// `abort` (rule S8).
-    Abort,
-    /// `rcv_syn` (rule S1).
-    RcvSyn,
-    /// `rcv_syn_ack` (rule S3).
-    RcvSynAck,
-    /// `rcv_ack` (rules A1-A3).
-    RcvAck,
-    /// `rcv_fin` (rules S5, S6).
-    RcvFin,
-    /// `rcv_fin_ack` (rules S5, S6).
-    RcvFinAck,
-    /// `rcv_rst` (rules S7, S8).
-    RcvRst,
-    /// `timeout_2msl` (rule T1), never seen, only assumed.
-    TimeWaitTimeout,
-}
-
-impl Inferred {
-    /// Every event the rules can name.
-    pub const ALL: [Inferred; 12] = [
-        Inferred::PassiveOpen,
-        Inferred::ActiveOpen,
-        Inferred::Send,
-        Inferred::Close,
-        Inferred::Abort,
-        Inferred::RcvSyn,
-        Inferred::RcvSynAck,
-        Inferred::RcvAck,
-        Inferred::RcvFin,
-        Inferred::RcvFinAck,
-        Inferred::RcvRst,
-        Inferred::TimeWaitTimeout,
-    ];
-
-    /// The name of the event in the spec.
-    pub fn spec_name(self) -> &'static str {
-        match self {
-            Inferred::PassiveOpen => "passive_open",
-            Inferred::ActiveOpen => "active_open",
-            Inferred::Send => "send",
-            Inferred::Close => "close",
-            Inferred::Abort => "abort",
-            Inferred::RcvSyn => "rcv_syn",
-            Inferred::RcvSynAck => "rcv_syn_ack",
-            Inferred::RcvAck => "rcv_ack",
-            Inferred::RcvFin => "rcv_fin",
-            Inferred::RcvFinAck => "rcv_fin_ack",
-            Inferred::RcvRst => "rcv_rst",
-            Inferred::TimeWaitTimeout => "timeout_2msl",
-        }
+/// The control bit whose appearance on the wire made the rules infer `call`, if any: the
+/// spec's `send` for the call must include it.
+pub fn trigger(call: Call) -> Control {
+    match call {
+        Call::ActiveOpen => Control::SYN,
+        Call::Close => Control::FIN,
+        Call::Abort => Control::RST,
+        Call::PassiveOpen | Call::Send => Control::NONE,
     }
-
-    /// The control bit whose appearance on the wire made the rules infer this call, if any:
-    /// the spec's `send` for the call must include it.
-    pub fn trigger(self) -> Flags {
-        match self {
-            Inferred::ActiveOpen => Flags::SYN,
-            Inferred::Close => Flags::FIN,
-            Inferred::Abort => Flags::RST,
-            _ => Flags::NONE,
-        }
-    }
-}
-
-/// `a` is after `b` in sequence space (RFC 793 3.3, modulo 2^32).
-pub fn seq_after(a: u32, b: u32) -> bool {
-    (a.wrapping_sub(b) as i32) > 0
 }
 
 /// What the segments seen so far tell about one endpoint's sequence numbers: its ISN, how
@@ -132,17 +63,17 @@ pub fn seq_after(a: u32, b: u32) -> bool {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct SeqView {
     /// The sequence number of this endpoint's SYN.
-    pub isn: Option<u32>,
+    pub isn: Option<SeqNum>,
     /// The sequence number after the last octet (or SYN or FIN) sent so far.
-    pub snd_max: Option<u32>,
+    pub snd_max: Option<SeqNum>,
     /// The sequence number of this endpoint's FIN.
-    pub fin_seq: Option<u32>,
+    pub fin_seq: Option<SeqNum>,
     /// The peer acknowledged this endpoint's SYN.
     pub syn_acked: bool,
     /// The peer acknowledged this endpoint's FIN.
     pub fin_acked: bool,
     /// The ISN of the peer's SYN, once this endpoint has received it.
-    pub peer_isn: Option<u32>,
+    pub peer_isn: Option<SeqNum>,
 }
 
 impl SeqView {
@@ -155,13 +86,13 @@ impl SeqView {
     }
 
     fn acks_syn(&self, segment: &Segment) -> bool {
-        let acked = |isn: u32| seq_after(segment.ack, isn);
-        segment.flags.contains(Flags::ACK) && self.isn.is_some_and(acked)
+        let acked = |isn: SeqNum| segment.ack.gt(isn);
+        segment.has(Control::ACK) && self.isn.is_some_and(acked)
     }
 
     fn acks_fin(&self, segment: &Segment) -> bool {
-        let acked = |fin: u32| seq_after(segment.ack, fin);
-        segment.flags.contains(Flags::ACK) && self.fin_seq.is_some_and(acked)
+        let acked = |fin: SeqNum| segment.ack.gt(fin);
+        segment.has(Control::ACK) && self.fin_seq.is_some_and(acked)
     }
 
     /// Whether a SYN from this endpoint is a new connection request rather than a
@@ -172,21 +103,21 @@ impl SeqView {
 
     /// Records a segment this endpoint sent.
     pub fn note_sent(&mut self, segment: &Segment) {
-        if segment.flags.contains(Flags::SYN) && self.isn.is_none() {
+        if segment.has(Control::SYN) && self.isn.is_none() {
             self.isn = Some(segment.seq);
         }
-        if segment.flags.contains(Flags::FIN) && self.fin_seq.is_none() {
-            self.fin_seq = Some(segment.seq.wrapping_add(segment.seq_len() - 1));
+        if segment.has(Control::FIN) && self.fin_seq.is_none() {
+            self.fin_seq = Some(segment.seq + (segment.len() - 1));
         }
-        let end = segment.seq_end();
-        if self.snd_max.is_none_or(|max| seq_after(end, max)) {
+        let end = segment.end();
+        if self.snd_max.is_none_or(|max| end.gt(max)) {
             self.snd_max = Some(end);
         }
     }
 
     /// Records a segment this endpoint received.
     pub fn note_received(&mut self, segment: &Segment) {
-        if segment.flags.contains(Flags::SYN) && self.peer_isn.is_none() {
+        if segment.has(Control::SYN) && self.peer_isn.is_none() {
             self.peer_isn = Some(segment.seq);
         }
         self.syn_acked |= self.acks_syn(segment);
@@ -198,24 +129,24 @@ impl SeqView {
 /// A fixed array, because the tracker asks for every segment.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Calls {
-    list: [Option<Inferred>; 3],
+    list: [Option<Call>; 3],
 }
 
 impl Calls {
-    fn push(&mut self, call: Inferred) {
+    fn push(&mut self, call: Call) {
         let free = self.list.iter_mut().find(|slot| slot.is_none());
         *free.expect("a segment shows at most three calls") = Some(call);
     }
 
     /// The calls as a vector, in order.
-    pub fn to_vec(self) -> Vec<Inferred> {
+    pub fn to_vec(self) -> Vec<Call> {
         self.into_iter().collect()
     }
 }
 
 impl IntoIterator for Calls {
-    type Item = Inferred;
-    type IntoIter = std::iter::Flatten<std::array::IntoIter<Option<Inferred>, 3>>;
+    type Item = Call;
+    type IntoIter = std::iter::Flatten<std::array::IntoIter<Option<Call>, 3>>;
 
     fn into_iter(self) -> Self::IntoIter {
         self.list.into_iter().flatten()
@@ -225,86 +156,79 @@ impl IntoIterator for Calls {
 /// The calls the sender made, in order, by rules S1, S4, S5 and S8. `owes_rst` says whether a
 /// transition the sender took earlier owes a RST (rule S7).
 pub fn sender_calls(view: &SeqView, segment: &Segment, owes_rst: bool) -> Calls {
-    let flags = segment.flags;
+    let has = |bit| segment.has(bit);
     let mut calls = Calls::default();
-    if flags.contains(Flags::RST) {
+    if has(Control::RST) {
         if !owes_rst {
-            calls.push(Inferred::Abort);
+            calls.push(Call::Abort);
         }
         return calls;
     }
-    if flags.contains(Flags::SYN) && !flags.contains(Flags::ACK) && view.is_new_syn(segment) {
-        calls.push(Inferred::ActiveOpen);
+    if has(Control::SYN) && !has(Control::ACK) && view.is_new_syn(segment) {
+        calls.push(Call::ActiveOpen);
     }
-    let data_end = segment
-        .seq_end()
-        .wrapping_sub(u32::from(flags.contains(Flags::FIN)));
-    let new_data =
-        segment.payload_len > 0 && view.snd_max.is_none_or(|max| seq_after(data_end, max));
+    let data_end = segment.seq + (segment.len() - u32::from(has(Control::FIN)));
+    let new_data = segment.data > 0 && view.snd_max.is_none_or(|max| data_end.gt(max));
     if new_data {
-        calls.push(Inferred::Send);
+        calls.push(Call::Send);
     }
-    if flags.contains(Flags::FIN) && view.fin_seq.is_none() {
-        calls.push(Inferred::Close);
+    if has(Control::FIN) && view.fin_seq.is_none() {
+        calls.push(Call::Close);
     }
     calls
 }
 
 /// The event the receiver sees, by rules S1-S8 and A1-A4, from what it knows (`view`)
 /// before the segment arrives.
-pub fn receiver_event(view: &SeqView, segment: &Segment) -> Option<Inferred> {
-    let flags = segment.flags;
-    if flags.contains(Flags::RST) {
-        return Some(Inferred::RcvRst);
+pub fn receiver_event(view: &SeqView, segment: &Segment) -> Option<Key> {
+    let has = |bit| segment.has(bit);
+    if has(Control::RST) {
+        return Some(Key::Rst);
     }
-    if flags.contains(Flags::SYN) {
+    if has(Control::SYN) {
         let duplicate = view.peer_isn == Some(segment.seq);
-        return match flags.contains(Flags::ACK) {
+        return match has(Control::ACK) {
             false if duplicate => None,
-            false => Some(Inferred::RcvSyn),
+            false => Some(Key::Syn),
             true if duplicate && !(view.syn_outstanding() && view.acks_syn(segment)) => None,
-            true => Some(Inferred::RcvSynAck),
+            true => Some(Key::SynAck),
         };
     }
-    if flags.contains(Flags::FIN) {
+    if has(Control::FIN) {
         let acks_our_fin = view.fin_outstanding() && view.acks_fin(segment);
-        return Some(if acks_our_fin {
-            Inferred::RcvFinAck
-        } else {
-            Inferred::RcvFin
-        });
+        return Some(if acks_our_fin { Key::FinAck } else { Key::Fin });
     }
-    if !flags.contains(Flags::ACK) {
+    if !has(Control::ACK) {
         return None;
     }
     if view.syn_outstanding() {
-        return view.acks_syn(segment).then_some(Inferred::RcvAck);
+        return view.acks_syn(segment).then_some(Key::Ack);
     }
     if view.fin_outstanding() {
-        return view.acks_fin(segment).then_some(Inferred::RcvAck);
+        return view.acks_fin(segment).then_some(Key::Ack);
     }
-    Some(Inferred::RcvAck)
+    Some(Key::Ack)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn segment(flags: Flags, seq: u32, ack: u32, payload_len: u32) -> Segment {
-        Segment {
-            src: "127.0.0.1:1".parse().unwrap(),
-            dst: "127.0.0.1:2".parse().unwrap(),
-            seq,
-            ack,
-            flags,
-            payload_len,
+    fn segment(ctl: Control, seq: u32, ack: u32, data: u32) -> Segment {
+        let segment = Segment {
+            data,
+            ..Segment::new(SeqNum(seq), ctl)
+        };
+        match ctl.contains(ACK) {
+            true => segment.with_ack(SeqNum(ack)),
+            false => segment,
         }
     }
 
-    const SYN: Flags = Flags::SYN;
-    const ACK: Flags = Flags::ACK;
-    const FIN: Flags = Flags::FIN;
-    const RST: Flags = Flags::RST;
+    const SYN: Control = Control::SYN;
+    const ACK: Control = Control::ACK;
+    const FIN: Control = Control::FIN;
+    const RST: Control = Control::RST;
 
     #[test]
     fn a_first_syn_is_an_active_open_and_a_retransmitted_one_is_nothing() {
@@ -312,11 +236,11 @@ mod tests {
         let syn = segment(SYN, 100, 0, 0);
         assert_eq!(
             sender_calls(&view, &syn, false).to_vec(),
-            [Inferred::ActiveOpen]
+            [Call::ActiveOpen]
         );
         view.note_sent(&syn);
         assert_eq!(sender_calls(&view, &syn, false).to_vec(), []);
-        assert_eq!(view.snd_max, Some(101));
+        assert_eq!(view.snd_max, Some(SeqNum(101)));
     }
 
     #[test]
@@ -326,10 +250,10 @@ mod tests {
         let last = segment(FIN | ACK, 101, 5, 10);
         assert_eq!(
             sender_calls(&view, &last, false).to_vec(),
-            [Inferred::Send, Inferred::Close]
+            [Call::Send, Call::Close]
         );
         view.note_sent(&last);
-        assert_eq!(view.fin_seq, Some(111));
+        assert_eq!(view.fin_seq, Some(SeqNum(111)));
         assert_eq!(
             sender_calls(&view, &last, false).to_vec(),
             [],
@@ -341,9 +265,9 @@ mod tests {
     fn a_rst_is_an_abort_unless_a_transition_owes_it() {
         let view = SeqView::default();
         let rst = segment(RST | ACK, 0, 101, 0);
-        assert_eq!(sender_calls(&view, &rst, false).to_vec(), [Inferred::Abort]);
+        assert_eq!(sender_calls(&view, &rst, false).to_vec(), [Call::Abort]);
         assert_eq!(sender_calls(&view, &rst, true).to_vec(), []);
-        assert_eq!(receiver_event(&view, &rst), Some(Inferred::RcvRst));
+        assert_eq!(receiver_event(&view, &rst), Some(Key::Rst));
     }
 
     #[test]
@@ -354,12 +278,12 @@ mod tests {
         view.note_sent(&segment(FIN | ACK, 101, 501, 0));
         assert_eq!(
             receiver_event(&view, &segment(FIN | ACK, 501, 101, 0)),
-            Some(Inferred::RcvFin),
+            Some(Key::Fin),
             "crossing FINs: ours is not acknowledged yet"
         );
         assert_eq!(
             receiver_event(&view, &segment(FIN | ACK, 501, 102, 0)),
-            Some(Inferred::RcvFinAck)
+            Some(Key::FinAck)
         );
     }
 
@@ -372,7 +296,7 @@ mod tests {
         assert_eq!(receiver_event(&view, &segment(ACK, 501, 101, 3)), None);
         assert_eq!(
             receiver_event(&view, &segment(ACK, 504, 102, 0)),
-            Some(Inferred::RcvAck)
+            Some(Key::Ack)
         );
     }
 
@@ -383,15 +307,28 @@ mod tests {
         view.note_received(&segment(SYN, 100, 0, 0));
         // A socket connected to itself receives its own SYN,ACK in SYN-RECEIVED.
         let syn_ack = segment(SYN | ACK, 100, 101, 0);
-        assert_eq!(receiver_event(&view, &syn_ack), Some(Inferred::RcvSynAck));
+        assert_eq!(receiver_event(&view, &syn_ack), Some(Key::SynAck));
         view.note_received(&syn_ack);
         assert_eq!(receiver_event(&view, &syn_ack), None);
     }
 
     #[test]
-    fn sequence_comparison_wraps() {
-        assert!(seq_after(5, u32::MAX - 5));
-        assert!(!seq_after(u32::MAX - 5, 5));
-        assert!(!seq_after(7, 7));
+    fn a_connection_across_the_wrap_is_followed() {
+        // The ISN lies 200 below 2^32: the FIN's sequence number is past the wrap.
+        let mut view = SeqView::default();
+        view.note_sent(&segment(SYN, 4_294_967_096, 0, 0));
+        view.note_received(&segment(SYN | ACK, 500, 4_294_967_097, 0));
+        let last = segment(FIN | ACK, 4_294_967_097, 501, 300);
+        assert_eq!(
+            sender_calls(&view, &last, false).to_vec(),
+            [Call::Send, Call::Close]
+        );
+        view.note_sent(&last);
+        assert_eq!(view.fin_seq, Some(SeqNum(101)));
+        assert_eq!(
+            receiver_event(&view, &segment(FIN | ACK, 501, 102, 0)),
+            Some(Key::FinAck),
+            "an ACK of 102 covers a FIN at 101 across the wrap"
+        );
     }
 }

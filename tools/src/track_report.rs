@@ -1,12 +1,12 @@
 //! Rendering a [`Tracking`]: per-connection timelines or one line per connection for people,
 //! JSON for machines. Plain functions from the model to text, no I/O.
 
-use super::segment::Skip;
-use super::tracker::{Basis, Connection, Finding, FindingKind, Row, Step, Tracking};
 use fsm_spec::Spec;
 use serde_json::{Value, json};
 use std::fmt::{self, Write as _};
 use std::time::Duration;
+use tcp_fsm::track::decode::Skip;
+use tcp_fsm::track::tracker::{Basis, Connection, Finding, FindingKind, Row, Step, Tracking};
 
 /// A tracking result with what is needed to name things.
 #[derive(Debug, Clone, Copy)]
@@ -192,15 +192,15 @@ impl Report<'_> {
             1 - row.from
         };
         let segment = &row.segment;
-        let _ = write!(out, "{}>{} {}", NAMES[row.from], NAMES[to], segment.flags);
-        let _ = write!(out, " seq={}", row.rel_seq.unwrap_or(segment.seq));
+        let _ = write!(out, "{}>{} {}", NAMES[row.from], NAMES[to], segment.ctl);
+        let _ = write!(out, " seq={}", row.rel_seq.unwrap_or(segment.seq.0));
         if let Some(ack) = row.rel_ack {
             let _ = write!(out, " ack={ack}");
-        } else if segment.flags.contains(super::segment::Flags::ACK) {
-            let _ = write!(out, " ack={}", segment.ack);
+        } else if let Some(ack) = segment.acknowledgment() {
+            let _ = write!(out, " ack={ack}");
         }
-        if segment.payload_len > 0 {
-            let _ = write!(out, " len={}", segment.payload_len);
+        if segment.data > 0 {
+            let _ = write!(out, " len={}", segment.data);
         }
     }
 
@@ -352,10 +352,10 @@ impl Report<'_> {
                     "time": self.offset(row.time),
                     "from": NAMES[row.from],
                     "to": NAMES[to],
-                    "flags": row.segment.flags.to_string(),
-                    "seq": row.rel_seq.unwrap_or(row.segment.seq),
+                    "flags": row.segment.ctl.to_string(),
+                    "seq": row.rel_seq.unwrap_or(row.segment.seq.0),
                     "ack": row.rel_ack,
-                    "len": row.segment.payload_len,
+                    "len": row.segment.data,
                     "steps": row_steps,
                 })
             })

@@ -2,10 +2,12 @@
 //! benchmark against tshark and for tests. Packets are built with `etherparse` and written
 //! with `pcap-file`; nothing is sent anywhere.
 
-use etherparse::PacketBuilder;
+use super::decode::{Captured, encode_ethernet};
+use crate::wire::{Control, Segment, SeqNum};
 use pcap_file::pcap::{PcapHeader, PcapPacket, PcapWriter};
 use pcap_file::{DataLink, PcapError};
 use std::io::Write;
+use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
 /// The shape of a synthetic capture.
@@ -51,54 +53,38 @@ enum Plot {
 #[derive(Debug, Clone, Copy)]
 struct Move {
     from_client: bool,
-    syn: bool,
-    ack: bool,
-    fin: bool,
-    rst: bool,
+    ctl: Control,
     len: u32,
 }
 
-const fn mv(from_client: bool, bits: &str, len: u32) -> Move {
-    let b = bits.as_bytes();
-    let mut m = Move {
+fn mv(from_client: bool, ctl: Control, len: u32) -> Move {
+    Move {
         from_client,
-        syn: false,
-        ack: false,
-        fin: false,
-        rst: false,
+        ctl,
         len,
-    };
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'S' => m.syn = true,
-            b'A' => m.ack = true,
-            b'F' => m.fin = true,
-            b'R' => m.rst = true,
-            _ => {}
-        }
-        i += 1;
     }
-    m
 }
 
 fn script(plot: Plot, data_segments: u32) -> Vec<Move> {
-    let mut moves = vec![mv(true, "S", 0)];
+    const SYN: Control = Control::SYN;
+    const ACK: Control = Control::ACK;
+    let fin_ack = Control::FIN | ACK;
+    let mut moves = vec![mv(true, SYN, 0)];
     if plot == Plot::Refused {
-        moves.push(mv(false, "RA", 0));
+        moves.push(mv(false, Control::RST | ACK, 0));
         return moves;
     }
-    moves.extend([mv(false, "SA", 0), mv(true, "A", 0)]);
+    moves.extend([mv(false, SYN | ACK, 0), mv(true, ACK, 0)]);
     for i in 0..data_segments {
         let from_client = i % 2 == 0;
-        moves.extend([mv(from_client, "A", 100), mv(!from_client, "A", 0)]);
+        moves.extend([mv(from_client, ACK, 100), mv(!from_client, ACK, 0)]);
     }
     let first = plot == Plot::ClientCloses;
     moves.extend([
-        mv(first, "FA", 0),
-        mv(!first, "A", 0),
-        mv(!first, "FA", 0),
-        mv(first, "A", 0),
+        mv(first, fin_ack, 0),
+        mv(!first, ACK, 0),
+        mv(!first, fin_ack, 0),
+        mv(first, ACK, 0),
     ]);
     moves
 }
@@ -109,7 +95,7 @@ struct Flow {
     moves: Vec<Move>,
     next: usize,
     /// Next sequence number of client and server.
-    snd: [u32; 2],
+    snd: [SeqNum; 2],
 }
 
 impl Flow {
@@ -124,8 +110,8 @@ impl Flow {
             moves: script(plot, shape.data_segments),
             next: 0,
             snd: [
-                index.wrapping_mul(2_654_435_761),
-                index.wrapping_mul(40_503) ^ 0x5555,
+                SeqNum(index.wrapping_mul(2_654_435_761)),
+                SeqNum(index.wrapping_mul(40_503) ^ 0x5555),
             ],
         }
     }
@@ -134,37 +120,30 @@ impl Flow {
     fn packet(&mut self) -> Option<Vec<u8>> {
         let m = *self.moves.get(self.next)?;
         self.next += 1;
-        let client = [127, 1, (self.index >> 16) as u8, (self.index >> 8) as u8];
-        let client_port = 1024 + (self.index & 0xff) as u16 * 200;
-        let server = [127, 0, 0, 1];
+        let client: IpAddr = [127, 1, (self.index >> 16) as u8, (self.index >> 8) as u8].into();
+        let client = SocketAddr::new(client, 1024 + (self.index & 0xff) as u16 * 200);
+        let server = SocketAddr::from(([127, 0, 0, 1], 80));
         let (me, peer) = if m.from_client { (0, 1) } else { (1, 0) };
-        let (src, dst, sport, dport) = if m.from_client {
-            (client, server, client_port, 80)
+        let (src, dst) = if m.from_client {
+            (client, server)
         } else {
-            (server, client, 80, client_port)
+            (server, client)
         };
-        let seq = if m.rst { 0 } else { self.snd[me] };
-        let mut builder = PacketBuilder::ethernet2([2, 0, 0, 0, 0, 1], [2, 0, 0, 0, 0, 2])
-            .ipv4(src, dst, 64)
-            .tcp(sport, dport, seq, 65535);
-        if m.ack {
-            builder = builder.ack(self.snd[peer]);
+        let seq = if m.ctl.contains(Control::RST) {
+            SeqNum(0)
+        } else {
+            self.snd[me]
+        };
+        let mut segment = Segment {
+            data: m.len,
+            ..Segment::new(seq, m.ctl)
+        };
+        if m.ctl.contains(Control::ACK) {
+            segment = segment.with_ack(self.snd[peer]);
         }
-        if m.syn {
-            builder = builder.syn();
-        }
-        if m.fin {
-            builder = builder.fin();
-        }
-        if m.rst {
-            builder = builder.rst();
-        }
-        let payload = vec![0x61; m.len as usize];
-        let mut bytes = Vec::with_capacity(builder.size(payload.len()));
-        builder
-            .write(&mut bytes, &payload)
-            .expect("writing to a Vec cannot fail");
-        self.snd[me] = self.snd[me].wrapping_add(m.len + u32::from(m.syn) + u32::from(m.fin));
+        let bytes = encode_ethernet(&Captured { src, dst, segment }, 65535)
+            .expect("both addresses are IPv4");
+        self.snd[me] += segment.len();
         Some(bytes)
     }
 }
@@ -173,7 +152,7 @@ impl Flow {
 /// timestamps); returns the number of packets written.
 ///
 /// ```
-/// use tcp_fsm_tools::track::synth::{write_capture, Shape};
+/// use tcp_fsm::track::synth::{write_capture, Shape};
 /// let mut pcap = Vec::new();
 /// let shape = Shape { connections: 10, data_segments: 2, concurrent: 3 };
 /// assert_eq!(write_capture(&mut pcap, shape).unwrap(), 9 * 11 + 2);

@@ -7,8 +7,8 @@
 //! reached by a depth-first search of the reversed graph from the states where both are
 //! closed, following only moves that are not escapes.
 
-use crate::explore::model::{Joint, Model, Move};
-use crate::sim::endpoint::StepError;
+use super::model::{Joint, Model, Move};
+use crate::endpoint::StepError;
 use fsm_spec::{EventId, StateId};
 use petgraph::graph::{Graph, NodeIndex};
 use petgraph::visit::{Dfs, EdgeFiltered, EdgeRef, Reversed, Visitable};
@@ -89,7 +89,7 @@ pub fn explore(model: &Model) -> Exploration {
         parents: vec![None],
         graph: Graph::new(),
         pruned: vec![false],
-        used: vec![false; model.rules.spec.transitions.len()],
+        used: vec![false; model.rules.spec().transitions.len()],
         ignored: BTreeMap::new(),
         error: None,
         complete: true,

@@ -2,24 +2,19 @@
 //! between two endpoints built from a spec, within bounds; checks that no joint state is a
 //! deadlock and that both endpoints can always get back to CLOSED, and lists the spec's
 //! transitions no run takes.
-//!
-//! [`model`] is the transition system, [`search`] the breadth-first search and the graph
-//! analyses, [`trace`] turns a path into a transcript in the RFC's figure format.
-
-pub mod model;
-pub mod search;
-pub mod trace;
+//! The engine is `tcp_fsm::explore`; this module parses the bounds, runs it and prints.
 
 use crate::input;
 use crate::output::ReportFormat;
-use crate::sim::Rules;
-use crate::sim::transcript::Transcript;
 use fsm_spec::{EventId, EventKind, Spec};
-use model::{Bounds, Model, Options};
-use search::{Exploration, Verdict};
 use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use tcp_fsm::explore::model::{Bounds, Model, Options};
+use tcp_fsm::explore::search::{Exploration, Verdict};
+use tcp_fsm::explore::trace;
+use tcp_fsm::interpreter::Interpreter;
+use tcp_fsm::transcript::Transcript;
 
 /// Explore every interleaving of two endpoints built from the spec, within bounds: user calls
 /// on both sides (OPEN, CLOSE, ABORT, ...), timeouts, and deliveries of segments in flight.
@@ -123,7 +118,7 @@ fn events(spec: &Spec, names: &[String], kind: EventKind) -> Result<Vec<EventId>
 /// Runs `tcp-fsm explore`: prints the report and returns the exit code.
 pub fn run(args: &Args) -> Result<ExitCode, input::InputError> {
     let (source, spec) = input::load(args.spec.as_deref())?;
-    let rules = match Rules::new(&spec) {
+    let rules = match Interpreter::new(&spec) {
         Ok(rules) => rules,
         Err(error) => {
             eprintln!("error: the spec cannot drive the simulator: {error}");
@@ -147,7 +142,7 @@ pub fn run(args: &Args) -> Result<ExitCode, input::InputError> {
         }
     }
     let model = Model::new(&rules, options);
-    let exploration = search::explore(&model);
+    let exploration = tcp_fsm::explore::search::explore(&model);
     let mut verdict = exploration.verdict(&model);
     if args.ignore_escaped {
         verdict.ignore_escaped();
@@ -211,7 +206,7 @@ impl Report {
     /// Gathers the report of an exploration and replays its counterexample, if any.
     pub fn new(model: &Model, exploration: &Exploration, verdict: &Verdict, name: &str) -> Report {
         let rules = model.rules;
-        let spec = rules.spec;
+        let spec = rules.spec();
         let unused = spec
             .transitions
             .iter()
@@ -402,7 +397,7 @@ impl Report {
 
 /// Why the explorer never makes `event` happen, if it does not.
 fn not_explored(model: &Model, event: EventId) -> Option<String> {
-    let spec = model.rules.spec;
+    let spec = model.rules.spec();
     let options = &model.options;
     let name = &spec.event(event).name;
     match spec.event(event).kind {
@@ -410,7 +405,10 @@ fn not_explored(model: &Model, event: EventId) -> Option<String> {
         EventKind::Call if !options.calls.contains(&event) => {
             Some(format!("{name} is not explored: --calls"))
         }
-        EventKind::Call if Some(event) == model.rules.text_call() && options.bounds.sends == 0 => {
+        EventKind::Call
+            if Some(event) == model.rules.binding().call(tcp_fsm::binding::Call::Send)
+                && options.bounds.sends == 0 =>
+        {
             Some(format!("{name} is not explored: --sends 0"))
         }
         EventKind::Call => None,
@@ -424,7 +422,7 @@ fn not_explored(model: &Model, event: EventId) -> Option<String> {
 
 /// One paragraph: the bounds and the events explored.
 fn settings(model: &Model) -> String {
-    let spec = model.rules.spec;
+    let spec = model.rules.spec();
     let names = |ids: &[EventId]| {
         let names: Vec<&str> = ids.iter().map(|&e| spec.event(e).name.as_str()).collect();
         match names.is_empty() {

@@ -1,10 +1,11 @@
 //! Running a scenario: two [`Endpoint`]s, a network that is FIFO per direction unless a step
 //! says otherwise, and a [`Transcript`] row for every step.
 
-use crate::sim::endpoint::{Endpoint, Isns, Outcome, Reaction, Rules, Settings, Side, Stimulus};
-use crate::sim::scenario::{Movement, Named, Scenario, ScenarioError, ScenarioErrors, Step};
-use crate::sim::segment::Segment;
-use crate::sim::transcript::{Fate, Row, SegmentCell, Transcript};
+use super::{Movement, Named, Scenario, ScenarioError, ScenarioErrors, Step};
+use crate::endpoint::{Endpoint, Outcome, Reaction, Settings, Side, Stimulus};
+use crate::interpreter::Interpreter;
+use crate::transcript::{Fate, Row, SegmentCell, Transcript};
+use crate::wire::Segment;
 use fsm_spec::{EventId, EventKind, Span};
 
 /// A segment in the network.
@@ -22,12 +23,9 @@ struct InFlight {
 const SETTLE_LIMIT: usize = 1000;
 
 /// Runs `scenario` with endpoints driven by `rules`.
-pub fn simulate(rules: &Rules, scenario: &Scenario) -> Result<Transcript, ScenarioErrors> {
+pub fn simulate(rules: &Interpreter, scenario: &Scenario) -> Result<Transcript, ScenarioErrors> {
     let events = resolve(rules, scenario)?;
-    let settings = scenario.endpoints.clone().map(|e| Settings {
-        isns: Isns::List(e.isns),
-        window: e.window,
-    });
+    let settings: [Settings; 2] = scenario.endpoints.clone();
     let mut run = Run {
         rules,
         scenario,
@@ -61,10 +59,10 @@ pub fn simulate(rules: &Rules, scenario: &Scenario) -> Result<Transcript, Scenar
 /// The event of every `call` and `timeout`, in step order (setup first); every unknown name
 /// or wrong kind is reported.
 fn resolve(
-    rules: &Rules,
+    rules: &Interpreter,
     scenario: &Scenario,
 ) -> Result<Vec<[[Option<EventId>; 2]; 2]>, ScenarioErrors> {
-    let spec = rules.spec;
+    let spec = rules.spec();
     let mut errors = Vec::new();
     let mut lookup = |named: &Option<Named>, kind: EventKind| {
         let named = named.as_ref()?;
@@ -121,7 +119,7 @@ fn resolve(
 }
 
 struct Run<'r, 's> {
-    rules: &'r Rules<'s>,
+    rules: &'r Interpreter<'s>,
     scenario: &'r Scenario,
     events: Vec<[[Option<EventId>; 2]; 2]>,
     settings: [Settings; 2],
@@ -198,7 +196,7 @@ impl Run<'_, '_> {
                 continue;
             };
             let actual = self.ends[side.index()].state;
-            if self.rules.spec.state_named_loosely(&named.name) != Some(actual) {
+            if self.rules.spec().state_named_loosely(&named.name) != Some(actual) {
                 return Err(self.error(
                     named.span,
                     format!(
@@ -271,7 +269,7 @@ impl Run<'_, '_> {
         shown: &str,
         state: &str,
     ) -> Result<(), ScenarioError> {
-        let spec = self.rules.spec;
+        let spec = self.rules.spec();
         let names_state = !shown.is_empty()
             && !shown.starts_with('(')
             && spec.state_named_loosely(shown).is_some();
@@ -318,7 +316,7 @@ impl Run<'_, '_> {
         let rules = self.rules;
         let what = match reaction.outcome {
             Outcome::Took(index) => {
-                let t = &rules.spec.transitions[index];
+                let t = &rules.spec().transitions[index];
                 format!(
                     "{} --{}--> {} [{}]",
                     rules.state_label(before),

@@ -3,8 +3,8 @@
 //!
 //! This module is all the TCP knowledge the simulator has outside the spec. It
 //!
-//! 1. names the spec event an arriving segment is: its [`Key`], matched against the `segment`
-//!    of the spec's receive events (`SYN`, `SYN,ACK`, `ACK`, `FIN`, `FIN,ACK`, `RST`);
+//! 1. names the spec event an arriving segment is: its [`Key`], which [`crate::binding`]
+//!    matches against the `segment` of the spec's receive events;
 //! 2. drops what 3.9 drops before any state change, with the reply 3.9 makes for it (an ACK
 //!    for an unacceptable segment, a RST for an unacceptable ACK while unsynchronized). The
 //!    spec does not model these ("Unacceptable segments are answered with an ACK (or RST) and
@@ -14,16 +14,16 @@
 //!    acknowledgments of data and of retransmissions.
 //!
 //! It never chooses a state: states change only through the spec's transitions
-//! ([`crate::sim::endpoint`]). Which checks apply depends on what the TCB holds, not on state
+//! ([`crate::endpoint`]). Which checks apply depends on what the TCB holds, not on state
 //! names: no SYN sent or received is LISTEN's processing, our SYN sent but none received is
 //! SYN-SENT's, and once a SYN has been received it is the processing of the other states.
 //!
-//! Sequence numbers are compared as plain integers (no wrap-around, RFC 793 3.3): scenarios
-//! keep them below 2^31.
+//! Sequence numbers are [`SeqNum`]s, compared modulo 2^32 (RFC 793 3.3), so a connection
+//! whose ISN lies just below 2^32 works across the wrap.
 
-use crate::sim::segment::{Control, Segment};
+use crate::binding::Key;
+use crate::wire::{Control, Segment, SeqNum};
 use std::fmt;
-use std::str::FromStr;
 
 /// RCV.WND when a scenario does not set one. Figure 10 needs a window that does not reach
 /// from 100 to 400 ("the incoming segment outside the window").
@@ -33,23 +33,23 @@ pub const DEFAULT_WINDOW: u32 = 100;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct SendSequence {
     /// ISS: our initial sequence number, the sequence number of our SYN.
-    pub iss: u32,
+    pub iss: SeqNum,
     /// SND.UNA: oldest unacknowledged sequence number.
-    pub una: u32,
+    pub una: SeqNum,
     /// SND.NXT: next sequence number to be sent.
-    pub nxt: u32,
+    pub nxt: SeqNum,
     /// The sequence number of our FIN, once sent.
-    pub fin: Option<u32>,
+    pub fin: Option<SeqNum>,
 }
 
 impl SendSequence {
     fn syn_acknowledged(&self) -> bool {
-        self.una > self.iss
+        self.una.gt(self.iss)
     }
 
     /// Our FIN has been sent and not yet acknowledged.
     fn fin_outstanding(&self) -> bool {
-        self.fin.is_some_and(|fin| self.una <= fin)
+        self.fin.is_some_and(|fin| self.una.le(fin))
     }
 }
 
@@ -57,9 +57,9 @@ impl SendSequence {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ReceiveSequence {
     /// IRS: the peer's initial sequence number.
-    pub irs: u32,
+    pub irs: SeqNum,
     /// RCV.NXT: next sequence number expected.
-    pub nxt: u32,
+    pub nxt: SeqNum,
     /// Whether the peer's FIN has been received (it is then at `nxt - 1`).
     pub fin: bool,
 }
@@ -72,53 +72,6 @@ pub struct Tcb {
     pub snd: Option<SendSequence>,
     /// Set once the peer's SYN has been received.
     pub rcv: Option<ReceiveSequence>,
-}
-
-/// Which spec event a segment is: the `segment` of a receive event in the spec.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Key {
-    /// A SYN without ACK.
-    Syn,
-    /// A SYN with ACK.
-    SynAck,
-    /// An ACK without SYN, FIN or RST (it may carry text).
-    Ack,
-    /// A FIN that does not newly acknowledge a FIN of ours.
-    Fin,
-    /// A FIN whose ACK acknowledges our unacknowledged FIN.
-    FinAck,
-    /// A RST.
-    Rst,
-}
-
-impl Key {
-    /// Every key, in declaration order.
-    pub const ALL: [Key; 6] = [
-        Key::Syn,
-        Key::SynAck,
-        Key::Ack,
-        Key::Fin,
-        Key::FinAck,
-        Key::Rst,
-    ];
-
-    /// The `segment` of the spec's receive event this key selects.
-    pub fn segment(self) -> &'static str {
-        match self {
-            Key::Syn => "SYN",
-            Key::SynAck => "SYN,ACK",
-            Key::Ack => "ACK",
-            Key::Fin => "FIN",
-            Key::FinAck => "FIN,ACK",
-            Key::Rst => "RST",
-        }
-    }
-}
-
-impl fmt::Display for Key {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.segment())
-    }
 }
 
 /// Why a segment was dropped before reaching the spec, with the RFC 793 rule.
@@ -238,32 +191,49 @@ impl Arrival {
 /// one in LISTEN: the spec itself answers these with RSTs (3.4 Reset Generation, groups 1 and
 /// 2) or, for a SYN in LISTEN, with SYN,ACK.
 fn by_control_bits(segment: &Segment, base: Tcb) -> Arrival {
-    let Control { syn, fin, rst } = segment.ctl;
-    let key = match (rst, syn, fin, segment.ack.is_some()) {
-        (true, ..) => Key::Rst,
-        (_, true, _, true) => Key::SynAck,
-        (_, true, _, false) => Key::Syn,
-        (_, _, true, _) => Key::Fin,
-        (_, _, _, true) => Key::Ack,
-        _ => return Arrival::discard(Discard::NoControl),
+    let has = |bit| segment.has(bit);
+    let key = if has(Control::RST) {
+        Key::Rst
+    } else if has(Control::SYN) {
+        if has(Control::ACK) {
+            Key::SynAck
+        } else {
+            Key::Syn
+        }
+    } else if has(Control::FIN) {
+        Key::Fin
+    } else if has(Control::ACK) {
+        Key::Ack
+    } else {
+        return Arrival::discard(Discard::NoControl);
     };
     let mut tcb = base;
     if key == Key::Syn {
-        tcb.rcv = Some(ReceiveSequence {
-            irs: segment.seq,
-            nxt: segment.seq.wrapping_add(1),
-            fin: false,
-        });
+        tcb.rcv = Some(ReceiveSequence::from_syn(segment));
     }
     Arrival::new(Verdict::Event { key, tcb })
 }
 
-/// 3.9's test of whether a segment lies in the receive window.
-fn acceptable(seq: u32, len: u32, rcv_nxt: u32, window: u32) -> bool {
-    let in_window = |n: u32| rcv_nxt <= n && u64::from(n) < u64::from(rcv_nxt) + u64::from(window);
-    match len {
-        0 => in_window(seq),
-        _ => in_window(seq) || in_window(seq.wrapping_add(len - 1)),
+/// 3.9's test of whether a segment lies in the receive window ("first check sequence
+/// number": its first or its last octet in `RCV.NXT =< n < RCV.NXT+RCV.WND`).
+fn acceptable(segment: &Segment, rcv_nxt: SeqNum, window: u32) -> bool {
+    match segment.len() {
+        0 => segment.seq.in_window(rcv_nxt, window),
+        len => {
+            segment.seq.in_window(rcv_nxt, window)
+                || (segment.seq + (len - 1)).in_window(rcv_nxt, window)
+        }
+    }
+}
+
+impl ReceiveSequence {
+    /// What a SYN tells: IRS is its sequence number, RCV.NXT the one after it.
+    fn from_syn(syn: &Segment) -> ReceiveSequence {
+        ReceiveSequence {
+            irs: syn.seq,
+            nxt: syn.seq + 1,
+            fin: false,
+        }
     }
 }
 
@@ -284,17 +254,18 @@ impl Tcb {
 
     /// 3.9 SEGMENT ARRIVES, "If the state is SYN-SENT then".
     fn syn_sent(&self, segment: &Segment, snd: SendSequence) -> Arrival {
-        if let Some(ack) = segment.ack {
-            if ack <= snd.iss || ack > snd.nxt {
+        let rst = segment.has(Control::RST);
+        if let Some(ack) = segment.acknowledgment() {
+            if ack.le(snd.iss) || ack.gt(snd.nxt) {
                 let arrival = Arrival::discard(Discard::UnacceptableAckInSynSent);
-                return match segment.ctl.rst {
+                return match rst {
                     true => arrival,
                     false => arrival.reply(Segment::rst(ack)),
                 };
             }
         }
-        if segment.ctl.rst {
-            return match segment.ack {
+        if rst {
+            return match segment.acknowledgment() {
                 Some(_) => Arrival::new(Verdict::Event {
                     key: Key::Rst,
                     tcb: *self,
@@ -302,16 +273,12 @@ impl Tcb {
                 None => Arrival::discard(Discard::RstWithoutAckInSynSent),
             };
         }
-        if !segment.ctl.syn {
+        if !segment.has(Control::SYN) {
             return Arrival::discard(Discard::NeitherSynNorRstInSynSent);
         }
         let mut tcb = *self;
-        tcb.rcv = Some(ReceiveSequence {
-            irs: segment.seq,
-            nxt: segment.seq.wrapping_add(1),
-            fin: false,
-        });
-        let key = match segment.ack {
+        tcb.rcv = Some(ReceiveSequence::from_syn(segment));
+        let key = match segment.acknowledgment() {
             Some(ack) => {
                 if let Some(snd) = tcb.snd.as_mut() {
                     snd.una = ack;
@@ -330,9 +297,9 @@ impl Tcb {
             return Arrival::discard(Discard::NoAck);
         };
         let reply_ack = Segment::ack(snd.nxt, rcv.nxt);
-        if segment.ctl.rst {
+        if segment.has(Control::RST) {
             // 3.4 Reset Processing: "A reset is valid if its sequence number is in the window."
-            return match acceptable(segment.seq, 0, rcv.nxt, window) {
+            return match segment.seq.in_window(rcv.nxt, window) {
                 true => Arrival::new(Verdict::Event {
                     key: Key::Rst,
                     tcb: *self,
@@ -342,16 +309,16 @@ impl Tcb {
         }
         let mut segment = *segment;
         let mut replies = Vec::new();
-        let old_syn = segment.ctl.syn && segment.seq < rcv.nxt;
+        let old_syn = segment.has(Control::SYN) && segment.seq.lt(rcv.nxt);
         if old_syn {
             // The SYN lies before the window: trim it ("trimming off any portions that lie
             // outside the window (including SYN and FIN)", first check) and acknowledge it
             // (fourth check: "an ack would have been sent in the first step"). What is left
             // of a SYN,ACK is its acknowledgment, which the spec may use (Figure 8, line 6).
             replies.push(reply_ack);
-            segment.seq = segment.seq.wrapping_add(1);
-            segment.ctl.syn = false;
-            if segment.ack.is_none() {
+            segment.seq += 1;
+            segment.ctl = segment.ctl.without(Control::SYN);
+            if segment.acknowledgment().is_none() {
                 return Arrival {
                     replies,
                     ..Arrival::discard(Discard::OldSyn)
@@ -360,9 +327,8 @@ impl Tcb {
         }
         // A FIN we have already received and acknowledged, sent again: the spec's rcv_fin
         // self-loops (CLOSE-WAIT, CLOSING, LAST-ACK, TIME-WAIT) acknowledge it again.
-        let repeated_fin =
-            segment.ctl.fin && rcv.fin && segment.seq.wrapping_add(segment.len()) == rcv.nxt;
-        if !repeated_fin && !acceptable(segment.seq, segment.len(), rcv.nxt, window) {
+        let repeated_fin = segment.has(Control::FIN) && rcv.fin && segment.end() == rcv.nxt;
+        if !repeated_fin && !acceptable(&segment, rcv.nxt, window) {
             if !old_syn {
                 replies.push(reply_ack);
             }
@@ -371,9 +337,9 @@ impl Tcb {
                 ..Arrival::discard(Discard::OutsideWindow)
             };
         }
-        if segment.ctl.syn {
+        if segment.has(Control::SYN) {
             // Fourth check: a SYN in the window. The spec decides (RFC 793: reset, CLOSED).
-            let key = match segment.ack {
+            let key = match segment.acknowledgment() {
                 Some(_) => Key::SynAck,
                 None => Key::Syn,
             };
@@ -382,13 +348,13 @@ impl Tcb {
                 ..Arrival::new(Verdict::Event { key, tcb: *self })
             };
         }
-        let Some(ack) = segment.ack else {
+        let Some(ack) = segment.acknowledgment() else {
             return Arrival {
                 replies,
                 ..Arrival::discard(Discard::NoAck)
             };
         };
-        let acknowledges_syn = snd.una < ack && ack <= snd.nxt;
+        let acknowledges_syn = snd.una.lt(ack) && ack.le(snd.nxt);
         if !snd.syn_acknowledged() && !acknowledges_syn {
             replies.push(Segment::rst(ack));
             return Arrival {
@@ -396,7 +362,7 @@ impl Tcb {
                 ..Arrival::discard(Discard::UnacceptableAckInSynReceived)
             };
         }
-        if ack > snd.nxt {
+        if ack.gt(snd.nxt) {
             replies.push(reply_ack);
             return Arrival {
                 replies,
@@ -407,8 +373,8 @@ impl Tcb {
         let mut next_rcv = rcv;
         let next_snd = tcb.snd.as_mut().expect("checked above");
         next_snd.una = next_snd.una.max(ack);
-        let acks_our_fin = snd.fin_outstanding() && snd.fin.is_some_and(|fin| ack > fin);
-        let bears_text_or_fin = segment.data > 0 || segment.ctl.fin;
+        let acks_our_fin = snd.fin_outstanding() && snd.fin.is_some_and(|fin| ack.gt(fin));
+        let bears_text_or_fin = segment.data > 0 || segment.has(Control::FIN);
         if !repeated_fin && bears_text_or_fin && segment.seq != rcv.nxt {
             replies.push(reply_ack);
             return Arrival {
@@ -418,11 +384,11 @@ impl Tcb {
         }
         let text_received = !repeated_fin && segment.data > 0;
         if text_received {
-            next_rcv.nxt = next_rcv.nxt.wrapping_add(segment.data);
+            next_rcv.nxt += segment.data;
         }
-        let key = if segment.ctl.fin {
+        let key = if segment.has(Control::FIN) {
             if !repeated_fin {
-                next_rcv.nxt = next_rcv.nxt.wrapping_add(1);
+                next_rcv.nxt += 1;
                 next_rcv.fin = true;
             }
             Some(if acks_our_fin { Key::FinAck } else { Key::Fin })
@@ -457,57 +423,45 @@ impl Tcb {
     /// Returns `None` when a new SYN needs an ISS and `next_isn` has none left.
     pub fn form(
         &mut self,
-        bits: SendBits,
+        bits: Control,
         trigger: Option<&Segment>,
-        next_isn: &mut dyn FnMut() -> Option<u32>,
+        next_isn: &mut dyn FnMut() -> Option<SeqNum>,
     ) -> Option<Segment> {
-        if bits.rst {
+        if bits.contains(Control::RST) {
             return Some(match trigger {
-                Some(Segment { ack: Some(ack), .. }) => Segment::rst(*ack),
-                Some(t) => Segment {
-                    ack: Some(t.seq.wrapping_add(t.len())),
-                    ..Segment::rst(0)
+                Some(t) => match t.acknowledgment() {
+                    Some(ack) => Segment::rst(ack),
+                    None => Segment::rst(SeqNum(0)).with_ack(t.end()),
                 },
-                None => Segment::rst(self.snd.map_or(0, |s| s.nxt)),
+                None => Segment::rst(self.snd.map_or(SeqNum(0), |s| s.nxt)),
             });
         }
-        if bits.syn && self.snd.is_none() {
+        let syn = bits.contains(Control::SYN);
+        let fin = bits.contains(Control::FIN);
+        if syn && self.snd.is_none() {
             let iss = next_isn()?;
             self.snd = Some(SendSequence {
                 iss,
                 una: iss,
-                nxt: iss.wrapping_add(1),
+                nxt: iss + 1,
                 fin: None,
             });
         }
         let seq = match self.snd.as_mut() {
-            None => 0,
-            Some(snd) if bits.syn => snd.iss,
-            Some(snd) if bits.fin => match snd.fin {
-                Some(fin) => fin,
-                None => {
-                    let fin = snd.nxt;
-                    snd.fin = Some(fin);
-                    snd.nxt = fin.wrapping_add(1);
-                    fin
-                }
-            },
+            None => SeqNum(0),
+            Some(snd) if syn => snd.iss,
+            Some(snd) if fin => *snd.fin.get_or_insert_with(|| {
+                let fin = snd.nxt;
+                snd.nxt = fin + 1;
+                fin
+            }),
             Some(snd) => snd.nxt,
         };
-        let ack = match (bits.ack, self.rcv) {
-            (_, Some(rcv)) => Some(rcv.nxt),
-            (true, None) => Some(0),
-            (false, None) => None,
-        };
-        Some(Segment {
-            seq,
-            ack,
-            ctl: Control {
-                syn: bits.syn,
-                fin: bits.fin,
-                rst: false,
-            },
-            data: 0,
+        let segment = Segment::new(seq, bits);
+        Some(match (bits.contains(Control::ACK), self.rcv) {
+            (_, Some(rcv)) => segment.with_ack(rcv.nxt),
+            (true, None) => segment.with_ack(SeqNum(0)),
+            (false, None) => segment,
         })
     }
 
@@ -524,7 +478,7 @@ impl Tcb {
             data: octets,
             ..Segment::ack(snd.nxt, rcv.nxt)
         };
-        snd.nxt = snd.nxt.wrapping_add(octets);
+        snd.nxt += octets;
         Some(segment)
     }
 
@@ -537,31 +491,16 @@ impl Tcb {
     /// unacknowledged (3.9 RETRANSMISSION TIMEOUT). Text is not kept for retransmission.
     pub fn retransmission(&self) -> Option<Segment> {
         let snd = self.snd?;
-        let ack = self.rcv.map(|rcv| rcv.nxt);
-        let (seq, ctl) = if !snd.syn_acknowledged() {
-            (
-                snd.iss,
-                Control {
-                    syn: true,
-                    ..Control::default()
-                },
-            )
+        let segment = if !snd.syn_acknowledged() {
+            Segment::new(snd.iss, Control::SYN)
         } else if snd.fin_outstanding() {
-            (
-                snd.fin?,
-                Control {
-                    fin: true,
-                    ..Control::default()
-                },
-            )
+            Segment::new(snd.fin?, Control::FIN)
         } else {
             return None;
         };
-        Some(Segment {
-            seq,
-            ack,
-            ctl,
-            data: 0,
+        Some(match self.rcv {
+            Some(rcv) => segment.with_ack(rcv.nxt),
+            None => segment,
         })
     }
 
@@ -569,40 +508,6 @@ impl Tcb {
     /// (SYN-RECEIVED back to LISTEN): the next connection starts with a new ISS.
     pub fn forget_connection(&mut self) {
         *self = Tcb::default();
-    }
-}
-
-/// The control bits a transition's `send` lists, for example `SYN,ACK`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub struct SendBits {
-    /// SYN, ACK, FIN, RST.
-    pub syn: bool,
-    pub ack: bool,
-    pub fin: bool,
-    pub rst: bool,
-}
-
-impl FromStr for SendBits {
-    type Err = String;
-
-    /// Parses a comma-separated list of SYN, ACK, FIN and RST.
-    fn from_str(text: &str) -> Result<SendBits, String> {
-        let mut bits = SendBits::default();
-        for bit in text.split(',').map(str::trim) {
-            match bit {
-                "SYN" => bits.syn = true,
-                "ACK" => bits.ack = true,
-                "FIN" => bits.fin = true,
-                "RST" => bits.rst = true,
-                other => {
-                    return Err(format!(
-                        "`{other}` is not a TCP control bit (the simulator sends segments \
-                         made of SYN, ACK, FIN and RST)"
-                    ));
-                }
-            }
-        }
-        Ok(bits)
     }
 }
 
@@ -625,14 +530,14 @@ mod tests {
     fn established() -> Tcb {
         Tcb {
             snd: Some(SendSequence {
-                iss: 99,
-                una: 100,
-                nxt: 100,
+                iss: SeqNum(99),
+                una: SeqNum(100),
+                nxt: SeqNum(100),
                 fin: None,
             }),
             rcv: Some(ReceiveSequence {
-                irs: 299,
-                nxt: 300,
+                irs: SeqNum(299),
+                nxt: SeqNum(300),
                 fin: false,
             }),
         }
@@ -643,9 +548,9 @@ mod tests {
         // Figure 9 line 4: ISS 100, the SYN,ACK acknowledges 91.
         let tcb = Tcb {
             snd: Some(SendSequence {
-                iss: 100,
-                una: 100,
-                nxt: 101,
+                iss: SeqNum(100),
+                una: SeqNum(100),
+                nxt: SeqNum(101),
                 fin: None,
             }),
             rcv: None,
@@ -670,8 +575,8 @@ mod tests {
     fn a_fin_is_fin_ack_only_when_it_acknowledges_our_fin() {
         let mut tcb = established();
         tcb.snd = Some(SendSequence {
-            fin: Some(100),
-            nxt: 101,
+            fin: Some(SeqNum(100)),
+            nxt: SeqNum(101),
             ..tcb.snd.unwrap()
         });
         let crossing = tcb.arrive(&seg("<SEQ=300><ACK=100><CTL=FIN,ACK>"), DEFAULT_WINDOW);
@@ -686,8 +591,8 @@ mod tests {
     fn an_ack_that_leaves_our_fin_unacknowledged_is_no_event() {
         let mut tcb = established();
         tcb.snd = Some(SendSequence {
-            fin: Some(100),
-            nxt: 101,
+            fin: Some(SeqNum(100)),
+            nxt: SeqNum(101),
             ..tcb.snd.unwrap()
         });
         let arrival = tcb.arrive(&seg("<SEQ=300><ACK=100><CTL=ACK>"), DEFAULT_WINDOW);
@@ -699,14 +604,14 @@ mod tests {
         // Figure 8 line 6: A in SYN-RECEIVED (RCV.NXT 301) gets B's SYN,ACK with SEQ 300.
         let tcb = Tcb {
             snd: Some(SendSequence {
-                iss: 100,
-                una: 100,
-                nxt: 101,
+                iss: SeqNum(100),
+                una: SeqNum(100),
+                nxt: SeqNum(101),
                 fin: None,
             }),
             rcv: Some(ReceiveSequence {
-                irs: 300,
-                nxt: 301,
+                irs: SeqNum(300),
+                nxt: SeqNum(301),
                 fin: false,
             }),
         };
@@ -718,27 +623,11 @@ mod tests {
     #[test]
     fn resets_follow_reset_generation() {
         let mut tcb = Tcb::default();
-        let rst = SendBits {
-            rst: true,
-            ..SendBits::default()
-        };
+        let rst = Control::RST;
         let mut no_isn = || None;
         let to_syn = tcb.form(rst, Some(&seg("<SEQ=100><CTL=SYN>")), &mut no_isn);
         let to_ack = tcb.form(rst, Some(&seg("<SEQ=5><ACK=77><CTL=ACK>")), &mut no_isn);
         assert_eq!(to_syn, Some(seg("<SEQ=0><ACK=101><CTL=RST,ACK>")));
         assert_eq!(to_ack, Some(seg("<SEQ=77><CTL=RST>")));
-    }
-
-    #[test]
-    fn send_bits_name_tcp_control_bits_only() {
-        assert_eq!(
-            "SYN,ACK".parse::<SendBits>(),
-            Ok(SendBits {
-                syn: true,
-                ack: true,
-                ..SendBits::default()
-            })
-        );
-        assert!("PING".parse::<SendBits>().unwrap_err().contains("`PING`"));
     }
 }

@@ -1,125 +1,24 @@
-//! Decoding a captured frame into a TCP segment (addresses, sequence numbers, control bits,
-//! length) with `etherparse`, or saying why the frame is skipped.
+//! Decoding a captured frame into a [`Segment`] and its addresses with `etherparse`, or saying
+//! why the frame is skipped.
 
+use crate::wire::{Control, Segment, SeqNum};
 use etherparse::{
     EtherType, IpNumber, LaxNetSlice, LaxSlicedPacket, LinkSlice, LinuxSllHeaderSlice,
     LinuxSllProtocolType, TransportSlice,
 };
 use pcap_file::DataLink;
-use std::fmt;
 use std::net::{IpAddr, SocketAddr};
 
-/// The TCP control bits the tracker reads (RFC 793 3.1), as a small bit set.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub struct Flags(u8);
-
-impl Flags {
-    /// No control bits.
-    pub const NONE: Flags = Flags(0);
-    /// FIN: no more data from the sender.
-    pub const FIN: Flags = Flags(1);
-    /// SYN: synchronize sequence numbers.
-    pub const SYN: Flags = Flags(2);
-    /// RST: reset the connection.
-    pub const RST: Flags = Flags(4);
-    /// ACK: the acknowledgment field is significant.
-    pub const ACK: Flags = Flags(16);
-
-    const NAMES: [(Flags, &'static str); 4] = [
-        (Flags::SYN, "SYN"),
-        (Flags::FIN, "FIN"),
-        (Flags::RST, "RST"),
-        (Flags::ACK, "ACK"),
-    ];
-
-    /// Whether every bit of `other` is set here.
-    pub fn contains(self, other: Flags) -> bool {
-        self.0 & other.0 == other.0
-    }
-
-    /// Only the SYN, FIN and RST bits: what a spec's `send` is about, ACK aside.
-    pub fn control(self) -> Flags {
-        Flags(self.0 & (Flags::SYN.0 | Flags::FIN.0 | Flags::RST.0))
-    }
-
-    /// Whether no bit is set.
-    pub fn is_empty(self) -> bool {
-        self.0 == 0
-    }
-
-    /// Reads a spec's `send` value such as `"SYN,ACK"`; `None` names a bit this type does not
-    /// know.
-    ///
-    /// ```
-    /// use tcp_fsm_tools::track::segment::Flags;
-    /// assert_eq!(Flags::parse("SYN,ACK"), Some(Flags::SYN | Flags::ACK));
-    /// assert_eq!(Flags::parse("URG"), None);
-    /// ```
-    pub fn parse(text: &str) -> Option<Flags> {
-        text.split(',')
-            .map(str::trim)
-            .filter(|name| !name.is_empty())
-            .try_fold(Flags::NONE, |flags, name| {
-                let bit = Flags::NAMES
-                    .iter()
-                    .find(|(_, n)| n.eq_ignore_ascii_case(name))?;
-                Some(flags | bit.0)
-            })
-    }
-}
-
-impl std::ops::BitOr for Flags {
-    type Output = Flags;
-    fn bitor(self, other: Flags) -> Flags {
-        Flags(self.0 | other.0)
-    }
-}
-
-impl fmt::Display for Flags {
-    /// Writes the bits as the spec writes them, `SYN,ACK`; no bits at all is `none`.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.is_empty() {
-            return f.write_str("none");
-        }
-        let names: Vec<&str> = Flags::NAMES
-            .iter()
-            .filter(|(bit, _)| self.contains(*bit))
-            .map(|(_, name)| *name)
-            .collect();
-        f.write_str(&names.join(","))
-    }
-}
-
-/// A TCP segment as the tracker sees it.
+/// A segment as a capture shows it: the segment, and who sent it to whom.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Segment {
+pub struct Captured {
     /// Sender address and port.
     pub src: SocketAddr,
     /// Receiver address and port.
     pub dst: SocketAddr,
-    /// Sequence number of the first octet (of the SYN, if set).
-    pub seq: u32,
-    /// Acknowledgment number; significant only with [`Flags::ACK`].
-    pub ack: u32,
-    /// Control bits.
-    pub flags: Flags,
-    /// Octets of data, from the IP length fields (not cut by the snapshot length).
-    pub payload_len: u32,
-}
-
-impl Segment {
-    /// The sequence space the segment occupies: data plus one for SYN and one for FIN
-    /// (RFC 793 3.3, SEG.LEN).
-    pub fn seq_len(&self) -> u32 {
-        self.payload_len
-            .saturating_add(u32::from(self.flags.contains(Flags::SYN)))
-            .saturating_add(u32::from(self.flags.contains(Flags::FIN)))
-    }
-
-    /// The sequence number after the segment: SEG.SEQ + SEG.LEN.
-    pub fn seq_end(&self) -> u32 {
-        self.seq.wrapping_add(self.seq_len())
-    }
+    /// The segment; its `data` is the length from the IP length fields, not cut by the
+    /// snapshot length.
+    pub segment: Segment,
 }
 
 /// Why a frame gives no TCP segment; the tracker counts skips by reason.
@@ -161,7 +60,7 @@ impl Skip {
 }
 
 /// Decodes the TCP segment in a frame whose bytes start with a `link` header.
-pub fn decode(link: DataLink, data: &[u8]) -> Result<Segment, Skip> {
+pub fn decode(link: DataLink, data: &[u8]) -> Result<Captured, Skip> {
     let packet = match link {
         DataLink::ETHERNET => LaxSlicedPacket::from_ethernet(data).map_err(|_| Skip::Malformed)?,
         DataLink::RAW | DataLink::IPV4 | DataLink::IPV6 => {
@@ -204,7 +103,7 @@ pub fn decode(link: DataLink, data: &[u8]) -> Result<Segment, Skip> {
     segment_of(&packet)
 }
 
-fn segment_of(packet: &LaxSlicedPacket) -> Result<Segment, Skip> {
+fn segment_of(packet: &LaxSlicedPacket) -> Result<Captured, Skip> {
     let (src, dst, ip_payload_len, fragmented) = match &packet.net {
         Some(LaxNetSlice::Ipv4(ipv4)) => {
             let header = ipv4.header();
@@ -260,18 +159,60 @@ fn segment_of(packet: &LaxSlicedPacket) -> Result<Segment, Skip> {
         }
         _ => tcp.payload().len(),
     };
-    let flag = |set: bool, bit: Flags| if set { bit } else { Flags::NONE };
-    Ok(Segment {
+    let flags = tcp.header_slice().get(13).copied().ok_or(Skip::Malformed)?;
+    let segment = Segment {
+        data: u32::try_from(payload_len).map_err(|_| Skip::Malformed)?,
+        ..Segment::new(
+            SeqNum(tcp.sequence_number()),
+            Control::from_header_flags(flags),
+        )
+    };
+    Ok(Captured {
         src: SocketAddr::new(src, tcp.source_port()),
         dst: SocketAddr::new(dst, tcp.destination_port()),
-        seq: tcp.sequence_number(),
-        ack: tcp.acknowledgment_number(),
-        flags: flag(tcp.syn(), Flags::SYN)
-            | flag(tcp.ack(), Flags::ACK)
-            | flag(tcp.fin(), Flags::FIN)
-            | flag(tcp.rst(), Flags::RST),
-        payload_len: u32::try_from(payload_len).map_err(|_| Skip::Malformed)?,
+        segment: match tcp.ack() {
+            true => segment.with_ack(SeqNum(tcp.acknowledgment_number())),
+            false => segment,
+        },
     })
+}
+
+/// Addresses of two IP families in one segment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("cannot send from {src} to {dst}: the addresses are of different IP families")]
+pub struct MixedFamilies {
+    pub src: SocketAddr,
+    pub dst: SocketAddr,
+}
+
+/// The Ethernet frame that carries `captured` over IPv4 or IPv6 (by its addresses), with
+/// `window` as the TCP window and `data` octets of text: what [`decode`] reads back.
+pub fn encode_ethernet(captured: &Captured, window: u16) -> Result<Vec<u8>, MixedFamilies> {
+    let Captured { src, dst, segment } = *captured;
+    let link = etherparse::PacketBuilder::ethernet2([2, 0, 0, 0, 0, 1], [2, 0, 0, 0, 0, 2]);
+    let ip = match (src.ip(), dst.ip()) {
+        (IpAddr::V4(s), IpAddr::V4(d)) => link.ipv4(s.octets(), d.octets(), 64),
+        (IpAddr::V6(s), IpAddr::V6(d)) => link.ipv6(s.octets(), d.octets(), 64),
+        _ => return Err(MixedFamilies { src, dst }),
+    };
+    let mut tcp = ip.tcp(src.port(), dst.port(), segment.seq.0, window);
+    if let Some(ack) = segment.acknowledgment() {
+        tcp = tcp.ack(ack.0);
+    }
+    if segment.has(Control::SYN) {
+        tcp = tcp.syn();
+    }
+    if segment.has(Control::FIN) {
+        tcp = tcp.fin();
+    }
+    if segment.has(Control::RST) {
+        tcp = tcp.rst();
+    }
+    let payload = vec![0x61; segment.data as usize];
+    let mut bytes = Vec::with_capacity(tcp.size(payload.len()));
+    tcp.write(&mut bytes, &payload)
+        .expect("writing to a Vec cannot fail");
+    Ok(bytes)
 }
 
 #[cfg(test)]
@@ -294,19 +235,47 @@ mod tests {
 
     #[test]
     fn an_ethernet_frame_gives_addresses_numbers_and_bits() {
-        let segment = decode(DataLink::ETHERNET, &ethernet_tcp(true, b"hello")).unwrap();
-        assert_eq!(segment.src, "127.0.0.1:40000".parse().unwrap());
-        assert_eq!(segment.dst, "127.0.0.2:80".parse().unwrap());
-        assert_eq!((segment.seq, segment.ack), (1000, 7));
-        assert_eq!(segment.flags.to_string(), "SYN,ACK");
-        assert_eq!((segment.payload_len, segment.seq_len()), (5, 6));
+        let captured = decode(DataLink::ETHERNET, &ethernet_tcp(true, b"hello")).unwrap();
+        assert_eq!(captured.src, "127.0.0.1:40000".parse().unwrap());
+        assert_eq!(captured.dst, "127.0.0.2:80".parse().unwrap());
+        let segment = captured.segment;
+        assert_eq!(segment.to_string(), "<SEQ=1000><ACK=7><CTL=SYN,ACK><DATA>");
+        assert_eq!((segment.data, segment.len()), (5, 6));
+    }
+
+    #[test]
+    fn an_encoded_frame_decodes_to_the_same_segment() {
+        for (src, dst) in [
+            ("198.18.0.1:40000", "198.18.0.2:80"),
+            ("[2001:db8::1]:40000", "[2001:db8::2]:80"),
+        ] {
+            let segment: Segment = "<SEQ=4294967295><ACK=7><CTL=FIN,ACK><DATA=3>"
+                .parse()
+                .unwrap();
+            let captured = Captured {
+                src: src.parse().unwrap(),
+                dst: dst.parse().unwrap(),
+                segment,
+            };
+            let frame = encode_ethernet(&captured, 1000).unwrap();
+            assert_eq!(decode(DataLink::ETHERNET, &frame), Ok(captured));
+        }
+        let mixed = Captured {
+            src: "198.18.0.1:1".parse().unwrap(),
+            dst: "[2001:db8::2]:80".parse().unwrap(),
+            segment: "<SEQ=1><CTL=SYN>".parse().unwrap(),
+        };
+        assert!(encode_ethernet(&mixed, 1000).is_err());
     }
 
     #[test]
     fn a_frame_cut_by_the_snapshot_length_keeps_its_real_length() {
         let mut frame = ethernet_tcp(false, &[0; 100]);
         frame.truncate(frame.len() - 60);
-        assert_eq!(decode(DataLink::ETHERNET, &frame).unwrap().payload_len, 100);
+        assert_eq!(
+            decode(DataLink::ETHERNET, &frame).unwrap().segment.data,
+            100
+        );
     }
 
     #[test]
@@ -319,12 +288,5 @@ mod tests {
         assert_eq!(decode(DataLink::RAW, &udp), Err(Skip::NotTcp));
         assert_eq!(decode(DataLink::ETHERNET, &[0; 5]), Err(Skip::Malformed));
         assert_eq!(decode(DataLink::PPP, &udp), Err(Skip::UnsupportedLink));
-    }
-
-    #[test]
-    fn send_values_of_the_spec_parse_as_flags() {
-        assert_eq!(Flags::parse("RST"), Some(Flags::RST));
-        assert_eq!(Flags::parse("SYN, ACK"), Some(Flags::SYN | Flags::ACK));
-        assert_eq!(Flags::parse("PSH"), None);
     }
 }

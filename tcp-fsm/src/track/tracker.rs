@@ -1,13 +1,30 @@
 //! Following TCP connections by their 4-tuple and driving one spec machine per endpoint from
 //! the segments seen, recording the timeline and every finding.
 
-use super::inference::{self, Inferred, SeqView};
-use super::interpreter::{Interpreter, Outcome};
-use super::segment::{Flags, Segment, Skip};
+use super::decode::{Captured, Skip};
+use super::inference::{self, SeqView};
+use crate::binding::{BindingError, Call, Key, Role};
+use crate::interpreter::{Choice, History, Interpreter};
+use crate::wire::{Control, Segment, SeqNum};
 use fsm_spec::{EventId, StateId};
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::net::SocketAddr;
 use std::time::Duration;
+
+/// The roles the inference rules name: every call and every arriving segment.
+const ROLES: [Role; 11] = [
+    Role::Call(Call::PassiveOpen),
+    Role::Call(Call::ActiveOpen),
+    Role::Call(Call::Send),
+    Role::Call(Call::Close),
+    Role::Call(Call::Abort),
+    Role::Receive(Key::Syn),
+    Role::Receive(Key::SynAck),
+    Role::Receive(Key::Ack),
+    Role::Receive(Key::Fin),
+    Role::Receive(Key::FinAck),
+    Role::Receive(Key::Rst),
+];
 
 /// How much the tracker keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,7 +107,7 @@ pub enum FindingKind {
     /// later segment from it does.
     MissingOutput {
         /// The control bits the spec's `send` names.
-        expected: Flags,
+        expected: Control,
         /// The transition that sends them.
         transition: usize,
     },
@@ -98,9 +115,9 @@ pub enum FindingKind {
     /// the spec (for example a RST where the spec's ABORT sends nothing).
     OutputDiffers {
         /// The spec's `send` for the call (`None` when it sends nothing).
-        expected: Option<Flags>,
+        expected: Option<Control>,
         /// The control bits of the segment.
-        seen: Flags,
+        seen: Control,
         /// The transition taken.
         transition: usize,
     },
@@ -189,9 +206,9 @@ pub struct Tracking {
 /// Something an endpoint owes: the output of a transition taken on a received segment.
 #[derive(Debug, Clone, Copy)]
 struct Owed {
-    flags: Flags,
+    flags: Control,
     /// An owed ACK must acknowledge the segment that caused it: SEG.ACK >= this.
-    cover: Option<u32>,
+    cover: Option<SeqNum>,
     packet: u64,
     transition: usize,
 }
@@ -210,12 +227,12 @@ struct EndpointTrack {
     state: StateId,
     fresh: bool,
     seq: SeqView,
-    /// State-changing events since the TCB was created, for guards (bounded).
-    history: Vec<EventId>,
+    /// The calls made on the connection, for guards.
+    history: History,
     owed: Vec<Owed>,
     /// Segments captured towards this endpoint that it has not yet been seen to process.
     inbox: VecDeque<Arrival>,
-    isn: Option<u32>,
+    isn: Option<SeqNum>,
     /// Packet and time of the endpoint's last step: later steps are not dated before it.
     last_step: (u64, Duration),
 }
@@ -226,7 +243,7 @@ impl EndpointTrack {
             state: initial,
             fresh: true,
             seq: SeqView::default(),
-            history: Vec::with_capacity(4),
+            history: History::default(),
             owed: Vec::with_capacity(2),
             inbox: VecDeque::with_capacity(4),
             isn: None,
@@ -234,8 +251,6 @@ impl EndpointTrack {
         }
     }
 }
-
-const HISTORY_LIMIT: usize = 16;
 
 #[derive(Debug)]
 struct Live {
@@ -257,21 +272,31 @@ pub struct Tracker<'s> {
 }
 
 impl<'s> Tracker<'s> {
-    /// A tracker driving `machine`, keeping `detail`.
-    pub fn new(machine: Interpreter<'s>, detail: Detail) -> Self {
-        Tracker {
+    /// A tracker driving `machine`, keeping `detail`. Fails when the spec has no event for a
+    /// role the inference rules name.
+    pub fn new(machine: Interpreter<'s>, detail: Detail) -> Result<Self, BindingError> {
+        machine.binding().require(&ROLES)?;
+        Ok(Tracker {
             machine,
             detail,
             live: HashMap::new(),
             done: Vec::new(),
             next_id: 1,
             totals: Totals::default(),
-        }
+        })
     }
 
     /// The interpreter, for reports.
     pub fn machine(&self) -> &Interpreter<'s> {
         &self.machine
+    }
+
+    /// The spec event that plays `role`; [`Tracker::new`] checked that one does.
+    fn event(&self, role: Role) -> EventId {
+        self.machine
+            .binding()
+            .event(role)
+            .expect("Tracker::new requires every role the rules name")
     }
 
     /// Counts a frame that is not a TCP segment.
@@ -286,46 +311,47 @@ impl<'s> Tracker<'s> {
     }
 
     /// Follows one segment, captured as packet `packet` at `time`.
-    pub fn observe(&mut self, packet: u64, time: Duration, segment: &Segment) {
+    pub fn observe(&mut self, packet: u64, time: Duration, captured: &Captured) {
         self.count_frame(time);
         self.totals.segments += 1;
-        let key = if segment.src <= segment.dst {
-            (segment.src, segment.dst)
-        } else {
-            (segment.dst, segment.src)
-        };
-        let initial = self.machine.spec().machine.initial;
+        let Captured {
+            src,
+            dst,
+            ref segment,
+        } = *captured;
+        let key = if src <= dst { (src, dst) } else { (dst, src) };
+        let initial = self.machine.initial();
         // The map is taken out for the call so that `self` stays borrowable: one lookup.
         let mut lives = std::mem::take(&mut self.live);
         let live: &mut Live = lives.entry(key).or_insert_with(|| {
-            let mut live = Box::new(self.open(segment, packet, None));
-            if !segment.flags.contains(Flags::SYN) {
+            let mut live = Box::new(self.open(captured, packet, None));
+            if !segment.has(Control::SYN) {
                 self.assume_handshake(&mut live, packet, time);
             }
             live
         });
-        let syn_only = segment.flags.contains(Flags::SYN) && !segment.flags.contains(Flags::ACK);
+        let syn_only = segment.has(Control::SYN) && !segment.has(Control::ACK);
         if syn_only && live.saw_syn {
             let x = live
                 .connection
-                .endpoint_of(segment.src)
+                .endpoint_of(src)
                 .expect("a connection endpoint");
             self.deliver_processed(live, x, segment);
             self.assume_time_wait_over(live, x, packet, time, segment);
             if live.ends[x].state == initial && live.ends[x].seq.is_new_syn(segment) {
                 let y = live
                     .connection
-                    .endpoint_of(segment.dst)
+                    .endpoint_of(dst)
                     .expect("a connection endpoint");
                 let carried =
                     (x != y && live.ends[y].state != initial).then(|| live.ends[y].clone());
-                let next = self.open(segment, packet, carried);
+                let next = self.open(captured, packet, carried);
                 let old = std::mem::replace(live, next);
                 self.finish_live(old);
             }
         }
-        live.saw_syn |= segment.flags.contains(Flags::SYN);
-        self.follow(live, packet, time, segment);
+        live.saw_syn |= segment.has(Control::SYN);
+        self.follow(live, packet, time, captured);
         self.live = lives;
     }
 
@@ -340,11 +366,13 @@ impl<'s> Tracker<'s> {
         segment: &Segment,
     ) {
         let end = &live.ends[x];
-        let timeout = self.machine.event(Inferred::TimeWaitTimeout);
+        let Some(timeout) = self.machine.binding().reopening_timeout() else {
+            return;
+        };
         if !end.seq.is_new_syn(segment) {
             return;
         }
-        if let Outcome::Taken(_) = self.machine.step(end.state, timeout, &end.history, None) {
+        if let Choice::Taken(_) = self.machine.choose(end.state, timeout, &end.history, None) {
             let basis = Basis::Assumed(format!(
                 "not observable; the SYN of #{packet} reuses the 4-tuple"
             ));
@@ -359,17 +387,17 @@ impl<'s> Tracker<'s> {
         let why = || Basis::Assumed("the capture starts after the handshake".into());
         let (a, b) = (0, live.ends.len() - 1);
         let steps = [
-            (a, Inferred::ActiveOpen),
-            (b, Inferred::PassiveOpen),
-            (b, Inferred::RcvSyn),
-            (a, Inferred::RcvSynAck),
-            (b, Inferred::RcvAck),
+            (a, Role::Call(Call::ActiveOpen)),
+            (b, Role::Call(Call::PassiveOpen)),
+            (b, Role::Receive(Key::Syn)),
+            (a, Role::Receive(Key::SynAck)),
+            (b, Role::Receive(Key::Ack)),
         ];
-        for (e, inferred) in steps {
-            if a == b && inferred == Inferred::PassiveOpen {
+        for (e, role) in steps {
+            if a == b && role == Role::Call(Call::PassiveOpen) {
                 continue;
             }
-            let event = self.machine.event(inferred);
+            let event = self.event(role);
             self.apply(live, e, event, packet, time, why());
         }
         for end in &mut live.ends {
@@ -377,11 +405,11 @@ impl<'s> Tracker<'s> {
         }
     }
 
-    fn open(&mut self, segment: &Segment, packet: u64, carried: Option<EndpointTrack>) -> Live {
-        let initial = self.machine.spec().machine.initial;
-        let mut endpoints = vec![segment.src];
-        if segment.dst != segment.src {
-            endpoints.push(segment.dst);
+    fn open(&mut self, captured: &Captured, packet: u64, carried: Option<EndpointTrack>) -> Live {
+        let initial = self.machine.initial();
+        let mut endpoints = vec![captured.src];
+        if captured.dst != captured.src {
+            endpoints.push(captured.dst);
         }
         let mut ends = vec![EndpointTrack::new(initial); endpoints.len()];
         let mut changes = vec![Vec::with_capacity(8); endpoints.len()];
@@ -414,25 +442,26 @@ impl<'s> Tracker<'s> {
         }
     }
 
-    fn follow(&self, live: &mut Live, packet: u64, time: Duration, segment: &Segment) {
+    fn follow(&self, live: &mut Live, packet: u64, time: Duration, captured: &Captured) {
+        let segment = &captured.segment;
         let connection = &mut live.connection;
         connection.packets.1 = packet;
         connection.segments += 1;
         let x = connection
-            .endpoint_of(segment.src)
+            .endpoint_of(captured.src)
             .expect("a connection endpoint");
         let y = connection
-            .endpoint_of(segment.dst)
+            .endpoint_of(captured.dst)
             .expect("a connection endpoint");
-        if segment.flags.contains(Flags::SYN) && live.ends[x].isn.is_none() {
+        if segment.has(Control::SYN) && live.ends[x].isn.is_none() {
             live.ends[x].isn = Some(segment.seq);
         }
         if self.detail == Detail::Timeline {
-            let rel_seq = live.ends[x].isn.map(|isn| segment.seq.wrapping_sub(isn));
+            let rel_seq = live.ends[x].isn.map(|isn| segment.seq.since(isn));
             let rel_ack = live.ends[y]
                 .isn
-                .filter(|_| segment.flags.contains(Flags::ACK))
-                .map(|isn| segment.ack.wrapping_sub(isn));
+                .filter(|_| segment.has(Control::ACK))
+                .map(|isn| segment.ack.since(isn));
             live.connection.rows.push(Row {
                 packet,
                 time,
@@ -459,20 +488,17 @@ impl<'s> Tracker<'s> {
         let owes_rst = live.ends[x]
             .owed
             .iter()
-            .any(|o| o.flags.contains(Flags::RST));
+            .any(|o| o.flags.contains(Control::RST));
         for call in inference::sender_calls(&live.ends[x].seq, segment, owes_rst) {
-            let event = self.machine.event(call);
-            let observed = Some(segment.flags);
+            let event = self.event(Role::Call(call));
+            let observed = Some(segment.ctl);
             let taken = self.apply_seen(live, x, event, (packet, time), Basis::Seen, observed);
             if let Some(t) = taken {
                 self.check_call_output(live, x, call, t, packet, segment);
             }
         }
-        let satisfied = |o: &Owed| {
-            segment.flags.contains(o.flags)
-                && o.cover
-                    .is_none_or(|cover| !inference::seq_after(cover, segment.ack))
-        };
+        let satisfied =
+            |o: &Owed| segment.has(o.flags) && o.cover.is_none_or(|cover| !cover.gt(segment.ack));
         live.ends[x].owed.retain(|o| !satisfied(o));
         live.ends[x].seq.note_sent(segment);
     }
@@ -481,8 +507,7 @@ impl<'s> Tracker<'s> {
     /// sending: those its ACK covers, or all of them when it carries no ACK.
     fn deliver_processed(&self, live: &mut Live, x: usize, sent: &Segment) {
         while let Some(front) = live.ends[x].inbox.front() {
-            let covered = !sent.flags.contains(Flags::ACK)
-                || !inference::seq_after(front.segment.seq_end(), sent.ack);
+            let covered = !sent.has(Control::ACK) || !front.segment.end().gt(sent.ack);
             if !covered {
                 break;
             }
@@ -494,26 +519,24 @@ impl<'s> Tracker<'s> {
     /// Processes an arrival at endpoint `y`. `answer` is the segment `y` sent right after
     /// processing it (`None` at the end of the capture), which settles rule R0.
     fn deliver(&self, live: &mut Live, y: usize, arrival: Arrival, answer: Option<&Segment>) {
-        let initial = self.machine.spec().machine.initial;
+        let initial = self.machine.initial();
         let (last_packet, last_time) = live.ends[y].last_step;
         let packet = arrival.packet.max(last_packet);
         let time = arrival.time.max(last_time);
         let segment = &arrival.segment;
-        let syn_only = segment.flags.contains(Flags::SYN) && !segment.flags.contains(Flags::ACK);
+        let syn_only = segment.has(Control::SYN) && !segment.has(Control::ACK);
         let mut basis = Basis::Seen;
         if syn_only && live.ends[y].fresh && live.ends[y].state == initial {
             // Rule R0: LISTEN is invisible; the answer to the first SYN tells.
             let listening = match answer {
-                Some(answer) if answer.flags.contains(Flags::SYN) => {
-                    Some(Basis::Inferred(format!(
-                        "answered the SYN with {}, so it was listening",
-                        answer.flags
-                    )))
-                }
+                Some(answer) if answer.has(Control::SYN) => Some(Basis::Inferred(format!(
+                    "answered the SYN with {}, so it was listening",
+                    answer.ctl
+                ))),
                 Some(answer) => {
                     basis = Basis::Inferred(format!(
                         "answered the SYN with {}, so nothing was listening",
-                        answer.flags
+                        answer.ctl
                     ));
                     None
                 }
@@ -522,7 +545,7 @@ impl<'s> Tracker<'s> {
                 )),
             };
             if let Some(why) = listening {
-                let open = self.machine.event(Inferred::PassiveOpen);
+                let open = self.event(Role::Call(Call::PassiveOpen));
                 self.apply(live, y, open, packet, time, why);
             }
         }
@@ -534,18 +557,18 @@ impl<'s> Tracker<'s> {
         &self,
         live: &mut Live,
         x: usize,
-        call: Inferred,
+        call: Call,
         t: usize,
         packet: u64,
         segment: &Segment,
     ) {
-        let expected = self.machine.output(t);
-        let sent_all = expected.is_none_or(|e| segment.flags.contains(e));
-        let trigger_expected = expected.is_some_and(|e| e.contains(call.trigger()));
-        if sent_all && (call.trigger().is_empty() || trigger_expected) {
+        let expected = self.machine.send(t);
+        let sent_all = expected.is_none_or(|e| segment.has(e));
+        let trigger_expected = expected.is_some_and(|e| e.contains(inference::trigger(call)));
+        if sent_all && (inference::trigger(call).is_empty() || trigger_expected) {
             return;
         }
-        let seen = segment.flags;
+        let seen = segment.ctl;
         live.connection.findings.push(Finding {
             packet,
             endpoint: x,
@@ -572,7 +595,7 @@ impl<'s> Tracker<'s> {
             time,
             segment: *segment,
         };
-        if live.ends[y].inbox.is_empty() && segment.seq_len() == 0 {
+        if live.ends[y].inbox.is_empty() && segment.is_empty() {
             self.deliver(live, y, arrival, None);
         } else {
             live.ends[y].inbox.push_back(arrival);
@@ -590,11 +613,11 @@ impl<'s> Tracker<'s> {
         time: Duration,
         basis: Basis,
     ) {
-        if let Some(inferred) = inference::receiver_event(&live.ends[y].seq, segment) {
-            let event = self.machine.event(inferred);
+        if let Some(key) = inference::receiver_event(&live.ends[y].seq, segment) {
+            let event = self.event(Role::Receive(key));
             if let Some(t) = self.apply(live, y, event, packet, time, basis) {
-                if let Some(flags) = self.machine.output(t) {
-                    let cover = flags.contains(Flags::ACK).then(|| segment.seq_end());
+                if let Some(flags) = self.machine.send(t) {
+                    let cover = flags.contains(Control::ACK).then(|| segment.end());
                     live.ends[y].owed.push(Owed {
                         flags,
                         cover,
@@ -629,14 +652,14 @@ impl<'s> Tracker<'s> {
         event: EventId,
         (packet, time): (u64, Duration),
         basis: Basis,
-        observed: Option<Flags>,
+        observed: Option<Control>,
     ) -> Option<usize> {
         let end = &mut live.ends[e];
         end.last_step = end.last_step.max((packet, time));
         let from = end.state;
-        let t = match self.machine.step(from, event, &end.history, observed) {
-            Outcome::Taken(t) => t,
-            Outcome::NotAllowed => {
+        let t = match self.machine.choose(from, event, &end.history, observed) {
+            Choice::Taken(t) => t,
+            Choice::NotAllowed => {
                 let allowed_in = self.machine.states_accepting(event);
                 let kind = FindingKind::NotAllowed {
                     state: from,
@@ -650,7 +673,7 @@ impl<'s> Tracker<'s> {
                 });
                 return None;
             }
-            Outcome::Undecided => {
+            Choice::Undecided => {
                 let kind = FindingKind::Undecided { state: from, event };
                 live.connection.findings.push(Finding {
                     packet,
@@ -662,16 +685,12 @@ impl<'s> Tracker<'s> {
         };
         let to = self.machine.transition(t).to;
         end.state = to;
+        self.machine.record(&mut end.history, t);
         if from != to {
-            end.history.push(event);
-            if end.history.len() > HISTORY_LIMIT {
-                end.history.remove(0);
-            }
             live.connection.changes[e].push((time, to));
             // Back in the initial state the TCB is deleted: sequence numbers are forgotten.
-            if to == self.machine.spec().machine.initial {
+            if to == self.machine.initial() {
                 end.seq = SeqView::default();
-                end.history.clear();
             }
         }
         if self.detail == Detail::Timeline {

@@ -3,12 +3,16 @@
 //!
 //! A scenario is read in two passes: this module checks everything that does not depend on
 //! the spec (keys, types, which keys go together, segment notation), collecting every problem
-//! with its `file:line:col`; [`crate::sim::run`] then checks call and timeout names against the
+//! with its `file:line:col`; [`run`] then checks call and timeout names against the
 //! spec before running anything.
 
-use crate::sim::endpoint::Side;
-use crate::sim::segment::{MAX_SEQUENCE_NUMBER, Segment};
-use crate::sim::tcb::DEFAULT_WINDOW;
+mod run;
+
+pub use run::simulate;
+
+use crate::endpoint::{Isns, Settings, Side};
+use crate::tcb::DEFAULT_WINDOW;
+use crate::wire::{DEFAULT_DATA_LEN, Segment, SeqNum};
 use fsm_spec::{SourceFile, Span};
 use serde::Deserialize;
 use std::fmt;
@@ -24,22 +28,13 @@ pub struct Scenario {
     /// Where it comes from, for example `RFC 793 section 3.4, Figure 7`.
     pub reference: Option<String>,
     /// Settings of TCP A and TCP B.
-    pub endpoints: [EndpointSetup; 2],
+    pub endpoints: [Settings; 2],
     /// Steps run before line 1 without being shown (for example a handshake).
     pub setup: Vec<Step>,
     /// The steps, each one row of the figure.
     pub steps: Vec<Step>,
     /// The figure the transcript must reproduce, if any.
     pub expect: Option<Expectation>,
-}
-
-/// The fixed settings of one endpoint.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EndpointSetup {
-    /// Initial sequence numbers for successive new SYNs.
-    pub isns: Vec<u32>,
-    /// RCV.WND.
-    pub window: u32,
 }
 
 /// The figure a scenario reproduces, transcribed from an RFC.
@@ -328,28 +323,16 @@ fn build(document: ScenarioDoc, problems: &mut Problems) -> Scenario {
     }
 }
 
-fn endpoint(
-    doc: Option<EndpointDoc>,
-    default_isns: &[u32],
-    problems: &mut Problems,
-) -> EndpointSetup {
+fn endpoint(doc: Option<EndpointDoc>, default_isns: &[u32], problems: &mut Problems) -> Settings {
     let doc = doc.unwrap_or(EndpointDoc {
         isn: None,
         window: None,
     });
     let isns = match doc.isn {
-        None => default_isns.to_vec(),
+        None => default_isns.iter().copied().map(SeqNum).collect(),
         Some(list) => list
             .into_iter()
-            .map(|isn| {
-                if *isn.get_ref() > MAX_SEQUENCE_NUMBER {
-                    problems.push((
-                        span_of(&isn),
-                        format!("an ISN must be at most {MAX_SEQUENCE_NUMBER}"),
-                    ));
-                }
-                isn.into_inner()
-            })
+            .map(|isn| SeqNum(isn.into_inner()))
             .collect(),
     };
     let window = match doc.window {
@@ -360,7 +343,10 @@ fn endpoint(
         Some(w) => w.into_inner(),
         None => DEFAULT_WINDOW,
     };
-    EndpointSetup { isns, window }
+    Settings {
+        isns: Isns::List(isns),
+        window,
+    }
 }
 
 fn side(value: &Spanned<String>, problems: &mut Problems) -> Option<Side> {
@@ -503,9 +489,7 @@ fn step(doc: Spanned<StepDoc>, in_setup: bool, problems: &mut Problems) -> Step 
         }),
         show: show.unwrap_or_default(),
         why: doc.why.map(Spanned::into_inner),
-        octets: doc
-            .octets
-            .map_or(crate::sim::segment::DEFAULT_DATA_LEN, Spanned::into_inner),
+        octets: doc.octets.map_or(DEFAULT_DATA_LEN, Spanned::into_inner),
         expect: by_side(doc.expect).map(named),
     }
 }
@@ -575,8 +559,8 @@ show = { A = "(duplicate)" }
 "#,
         )
         .unwrap();
-        assert_eq!(scenario.endpoints[0].isns, [7]);
-        assert_eq!(scenario.endpoints[1].isns, [300]);
+        assert_eq!(scenario.endpoints[0].isns, Isns::List(vec![SeqNum(7)]));
+        assert_eq!(scenario.endpoints[1].isns, Isns::List(vec![SeqNum(300)]));
         assert_eq!(scenario.setup.len(), 1);
         assert_eq!(
             scenario.steps[0].movement,
@@ -609,7 +593,7 @@ inject = { B = "<SEQ=1><CTL=PSH>" }
             "s.toml:2:1: the first step cannot `continue` a line",
             "s.toml:4:12: `C` is not an endpoint",
             "s.toml:6:8: a note is a row of its own",
-            "s.toml:9:16: unknown control bit `PSH`",
+            "s.toml:9:16: `PSH` is not a TCP control bit",
         ];
         for line in expected {
             assert!(errors.contains(line), "missing {line:?} in\n{errors}");

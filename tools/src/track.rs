@@ -1,27 +1,15 @@
 //! `tcp-fsm track`: follow every TCP connection of a pcap or pcapng capture through the spec's
-//! state machine, one machine per endpoint, and flag every segment the spec does not allow.
-//!
-//! The pipeline: [`capture`] reads frames, [`segment`] decodes TCP segments, [`inference`]
-//! names the events a passive observer can infer from each segment (the only TCP knowledge
-//! outside the spec, with its rules in a table), [`interpreter`] looks the events up in the
-//! spec, [`tracker`] keeps one machine per endpoint and 4-tuple, and [`report`] prints.
-
-pub mod capture;
-pub mod inference;
-pub mod interpreter;
-pub mod report;
-pub mod segment;
-pub mod synth;
-pub mod tracker;
+//! state machine (the engine is `tcp_fsm::track`) and print what it found.
 
 use crate::input;
 use crate::output::ReportFormat;
-use capture::{CaptureError, Frames};
-use interpreter::Interpreter;
-use report::Report;
+use crate::track_report::Report;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use tracker::{Detail, Tracker, Tracking};
+use tcp_fsm::interpreter::Interpreter;
+use tcp_fsm::track::capture::{self, CaptureError};
+use tcp_fsm::track::tracker::Detail;
+use tcp_fsm::track::{TrackError, track};
 
 /// Follow the TCP connections of a capture through the spec's state machine.
 ///
@@ -53,45 +41,6 @@ pub struct Args {
     format: ReportFormat,
 }
 
-/// What tracking a capture gave: the connections, and the damaged record that ended the
-/// reading early, if any.
-#[derive(Debug)]
-pub struct Outcome {
-    /// The connections followed up to the end (or up to the damage).
-    pub tracking: Tracking,
-    /// The damaged record, when the capture does not read to its end.
-    pub damage: Option<CaptureError>,
-}
-
-/// Tracks the capture in `bytes` with `machine`. Fails only when the file header cannot be
-/// read; a damaged record later on ends the reading and is returned in [`Outcome::damage`].
-pub fn track(
-    bytes: &[u8],
-    machine: Interpreter<'_>,
-    detail: Detail,
-) -> Result<Outcome, CaptureError> {
-    let frames = Frames::new(bytes)?;
-    let mut tracker = Tracker::new(machine, detail);
-    let mut damage = None;
-    for frame in frames {
-        let frame = match frame {
-            Ok(frame) => frame,
-            Err(error) => {
-                damage = Some(error);
-                break;
-            }
-        };
-        match segment::decode(frame.link, frame.data) {
-            Ok(segment) => tracker.observe(frame.number, frame.timestamp, &segment),
-            Err(reason) => tracker.skip(frame.timestamp, reason),
-        }
-    }
-    Ok(Outcome {
-        tracking: tracker.finish(),
-        damage,
-    })
-}
-
 /// Runs `tcp-fsm track`.
 pub fn run(args: &Args) -> Result<ExitCode, input::InputError> {
     let (_, spec) = input::load(args.spec.as_deref())?;
@@ -115,7 +64,8 @@ pub fn run(args: &Args) -> Result<ExitCode, input::InputError> {
     };
     let outcome = match track(&bytes, machine, detail) {
         Ok(outcome) => outcome,
-        Err(error) => return Ok(unreadable(error)),
+        Err(TrackError::Capture(error)) => return Ok(unreadable(error)),
+        Err(TrackError::Binding(error)) => return Err(input::InputError::Spec(error.to_string())),
     };
     let report = Report {
         capture: &name,

@@ -3,8 +3,8 @@
 //! states beside the lifelines). Both are deterministic, so they can be checked in and
 //! compared.
 
-use crate::sim::endpoint::Side;
-use crate::sim::transcript::{Fate, SegmentCell, Transcript};
+use super::{Fate, SegmentCell, Transcript};
+use crate::endpoint::Side;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
@@ -370,7 +370,7 @@ fn arrow(out: &mut String, layout: &Layout, segment: &SegmentCell, ends: Ends) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::transcript::Row;
+    use crate::transcript::Row;
 
     fn transcript() -> Transcript {
         let cell = |departs, fate| SegmentCell {
