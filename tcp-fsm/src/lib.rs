@@ -86,6 +86,7 @@ pub mod endpoint;
 pub mod explore;
 #[cfg(feature = "engine")]
 pub mod interpreter;
+pub mod references;
 #[cfg(feature = "engine")]
 pub mod scenario;
 #[cfg(feature = "engine")]
@@ -113,6 +114,56 @@ pub fn spec() -> fsm_spec::Spec {
     fsm_spec::Spec::from_source(&spec_source())
         .unwrap_or_else(|errors| panic!("the bundled spec is checked by the tests:\n{errors}"))
 }
+
+/// A named run of events from the bundled spec's initial state, which diagrams can
+/// highlight and tests can walk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Path {
+    /// The name `tcp-fsm diagram --highlight` takes, for example `client`.
+    pub name: &'static str,
+    /// The colour diagrams draw it in.
+    pub color: &'static str,
+    /// What the path is and where it comes from.
+    pub doc: &'static str,
+    /// The events, in order, by their spec names.
+    pub events: &'static [&'static str],
+}
+
+/// The client's path through the state machine in the blog post "TCP 状态机" (the spec's
+/// origin): active OPEN, the handshake, active CLOSE, TIME-WAIT; RFC 793 Figures 7 and 13 from
+/// TCP A's side.
+pub const CLIENT_PATH: Path = Path {
+    name: "client",
+    color: "#1f77b4",
+    doc: "the blog's client path: active open, handshake, active close, TIME-WAIT",
+    events: &[
+        "active_open",
+        "rcv_syn_ack",
+        "close",
+        "rcv_ack",
+        "rcv_fin",
+        "timeout_2msl",
+    ],
+};
+
+/// The server's path in the same blog post: passive OPEN, the handshake, passive CLOSE; RFC
+/// 793 Figures 7 and 13 from TCP B's side.
+pub const SERVER_PATH: Path = Path {
+    name: "server",
+    color: "#d62728",
+    doc: "the blog's server path: passive open, handshake, passive close",
+    events: &[
+        "passive_open",
+        "rcv_syn",
+        "rcv_ack",
+        "rcv_fin",
+        "close",
+        "rcv_ack",
+    ],
+};
+
+/// The blog's two paths, client first.
+pub const BLOG_PATHS: [Path; 2] = [CLIENT_PATH, SERVER_PATH];
 
 /// How the connection was opened, which decides where a reset in SYN_RECEIVED leads.
 ///

@@ -93,19 +93,7 @@ fn every_transition_cites_rfc_793_or_its_successor() {
 #[test]
 fn client_path_of_the_blog() {
     let spec = spec();
-    let path = walk(
-        &spec,
-        "CLOSED",
-        &[
-            "active_open",
-            "rcv_syn_ack",
-            "close",
-            "rcv_ack",
-            "rcv_fin",
-            "timeout_2msl",
-        ],
-        "",
-    );
+    let path = walk(&spec, "CLOSED", tcp_fsm::CLIENT_PATH.events, "");
     assert_eq!(
         path,
         [
@@ -123,19 +111,7 @@ fn client_path_of_the_blog() {
 #[test]
 fn server_path_of_the_blog() {
     let spec = spec();
-    let path = walk(
-        &spec,
-        "CLOSED",
-        &[
-            "passive_open",
-            "rcv_syn",
-            "rcv_ack",
-            "rcv_fin",
-            "close",
-            "rcv_ack",
-        ],
-        "",
-    );
+    let path = walk(&spec, "CLOSED", tcp_fsm::SERVER_PATH.events, "");
     assert_eq!(
         path,
         [

@@ -2,10 +2,11 @@
 
 use crate::input;
 use crate::output::ReportFormat;
-use fsm_spec::audit::{self, reference};
+use fsm_spec::audit;
 use fsm_spec::{SourceFile, Spec};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use tcp_fsm::references as reference;
 
 /// Audit a spec against a reference model of the RFC (default: RFC 793).
 ///

@@ -23,10 +23,10 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Dot)]
     format: Format,
-    /// Which transitions to draw: all, the arcs of RFC 793 Figure 6 (tag `figure6`), or all
-    /// but those that keep the state.
-    #[arg(long, value_enum, default_value_t = ArcsArg::All)]
-    arcs: ArcsArg,
+    /// Which transitions to draw: `all`, `no-self-loops` (all but those that keep the state),
+    /// or a tag: only the transitions with it (`figure6`: the arcs of RFC 793 Figure 6).
+    #[arg(long, value_name = "ARCS", default_value = "all")]
+    arcs: String,
     /// Draw a path in its own colour: `client` or `server` (the blog's paths through the TCP
     /// spec), or NAME=EVENT,EVENT,... run from the initial state. Repeatable.
     #[arg(long, value_name = "PATH")]
@@ -47,37 +47,10 @@ enum Format {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum ArcsArg {
-    All,
-    Figure6,
-    NoSelfLoops,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum Engine {
     Builtin,
     Graphviz,
 }
-
-/// The blog's client path: active open, handshake, active close, TIME-WAIT.
-pub const CLIENT: &[&str] = &[
-    "active_open",
-    "rcv_syn_ack",
-    "close",
-    "rcv_ack",
-    "rcv_fin",
-    "timeout_2msl",
-];
-
-/// The blog's server path: passive open, handshake, passive close.
-pub const SERVER: &[&str] = &[
-    "passive_open",
-    "rcv_syn",
-    "rcv_ack",
-    "rcv_fin",
-    "close",
-    "rcv_ack",
-];
 
 const COLORS: &[&str] = &["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e"];
 
@@ -86,6 +59,8 @@ const COLORS: &[&str] = &["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e"]
 pub enum DiagramError {
     #[error("--highlight {0}: {1}")]
     Highlight(String, String),
+    #[error("--arcs {0}: no transition has this tag (the spec's tags are {1})")]
+    UnknownTag(String, String),
     #[error(
         "--engine graphviz: cannot run `dot` ({0}); install Graphviz or use the built-in layout"
     )]
@@ -97,20 +72,42 @@ pub enum DiagramError {
     },
 }
 
-/// Parses one `--highlight` value against `spec`.
+/// Parses one `--arcs` value against `spec`.
+fn arcs(spec: &Spec, value: &str) -> Result<Arcs, DiagramError> {
+    match value {
+        "all" => Ok(Arcs::All),
+        "no-self-loops" => Ok(Arcs::NoSelfLoops),
+        tag if spec.transitions.iter().any(|t| t.has_tag(tag)) => Ok(Arcs::Tagged(tag.into())),
+        tag => {
+            let mut tags: Vec<&str> = spec
+                .transitions
+                .iter()
+                .flat_map(|t| t.tags.iter().map(String::as_str))
+                .collect();
+            tags.sort_unstable();
+            tags.dedup();
+            let tags = match tags.is_empty() {
+                true => "none".to_string(),
+                false => tags.join(", "),
+            };
+            Err(DiagramError::UnknownTag(tag.into(), tags))
+        }
+    }
+}
+
+/// Parses one `--highlight` value against `spec`: a path of [`tcp_fsm::BLOG_PATHS`] by name,
+/// or NAME=EVENT,EVENT,...
 pub fn highlight(spec: &Spec, value: &str, color: &str) -> Result<Highlight, DiagramError> {
     let fail = |why: String| DiagramError::Highlight(value.to_string(), why);
-    let (name, events): (&str, Vec<&str>) = match value {
-        "client" => ("client", CLIENT.to_vec()),
-        "server" => ("server", SERVER.to_vec()),
-        _ => match value.split_once('=') {
-            Some((name, events)) => (name, events.split(',').map(str::trim).collect()),
-            None => {
-                return Err(fail(
-                    "expected client, server or NAME=EVENT,EVENT,...".into(),
-                ));
-            }
-        },
+    let blog = tcp_fsm::BLOG_PATHS.iter().find(|p| p.name == value);
+    let (name, events): (&str, Vec<&str>) = match (blog, value.split_once('=')) {
+        (Some(path), _) => (path.name, path.events.to_vec()),
+        (None, Some((name, events))) => (name, events.split(',').map(str::trim).collect()),
+        (None, None) => {
+            return Err(fail(
+                "expected client, server or NAME=EVENT,EVENT,...".into(),
+            ));
+        }
     };
     let ids = events
         .iter()
@@ -137,11 +134,7 @@ pub fn render(spec: &Spec, args: &Args) -> Result<String, DiagramError> {
         .map(|(i, h)| highlight(spec, h, COLORS[i % COLORS.len()]))
         .collect::<Result<Vec<_>, _>>()?;
     let options = Options {
-        arcs: match args.arcs {
-            ArcsArg::All => Arcs::All,
-            ArcsArg::Figure6 => Arcs::Figure6,
-            ArcsArg::NoSelfLoops => Arcs::NoSelfLoops,
-        },
+        arcs: arcs(spec, &args.arcs)?,
         highlights,
     };
     Ok(match (args.format, args.engine) {

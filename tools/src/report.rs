@@ -36,13 +36,9 @@ pub struct Args {
 pub fn diagrams(spec: &Spec) -> Vec<(String, String)> {
     let name = fsm_spec::naming::snake(&spec.machine.name);
     let all = Options::all();
-    let mut figure6 = Options {
-        arcs: Arcs::Figure6,
-        highlights: Vec::new(),
-    };
-    for (i, path) in ["client", "server"].into_iter().enumerate() {
-        let color = ["#1f77b4", "#d62728"][i];
-        if let Ok(h) = crate::diagram::highlight(spec, path, color) {
+    let mut figure6 = Options::tagged("figure6");
+    for path in tcp_fsm::BLOG_PATHS {
+        if let Ok(h) = crate::diagram::highlight(spec, path.name, path.color) {
             figure6.highlights.push(h);
         }
     }

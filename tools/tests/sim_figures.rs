@@ -120,15 +120,6 @@ fn a_spec_without_closing_ack_cannot_play_figure_14() {
     );
 }
 
-/// The RFC text files, if this checkout has them: CI copies `shared/` next to the
-/// repository, so they are looked for in `shared/rfc/` of every directory above it.
-fn rfc_file(name: &str) -> Option<PathBuf> {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .ancestors()
-        .map(|dir| dir.join("shared").join("rfc").join(name))
-        .find(|path| path.is_file())
-}
-
 #[test]
 fn expected_figures_are_verbatim_copies_of_the_rfc_text() {
     let mut checked = 0;
@@ -141,14 +132,9 @@ fn expected_figures_are_verbatim_copies_of_the_rfc_text() {
         let (Some(rfc), Some([first, last])) = (&expect.rfc, expect.lines) else {
             panic!("{name}: [expect] names its RFC file and lines");
         };
-        let Some(rfc_path) = rfc_file(rfc) else {
-            eprintln!(
-                "{rfc} not found above {}; not compared",
-                env!("CARGO_MANIFEST_DIR")
-            );
+        let Some(text) = tcp_fsm::references::rfc_text_or_skip(rfc) else {
             continue;
         };
-        let text = std::fs::read_to_string(&rfc_path).unwrap();
         let original: Vec<&str> = text
             .lines()
             .skip(first - 1)
@@ -168,7 +154,7 @@ fn expected_figures_are_verbatim_copies_of_the_rfc_text() {
         );
         checked += 1;
     }
-    if rfc_file("rfc793.txt").is_some() {
+    if tcp_fsm::references::rfc_text("rfc793.txt").is_ok() {
         assert_eq!(checked, 8, "six RFC 793 figures and two RFC 9293 ones");
     }
 }

@@ -2,13 +2,36 @@
 //! without Graphviz). Renderers are plain functions from a spec and [`Options`] to text.
 //!
 //! Transitions that share their two states are merged into one edge whose label has a line
-//! per distinct output, in RFC 793 Figure 6's style: `rcv SYN / snd SYN,ACK`, `CLOSE / snd FIN`.
+//! per distinct output: `rcv SYN / snd SYN,ACK`, `CLOSE / snd FIN`.
 //!
 //! ```
 //! use fsm_spec::render::{self, Options};
-//! # let spec = fsm_spec::audit::reference::RFC793.spec();
-//! let dot = render::dot(&spec, &Options::figure6());
-//! assert!(dot.contains("\"LISTEN\" -> \"SYN_RECEIVED\""));
+//! use fsm_spec::{SourceFile, Spec};
+//!
+//! let spec = Spec::from_source(&SourceFile::new("door.toml", r#"
+//! [machine]
+//! name = "Door"
+//! initial = "SHUT"
+//! [states.SHUT]
+//! [states.OPEN]
+//! [events.push]
+//! kind = "call"
+//! [[transition]]
+//! from = "SHUT"
+//! event = "push"
+//! to = "OPEN"
+//! send = "CREAK"
+//! tags = ["basic"]
+//! cite = "door manual 1"
+//! [[transition]]
+//! from = "OPEN"
+//! event = "push"
+//! to = "SHUT"
+//! cite = "door manual 2"
+//! "#)).unwrap();
+//! let dot = render::dot(&spec, &Options::tagged("basic"));
+//! assert!(dot.contains("\"SHUT\" -> \"OPEN\""));
+//! assert!(!dot.contains("\"OPEN\" -> \"SHUT\""));
 //! ```
 
 mod dot;
@@ -24,13 +47,14 @@ pub use mermaid::mermaid;
 use crate::model::{EventId, Spec, StateId};
 
 /// Which transitions a diagram shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum Arcs {
     /// Every transition of the spec.
     #[default]
     All,
-    /// Only transitions tagged `figure6` (the arcs drawn in RFC 793 Figure 6).
-    Figure6,
+    /// Only transitions with this tag (the TCP specs tag the arcs of RFC 793 Figure 6
+    /// `figure6`).
+    Tagged(String),
     /// Every transition except those that keep the state.
     NoSelfLoops,
 }
@@ -88,10 +112,10 @@ impl Options {
         Options::default()
     }
 
-    /// Only the arcs of RFC 793 Figure 6.
-    pub fn figure6() -> Options {
+    /// Only the transitions tagged `tag`.
+    pub fn tagged(tag: &str) -> Options {
         Options {
-            arcs: Arcs::Figure6,
+            arcs: Arcs::Tagged(tag.to_string()),
             ..Options::default()
         }
     }
@@ -99,9 +123,9 @@ impl Options {
     /// Whether transition `index` is drawn.
     pub fn shows(&self, spec: &Spec, index: usize) -> bool {
         let t = &spec.transitions[index];
-        match self.arcs {
+        match &self.arcs {
             Arcs::All => true,
-            Arcs::Figure6 => t.has_tag("figure6"),
+            Arcs::Tagged(tag) => t.has_tag(tag),
             Arcs::NoSelfLoops => !t.is_self_loop(),
         }
     }

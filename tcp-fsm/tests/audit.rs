@@ -1,10 +1,11 @@
 //! The audit against the bundled RFC references: the TCP spec audits clean, and each kind
 //! of damage to it is reported exactly (kind, state, event, spec line) and fails the audit.
 
-use fsm_spec::audit::{self, Finding, FindingKind, Handling, Status, reference};
+use fsm_spec::audit::{self, Finding, FindingKind, Handling, Status};
 use fsm_spec::{SourceFile, Spec};
+use tcp_fsm::references as reference;
 
-const TCP: &str = include_str!("../../tcp-fsm/tcp.toml");
+const TCP: &str = tcp_fsm::SPEC_SOURCE;
 
 fn source(text: &str) -> SourceFile {
     SourceFile::new("tcp.toml", text)
@@ -447,11 +448,8 @@ fn without_page_breaks(text: &str) -> String {
 
 #[test]
 fn every_quote_is_verbatim_in_the_rfc_text() {
-    let dir = std::env::var("RFC_DIR").unwrap_or_else(|_| "/work/shared/rfc".to_string());
     for bundled in reference::ALL {
-        let path = format!("{dir}/{}.txt", bundled.id);
-        let Ok(text) = std::fs::read_to_string(&path) else {
-            println!("skipped: {path} not found (set RFC_DIR to the folder of the RFC texts)");
+        let Some(text) = reference::rfc_text_or_skip(&format!("{}.txt", bundled.id)) else {
             continue;
         };
         let text = collapsed(&without_page_breaks(&text));
