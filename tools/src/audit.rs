@@ -1,5 +1,6 @@
 //! `tcp-fsm audit`: compare a spec with a reference model of an RFC.
 
+use crate::error::Error;
 use crate::input;
 use crate::output::ReportFormat;
 use fsm_spec::audit;
@@ -71,7 +72,7 @@ pub fn report(
     })
 }
 
-pub fn run(args: &Args) -> Result<ExitCode, input::InputError> {
+pub fn run(args: &Args) -> Result<ExitCode, Error> {
     let (source, spec) = input::load(args.spec.as_deref())?;
     let report = report(&spec, &source, &args.against)?;
     match args.format {

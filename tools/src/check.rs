@@ -1,8 +1,10 @@
 //! `tcp-fsm check`: validate a spec and summarise it.
 
+use crate::error::Error;
 use crate::input;
 use crate::output::ReportFormat;
 use fsm_spec::Spec;
+use serde::Serialize;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -26,7 +28,7 @@ pub struct Args {
     format: ReportFormat,
 }
 
-pub fn run(args: &Args) -> Result<ExitCode, input::InputError> {
+pub fn run(args: &Args) -> Result<ExitCode, Error> {
     let source = input::read(args.spec.as_deref())?;
     let report = fsm_spec::check(&source);
     let errors = report.diagnostics.errors().count();
@@ -76,30 +78,52 @@ fn summary(name: &str, spec: Option<&Spec>, errors: usize, warnings: usize) -> S
     }
 }
 
+/// `tcp-fsm check --format json`: the spec's counts, if it parsed, and every diagnostic.
+#[derive(Serialize)]
+struct CheckJson<'a> {
+    spec: Option<Counts<'a>>,
+    diagnostics: Vec<DiagnosticJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct Counts<'a> {
+    machine: &'a str,
+    states: usize,
+    events: usize,
+    transitions: usize,
+}
+
+#[derive(Serialize)]
+struct DiagnosticJson<'a> {
+    file: &'a str,
+    line: usize,
+    column: usize,
+    severity: fsm_spec::Severity,
+    code: &'static str,
+    message: String,
+    help: Option<String>,
+}
+
 fn json(report: &fsm_spec::Report) -> String {
-    let diagnostics: Vec<_> = report
+    let diagnostics = report
         .diagnostics
         .iter()
-        .map(|d| {
-            serde_json::json!({
-                "file": &*d.file,
-                "line": d.location.line,
-                "column": d.location.column,
-                "severity": d.severity(),
-                "code": d.problem.code(),
-                "message": d.problem.to_string(),
-                "help": d.problem.help(),
-            })
+        .map(|d| DiagnosticJson {
+            file: &d.file,
+            line: d.location.line,
+            column: d.location.column,
+            severity: d.severity(),
+            code: d.problem.code(),
+            message: d.problem.to_string(),
+            help: d.problem.help(),
         })
         .collect();
-    let counts = report.spec.as_ref().map(|spec| {
-        serde_json::json!({
-            "machine": spec.machine.name,
-            "states": spec.states.len(),
-            "events": spec.events.len(),
-            "transitions": spec.transitions.len(),
-        })
+    let spec = report.spec.as_ref().map(|spec| Counts {
+        machine: &spec.machine.name,
+        states: spec.states.len(),
+        events: spec.events.len(),
+        transitions: spec.transitions.len(),
     });
-    serde_json::to_string_pretty(&serde_json::json!({ "spec": counts, "diagnostics": diagnostics }))
-        .expect("JSON values always serialise")
+    serde_json::to_string_pretty(&CheckJson { spec, diagnostics })
+        .expect("the report's types serialise")
 }

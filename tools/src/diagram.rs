@@ -1,5 +1,6 @@
 //! `tcp-fsm diagram`: draw a spec as DOT, SVG or Mermaid.
 
+use crate::error::Error;
 use crate::input;
 use fsm_spec::Spec;
 use fsm_spec::render::{self, Arcs, Highlight, Options};
@@ -182,14 +183,9 @@ fn write(path: Option<&Path>, text: &str) -> Result<(), DiagramError> {
     }
 }
 
-pub fn run(args: &Args) -> Result<ExitCode, input::InputError> {
+pub fn run(args: &Args) -> Result<ExitCode, Error> {
     let (_, spec) = input::load(args.spec.as_deref())?;
-    let outcome = render(&spec, args).and_then(|text| write(args.output.as_deref(), &text));
-    match outcome {
-        Ok(()) => Ok(ExitCode::SUCCESS),
-        Err(error) => {
-            eprintln!("error: {error}");
-            Ok(ExitCode::from(2))
-        }
-    }
+    let text = render(&spec, args)?;
+    write(args.output.as_deref(), &text)?;
+    Ok(ExitCode::SUCCESS)
 }

@@ -4,9 +4,11 @@
 //! transitions no run takes.
 //! The engine is `tcp_fsm::explore`; this module parses the bounds, runs it and prints.
 
+use crate::error::Error;
 use crate::input;
 use crate::output::ReportFormat;
 use fsm_spec::{EventId, EventKind, Spec};
+use serde::{Serialize, Serializer};
 use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -116,15 +118,9 @@ fn events(spec: &Spec, names: &[String], kind: EventKind) -> Result<Vec<EventId>
 }
 
 /// Runs `tcp-fsm explore`: prints the report and returns the exit code.
-pub fn run(args: &Args) -> Result<ExitCode, input::InputError> {
+pub fn run(args: &Args) -> Result<ExitCode, Error> {
     let (source, spec) = input::load(args.spec.as_deref())?;
-    let rules = match Interpreter::new(&spec) {
-        Ok(rules) => rules,
-        Err(error) => {
-            eprintln!("error: the spec cannot drive the simulator: {error}");
-            return Ok(ExitCode::from(2));
-        }
-    };
+    let rules = Interpreter::new(&spec).map_err(|e| Error::drive(source.name(), e))?;
     let mut options = Options::for_spec(&spec, args.bounds());
     let chosen = [
         (&args.calls, EventKind::Call, &mut options.calls),
@@ -132,13 +128,7 @@ pub fn run(args: &Args) -> Result<ExitCode, input::InputError> {
     ];
     for (names, kind, list) in chosen {
         if let Some(names) = names {
-            match events(&spec, names, kind) {
-                Ok(ids) => *list = ids,
-                Err(message) => {
-                    eprintln!("error: {message}");
-                    return Ok(ExitCode::from(2));
-                }
-            }
+            *list = events(&spec, names, kind).map_err(Error::Usage)?;
         }
     }
     let model = Model::new(&rules, options);
@@ -161,7 +151,7 @@ pub fn run(args: &Args) -> Result<ExitCode, input::InputError> {
 }
 
 /// A spec transition no run took, and why it may be so.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Unused {
     /// The transition's state, event and target, by name.
     pub from: String,
@@ -171,8 +161,9 @@ pub struct Unused {
     pub not_explored: Option<String>,
 }
 
-/// What `explore` reports.
-#[derive(Debug)]
+/// What `explore` reports; `--format json` prints it as it is (the transcript as its figure
+/// text).
+#[derive(Debug, Serialize)]
 pub struct Report {
     /// The spec's name.
     pub spec: String,
@@ -195,11 +186,41 @@ pub struct Report {
     /// The spec's transitions no run takes.
     pub unused: Vec<Unused>,
     /// `STATE: rcv X` pairs where a segment was dropped for want of a transition.
+    #[serde(serialize_with = "ignored_json")]
     pub ignored: Vec<(String, usize)>,
     /// A move an endpoint could not make (no guard held), if any.
     pub error: Option<String>,
     /// The shortest run to the first failure, if any.
+    #[serde(serialize_with = "counterexample_json")]
     pub counterexample: Option<(String, Transcript)>,
+}
+
+fn ignored_json<S: Serializer>(ignored: &[(String, usize)], out: S) -> Result<S::Ok, S::Error> {
+    #[derive(Serialize)]
+    struct Ignored<'a> {
+        arrival: &'a str,
+        count: usize,
+    }
+    out.collect_seq(ignored.iter().map(|(arrival, count)| Ignored {
+        arrival,
+        count: *count,
+    }))
+}
+
+fn counterexample_json<S: Serializer>(
+    counterexample: &Option<(String, Transcript)>,
+    out: S,
+) -> Result<S::Ok, S::Error> {
+    #[derive(Serialize)]
+    struct Counterexample<'a> {
+        failure: &'a str,
+        transcript: String,
+    }
+    let view = counterexample.as_ref().map(|(failure, t)| Counterexample {
+        failure,
+        transcript: t.render(false),
+    });
+    view.serialize(out)
 }
 
 impl Report {
@@ -358,40 +379,7 @@ impl Report {
 
     /// The report as JSON.
     pub fn json(&self) -> String {
-        let unused: Vec<_> = self
-            .unused
-            .iter()
-            .map(|u| {
-                serde_json::json!({
-                    "from": u.from, "event": u.event, "to": u.to, "not_explored": u.not_explored,
-                })
-            })
-            .collect();
-        let ignored: Vec<_> = self
-            .ignored
-            .iter()
-            .map(|(pair, count)| serde_json::json!({ "arrival": pair, "count": count }))
-            .collect();
-        let value = serde_json::json!({
-            "spec": self.spec,
-            "states": self.states,
-            "moves": self.moves,
-            "seconds": self.seconds,
-            "complete": self.complete,
-            "settings": self.settings,
-            "deadlocks": self.deadlocks,
-            "cannot_close": self.cannot_close,
-            "deadlocks_without_escapes": self.deadlocks_without_escapes,
-            "cannot_close_without_escapes": self.cannot_close_without_escapes,
-            "pruned": self.pruned,
-            "error": self.error,
-            "unused": unused,
-            "ignored": ignored,
-            "counterexample": self.counterexample.as_ref().map(|(what, t)| {
-                serde_json::json!({ "failure": what, "transcript": t.render(false) })
-            }),
-        });
-        serde_json::to_string_pretty(&value).expect("JSON values always serialise")
+        serde_json::to_string_pretty(self).expect("the report's types serialise")
     }
 }
 

@@ -1,5 +1,6 @@
 //! `tcp-fsm export`: print the normalised spec.
 
+use crate::error::Error;
 use crate::input;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -22,7 +23,7 @@ enum Format {
     Json,
 }
 
-pub fn run(args: &Args) -> Result<ExitCode, input::InputError> {
+pub fn run(args: &Args) -> Result<ExitCode, Error> {
     let (_, spec) = input::load(args.spec.as_deref())?;
     match args.format {
         Format::Json => println!("{}", spec.to_json()),

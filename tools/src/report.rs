@@ -1,6 +1,7 @@
 //! `tcp-fsm report`: check and audit a spec and write its diagrams, the job the README
 //! runs on the bundled TCP spec.
 
+use crate::error::Error;
 use crate::input;
 use fsm_spec::render::{self, Arcs, Options};
 use fsm_spec::{SourceFile, Spec, audit};
@@ -83,7 +84,7 @@ fn audit(spec: &Spec, source: &SourceFile, against: &str) -> Result<bool, input:
     Ok(report.passed())
 }
 
-pub fn run(args: &Args) -> Result<ExitCode, input::InputError> {
+pub fn run(args: &Args) -> Result<ExitCode, Error> {
     let source = input::read(args.spec.as_deref())?;
     let checked = fsm_spec::check(&source);
     input::print_diagnostics(&source, &checked);

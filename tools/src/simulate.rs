@@ -1,6 +1,7 @@
 //! `tcp-fsm simulate`: run a scenario between two endpoints built from a spec, and print the
 //! transcript in the format of RFC 793's figures (or as a sequence diagram).
 
+use crate::error::Error;
 use crate::input;
 use fsm_spec::SourceFile;
 use std::path::{Path, PathBuf};
@@ -56,22 +57,11 @@ enum Format {
 /// Scenario files larger than this are refused.
 const MAX_SCENARIO_BYTES: u64 = 1024 * 1024;
 
-pub fn run(args: &Args) -> Result<ExitCode, input::InputError> {
-    let (_, spec) = input::load(args.spec.as_deref())?;
-    let rules = match Interpreter::new(&spec) {
-        Ok(rules) => rules,
-        Err(error) => {
-            eprintln!("error: the spec cannot drive the simulator: {error}");
-            return Ok(ExitCode::FAILURE);
-        }
-    };
-    let scenario = match read_scenario(&args.scenario) {
-        Ok(scenario) => scenario,
-        Err(message) => {
-            eprintln!("{message}");
-            return Ok(ExitCode::from(2));
-        }
-    };
+pub fn run(args: &Args) -> Result<ExitCode, Error> {
+    let (source, spec) = input::load(args.spec.as_deref())?;
+    let (source, spec) = (source.name().to_string(), spec);
+    let rules = Interpreter::new(&spec).map_err(|e| Error::drive(&source, e))?;
+    let scenario = read_scenario(&args.scenario).map_err(Error::Scenario)?;
     let transcript = match simulate(&rules, &scenario) {
         Ok(transcript) => transcript,
         Err(errors) => {
@@ -85,10 +75,10 @@ pub fn run(args: &Args) -> Result<ExitCode, input::InputError> {
     ];
     for (path, text) in outputs {
         if let Some(path) = path {
-            if let Err(error) = std::fs::write(path, text) {
-                eprintln!("error: {}: cannot write: {error}", path.display());
-                return Ok(ExitCode::from(2));
-            }
+            std::fs::write(path, text).map_err(|source| Error::Write {
+                path: path.clone(),
+                source,
+            })?;
         }
     }
     match args.format {

@@ -1,6 +1,7 @@
 //! `tcp-fsm track`: follow every TCP connection of a pcap or pcapng capture through the spec's
 //! state machine (the engine is `tcp_fsm::track`) and print what it found.
 
+use crate::error::Error;
 use crate::input;
 use crate::output::ReportFormat;
 use crate::track_report::Report;
@@ -42,21 +43,15 @@ pub struct Args {
 }
 
 /// Runs `tcp-fsm track`.
-pub fn run(args: &Args) -> Result<ExitCode, input::InputError> {
-    let (_, spec) = input::load(args.spec.as_deref())?;
-    let machine = match Interpreter::new(&spec) {
-        Ok(machine) => machine,
-        Err(error) => return Err(input::InputError::Spec(error.to_string())),
-    };
+pub fn run(args: &Args) -> Result<ExitCode, Error> {
+    let (source, spec) = input::load(args.spec.as_deref())?;
+    let machine = Interpreter::new(&spec).map_err(|e| Error::drive(source.name(), e))?;
     let name = args.capture.display().to_string();
-    let unreadable = |error: CaptureError| {
-        eprintln!("error: {name}: {error}");
-        ExitCode::from(2)
+    let unreadable = |source: CaptureError| Error::Capture {
+        path: name.clone(),
+        source,
     };
-    let bytes = match capture::read_file(&args.capture) {
-        Ok(bytes) => bytes,
-        Err(error) => return Ok(unreadable(error)),
-    };
+    let bytes = capture::read_file(&args.capture).map_err(unreadable)?;
     let detail = if args.summary {
         Detail::Summary
     } else {
@@ -64,8 +59,8 @@ pub fn run(args: &Args) -> Result<ExitCode, input::InputError> {
     };
     let outcome = match track(&bytes, machine, detail) {
         Ok(outcome) => outcome,
-        Err(TrackError::Capture(error)) => return Ok(unreadable(error)),
-        Err(TrackError::Binding(error)) => return Err(input::InputError::Spec(error.to_string())),
+        Err(TrackError::Capture(error)) => return Err(unreadable(error)),
+        Err(TrackError::Binding(error)) => return Err(Error::drive(source.name(), error)),
     };
     let report = Report {
         capture: &name,
@@ -73,19 +68,13 @@ pub fn run(args: &Args) -> Result<ExitCode, input::InputError> {
         tracking: &outcome.tracking,
     };
     match (args.format, args.summary) {
-        (ReportFormat::Json, _) => {
-            let mut value = report.json();
-            value["damage"] = serde_json::json!(outcome.damage.as_ref().map(|d| d.to_string()));
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&value).expect("JSON values serialise")
-            );
-        }
+        (ReportFormat::Json, _) => println!("{}", report.json(outcome.damage.as_ref())),
         (ReportFormat::Human, true) => print!("{}", report.summary()),
         (ReportFormat::Human, false) => print!("{}", report.timeline()),
     }
+    // What came before the damage is reported above; the damage still fails the run.
     if let Some(damage) = outcome.damage {
-        return Ok(unreadable(damage));
+        return Err(unreadable(damage));
     }
     Ok(if report.finding_count() > 0 {
         ExitCode::FAILURE

@@ -2,9 +2,11 @@
 //! JSON for machines. Plain functions from the model to text, no I/O.
 
 use fsm_spec::Spec;
-use serde_json::{Value, json};
+use serde::Serialize;
+use std::collections::BTreeMap;
 use std::fmt::{self, Write as _};
 use std::time::Duration;
+use tcp_fsm::track::capture::CaptureError;
 use tcp_fsm::track::decode::Skip;
 use tcp_fsm::track::tracker::{Basis, Connection, Finding, FindingKind, Row, Step, Tracking};
 
@@ -21,7 +23,7 @@ pub struct Report<'a> {
 
 const NAMES: [&str; 2] = ["A", "B"];
 
-impl Report<'_> {
+impl<'a> Report<'a> {
     /// Number of findings over all connections.
     pub fn finding_count(&self) -> usize {
         self.tracking
@@ -283,7 +285,7 @@ impl Report<'_> {
         }
     }
 
-    fn finding_json(&self, finding: &Finding) -> Value {
+    fn finding_json(&self, finding: &Finding) -> FindingJson<'a> {
         let spec = self.spec;
         let (kind, state, event) = match &finding.kind {
             FindingKind::NotAllowed { state, event, .. } => {
@@ -293,48 +295,37 @@ impl Report<'_> {
             FindingKind::MissingOutput { .. } => ("missing_output", None, None),
             FindingKind::OutputDiffers { .. } => ("output_differs", None, None),
         };
-        json!({
-            "packet": finding.packet,
-            "endpoint": NAMES[finding.endpoint],
-            "kind": kind,
-            "state": state.map(|s| spec.state(s).name.clone()),
-            "event": event.map(|e| spec.event(e).name.clone()),
-            "message": self.finding_text(finding),
-        })
+        FindingJson {
+            packet: finding.packet,
+            endpoint: NAMES[finding.endpoint],
+            kind,
+            state: state.map(|s| spec.state(s).name.as_str()),
+            event: event.map(|e| spec.event(e).name.as_str()),
+            message: self.finding_text(finding),
+        }
     }
 
-    fn step_json(&self, step: &Step) -> Value {
+    fn step_json(&self, step: &'a Step) -> StepJson<'a> {
         let spec = self.spec;
         let (basis, why) = match &step.basis {
             Basis::Seen => ("seen", None),
             Basis::Inferred(why) => ("inferred", Some(why.as_str())),
             Basis::Assumed(why) => ("assumed", Some(why.as_str())),
         };
-        json!({
-            "endpoint": NAMES[step.endpoint],
-            "from": spec.state(step.from).name,
-            "event": spec.event(step.event).name,
-            "to": spec.state(step.to).name,
-            "basis": basis,
-            "why": why,
-        })
+        StepJson {
+            endpoint: NAMES[step.endpoint],
+            from: &spec.state(step.from).name,
+            event: &spec.event(step.event).name,
+            to: &spec.state(step.to).name,
+            basis,
+            why,
+        }
     }
 
-    fn connection_json(&self, c: &Connection) -> Value {
-        let endpoints: serde_json::Map<String, Value> = c
-            .endpoints
-            .iter()
-            .enumerate()
-            .map(|(e, addr)| (NAMES[e].to_string(), json!(addr.to_string())))
-            .collect();
-        let finals: serde_json::Map<String, Value> = c
-            .final_states
-            .iter()
-            .enumerate()
-            .map(|(e, &s)| (NAMES[e].to_string(), json!(self.spec.state(s).name)))
-            .collect();
+    fn connection_json(&self, c: &'a Connection) -> ConnectionJson<'a> {
+        let by_endpoint = |e: usize| NAMES[e];
         let mut steps = c.steps.iter().peekable();
-        let timeline: Vec<Value> = c
+        let timeline = c
             .rows
             .iter()
             .map(|row| {
@@ -347,57 +338,119 @@ impl Report<'_> {
                 while let Some(step) = steps.next_if(|s| s.packet <= row.packet) {
                     row_steps.push(self.step_json(step));
                 }
-                json!({
-                    "packet": row.packet,
-                    "time": self.offset(row.time),
-                    "from": NAMES[row.from],
-                    "to": NAMES[to],
-                    "flags": row.segment.ctl.to_string(),
-                    "seq": row.rel_seq.unwrap_or(row.segment.seq.0),
-                    "ack": row.rel_ack,
-                    "len": row.segment.data,
-                    "steps": row_steps,
-                })
+                RowJson {
+                    packet: row.packet,
+                    time: self.offset(row.time),
+                    from: NAMES[row.from],
+                    to: NAMES[to],
+                    flags: row.segment.ctl.to_string(),
+                    seq: row.rel_seq.unwrap_or(row.segment.seq.0),
+                    ack: row.rel_ack,
+                    len: row.segment.data,
+                    steps: row_steps,
+                }
             })
             .collect();
-        json!({
-            "id": c.id,
-            "endpoints": endpoints,
-            "self_connected": c.is_self_connected(),
-            "first_packet": c.packets.0,
-            "last_packet": c.packets.1,
-            "segments": c.segments,
-            "final_states": finals,
-            "timeline": timeline,
-            "findings": c.findings.iter().map(|f| self.finding_json(f)).collect::<Vec<_>>(),
-        })
+        ConnectionJson {
+            id: c.id,
+            endpoints: (0..c.endpoints.len())
+                .map(|e| (by_endpoint(e), c.endpoints[e].to_string()))
+                .collect(),
+            self_connected: c.is_self_connected(),
+            first_packet: c.packets.0,
+            last_packet: c.packets.1,
+            segments: c.segments,
+            final_states: (0..c.final_states.len())
+                .map(|e| {
+                    (
+                        by_endpoint(e),
+                        self.spec.state(c.final_states[e]).name.as_str(),
+                    )
+                })
+                .collect(),
+            timeline,
+            findings: c.findings.iter().map(|f| self.finding_json(f)).collect(),
+        }
     }
 
-    /// The whole report as JSON; timelines are empty when the tracking kept none.
-    pub fn json(&self) -> Value {
+    /// The whole report as JSON, with the damaged record that ended the reading, if any;
+    /// timelines are empty when the tracking kept none.
+    pub fn json(&self, damage: Option<&CaptureError>) -> String {
         let totals = &self.tracking.totals;
-        let skipped: serde_json::Map<String, Value> = totals
-            .skipped
-            .iter()
-            .map(|(reason, n)| {
-                let key = serde_json::to_value(reason).expect("a unit enum serialises");
-                (key.as_str().unwrap_or_default().to_string(), json!(n))
-            })
-            .collect();
-        json!({
-            "capture": self.capture,
-            "frames": totals.frames,
-            "segments": totals.segments,
-            "skipped": skipped,
-            "findings": self.finding_count(),
-            "connections": self
+        let report = ReportJson {
+            capture: self.capture,
+            frames: totals.frames,
+            segments: totals.segments,
+            skipped: totals.skipped.clone(),
+            findings: self.finding_count(),
+            damage: damage.map(ToString::to_string),
+            connections: self
                 .tracking
                 .connections
                 .iter()
                 .map(|c| self.connection_json(c))
-                .collect::<Vec<_>>(),
-        })
+                .collect(),
+        };
+        serde_json::to_string_pretty(&report).expect("the report's types serialise")
     }
+}
+
+/// `tcp-fsm track --format json`, as documented in docs/conformance.md.
+#[derive(Serialize)]
+struct ReportJson<'a> {
+    capture: &'a str,
+    frames: u64,
+    segments: u64,
+    skipped: BTreeMap<Skip, u64>,
+    findings: usize,
+    damage: Option<String>,
+    connections: Vec<ConnectionJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct ConnectionJson<'a> {
+    id: usize,
+    endpoints: BTreeMap<&'static str, String>,
+    self_connected: bool,
+    first_packet: u64,
+    last_packet: u64,
+    segments: u64,
+    final_states: BTreeMap<&'static str, &'a str>,
+    timeline: Vec<RowJson<'a>>,
+    findings: Vec<FindingJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct RowJson<'a> {
+    packet: u64,
+    time: f64,
+    from: &'static str,
+    to: &'static str,
+    flags: String,
+    seq: u32,
+    ack: Option<u32>,
+    len: u32,
+    steps: Vec<StepJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct StepJson<'a> {
+    endpoint: &'static str,
+    from: &'a str,
+    event: &'a str,
+    to: &'a str,
+    basis: &'static str,
+    why: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct FindingJson<'a> {
+    packet: u64,
+    endpoint: &'static str,
+    kind: &'static str,
+    state: Option<&'a str>,
+    event: Option<&'a str>,
+    message: String,
 }
 
 impl fmt::Display for Report<'_> {

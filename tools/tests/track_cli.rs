@@ -225,7 +225,7 @@ fn files_that_are_not_captures_exit_2_with_a_reason() {
 }
 
 #[test]
-fn a_spec_without_the_tcp_events_is_refused() {
+fn a_spec_without_the_tcp_events_is_refused_as_unusable() {
     let spec = temp_file(
         "door.toml",
         b"[machine]\nname = \"Door\"\ninitial = \"Shut\"\n\n[states.Shut]\n[states.Open]\n\n\
@@ -239,7 +239,8 @@ fn a_spec_without_the_tcp_events_is_refused() {
         "--spec",
         spec.to_str().unwrap(),
     ]);
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    // Exit 2, as in every verb: the spec cannot drive the engine.
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
     assert!(
         text(&out.stderr).contains("no event of the spec plays the passive OPEN call"),
         "{}",

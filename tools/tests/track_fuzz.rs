@@ -102,7 +102,11 @@ fn track_anything(bytes: &[u8]) -> Result<Outcome, CaptureError> {
         spec: &spec,
         tracking: &outcome.tracking,
     };
-    let _ = (report.timeline(), report.summary(), report.json());
+    let _ = (
+        report.timeline(),
+        report.summary(),
+        report.json(outcome.damage.as_ref()),
+    );
     Ok(outcome)
 }
 
