@@ -291,3 +291,77 @@ fn a_capture_that_starts_after_the_handshake_assumes_it() {
         ]
     );
 }
+
+#[test]
+fn a_connection_whose_isn_lies_just_below_two_to_the_32_is_followed_across_the_wrap() {
+    // A's ISN is 4294967000: after 100 octets and a FIN, A's sequence numbers have wrapped.
+    const ISN: u32 = 4_294_967_000;
+    let after = |octets: u32| ISN.wrapping_add(octets);
+    let tracking = Script::new()
+        .seg(A, B, "SYN", ISN, 0, 0)
+        .seg(B, A, "SYN,ACK", 300, after(1), 0)
+        .seg(A, B, "ACK", after(1), 301, 0)
+        .seg(A, B, "ACK", after(1), 301, 400)
+        .seg(B, A, "ACK", 301, after(401), 0)
+        .seg(A, B, "FIN,ACK", after(401), 301, 0)
+        .seg(B, A, "ACK", 301, after(402), 0)
+        .seg(B, A, "FIN,ACK", 301, after(402), 0)
+        .seg(A, B, "ACK", after(402), 302, 0)
+        .track();
+    assert!(after(401) < ISN, "the FIN lies past the wrap");
+    assert_eq!(findings(&tracking), Vec::<String>::new());
+    assert_eq!(finals(&tracking), [["TIME_WAIT", "CLOSED"]]);
+}
+
+#[test]
+fn a_spec_with_other_event_names_tracks_alike_through_its_segment_bindings() {
+    // The bundled spec with every event renamed: `track` binds receive events by their
+    // `segment` and calls by what they send, not by name.
+    let renamed = [
+        ("passive_open", "listen"),
+        ("active_open", "connect"),
+        ("rcv_syn_ack", "got_syn_ack"),
+        ("rcv_fin_ack", "got_fin_ack"),
+        ("rcv_syn", "got_syn"),
+        ("rcv_ack", "got_ack"),
+        ("rcv_fin", "got_fin"),
+        ("rcv_rst", "got_rst"),
+        ("timeout_2msl", "msl_timer"),
+        ("\"send\"", "\"write\""),
+        ("[events.send]", "[events.write]"),
+        ("\"close\"", "\"shutdown\""),
+        ("[events.close]", "[events.shutdown]"),
+    ];
+    let mut text = tcp_fsm::SPEC_SOURCE.to_string();
+    for (old, new) in renamed {
+        text = text.replace(old, new);
+    }
+    let source = fsm_spec::SourceFile::new("renamed.toml", text);
+    let spec = fsm_spec::Spec::from_source(&source).expect("the renamed spec checks");
+    assert!(spec.event_named("rcv_syn").is_none() && spec.event_named("got_syn").is_some());
+    let script = Script::new()
+        .handshake()
+        .seg(A, B, "ACK", 101, 301, 10)
+        .seg(B, A, "ACK", 301, 111, 0)
+        .seg(A, B, "FIN,ACK", 111, 301, 0)
+        .seg(B, A, "ACK", 301, 112, 0)
+        .seg(B, A, "FIN,ACK", 301, 112, 0)
+        .seg(A, B, "ACK", 112, 302, 0);
+    let bundled = script.track();
+    let machine = Interpreter::new(&spec).unwrap();
+    let mut tracker = Tracker::new(machine, Detail::Timeline).unwrap();
+    for (i, segment) in script.segments.iter().enumerate() {
+        tracker.observe(i as u64 + 1, Duration::from_millis(10 * i as u64), segment);
+    }
+    let renamed = tracker.finish();
+    let events = |tracking: &Tracking, spec: &fsm_spec::Spec| -> Vec<String> {
+        tracking.connections[0]
+            .steps
+            .iter()
+            .map(|s| spec.state(s.to).name.clone())
+            .collect()
+    };
+    assert_eq!(events(&renamed, &spec), events(&bundled, &tcp_fsm::spec()));
+    assert_eq!(renamed.connections[0].findings, []);
+    assert_eq!(finals(&renamed), [["TIME_WAIT", "CLOSED"]]);
+}

@@ -4,6 +4,8 @@
 //! This module is the only TCP knowledge the tracker has outside the spec. It never decides a
 //! state: it names events, and the spec's transitions say where they lead. The rules read
 //! only the segment and what earlier segments showed about sequence numbers ([`SeqView`]).
+//! They name roles ([`Call`], [`Key`]); [`crate::binding`] finds the spec event that plays
+//! each, so the table's event names are the bundled spec's and any spec's work alike.
 //!
 //! | # | seen | sender's event | receiver's event | source |
 //! |---|------|----------------|------------------|--------|
