@@ -1,4 +1,4 @@
-//! The macro on randomly damaged TCP specs (the same damage as `fsm-spec/tests/robustness.rs`):
+//! The macro on randomly damaged TCP specs (the same damage as `tcp-fsm/tests/spec_robustness.rs`):
 //! it never panics; a spec with errors gives errors that each name `tcp.toml:line:col`, and
 //! a spec without errors expands to items that parse as Rust.
 //!
