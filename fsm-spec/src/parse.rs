@@ -28,7 +28,7 @@ const TOP_KEYS: &[&str] = &[
     "deviation",
     "no_transition",
 ];
-const MACHINE_KEYS: &[&str] = &["name", "initial", "doc"];
+const MACHINE_KEYS: &[&str] = &["name", "initial", "doc", "require_cite"];
 const STATE_KEYS: &[&str] = &["doc", "aliases", "final"];
 const EVENT_KEYS: &[&str] = &["kind", "segment", "label", "doc", "aliases", "refines"];
 const TRANSITION_KEYS: &[&str] = &[
@@ -95,8 +95,14 @@ pub(crate) fn parse(text: &str, problems: &mut Problems) -> Option<Spec> {
         states: Names::new(states.iter().map(|s| s.name.as_str())),
         events: Names::new(events.iter().map(|e| e.name.as_str())),
     };
+    // Read on its own, so that missing cites are reported even when `[machine]` has errors.
+    let require_cite = top
+        .get("machine")
+        .and_then(|machine| machine.get_ref().as_table()?.get("require_cite"))
+        .and_then(|flag| flag.get_ref().as_bool())
+        .unwrap_or(false);
     let transitions = match top.get("transition") {
-        Some(value) => parse_transitions(value, &names, problems),
+        Some(value) => parse_transitions(value, &names, require_cite, problems),
         None => Vec::new(),
     };
     check_readings(&contradictions, &transitions, problems);
@@ -446,12 +452,14 @@ fn parse_machine(
         check_identifier("machine name", name, *name_span, problems);
     }
     let initial = fields.required_string("initial", problems);
+    let require_cite = fields.bool("require_cite", problems).unwrap_or(false);
     let states = Names::new(states?.iter().map(|s| s.name.as_str()));
     let initial = states.state(initial?, problems);
     Some(Machine {
         name: name?.0,
         initial: initial?,
         doc: fields.text("doc", problems),
+        require_cite,
         span,
     })
 }
@@ -505,6 +513,7 @@ impl<'a> Names<'a> {
 fn parse_transitions(
     value: &Value<'_>,
     names: &SpecNames<'_>,
+    require_cite: bool,
     problems: &mut Problems,
 ) -> Vec<Transition> {
     let DeValue::Array(entries) = value.get_ref() else {
@@ -541,14 +550,17 @@ fn parse_transitions(
             .map(|(tag, _)| tag)
             .collect();
         let send = fields.text("send", problems);
-        let cite = fields
-            .required_string("cite", problems)
-            .map(|(cite, _)| cite);
+        let cite = if require_cite {
+            fields.required_string("cite", problems)
+        } else {
+            fields.string("cite", problems)
+        }
+        .map(|(cite, _)| cite);
         let doc = fields.text("doc", problems);
         let quote = fields.text("quote", problems);
         let deviation = fields.text("deviation", problems);
         let reading = parse_reading(&fields, problems);
-        let (Some(to), Some(cite)) = (to, cite) else {
+        let Some(to) = to else {
             continue;
         };
         for (from, event) in cells(&from, &events) {

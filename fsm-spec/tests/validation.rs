@@ -320,17 +320,91 @@ fn invalid_event_kind_suggests_one() {
 }
 
 #[test]
-fn missing_cite_and_event() {
+fn missing_event_is_reported_and_cite_is_optional() {
     let d = diagnostics(&replaced(
         "event = \"open\"\nto = \"OPEN\"\ncite = \"manual 1\"",
         "to = \"OPEN\"",
     ));
     assert_eq!(
         d,
+        ["27:1: error: missing key `event` in [[transition]] number 1"]
+    );
+}
+
+/// `DOOR` with every `cite` line removed: a spec that models no document.
+fn door_without_cites() -> String {
+    DOOR.lines()
+        .filter(|line| !line.starts_with("cite = "))
+        .map(|line| format!("{line}\n"))
+        .collect()
+}
+
+#[test]
+fn a_spec_without_citations_is_clean() {
+    let text = door_without_cites();
+    assert!(!text.contains("cite"));
+    assert_eq!(diagnostics(&text), Vec::<String>::new());
+    let spec = fsm_spec::Spec::from_source(&SourceFile::new("door.toml", text)).unwrap();
+    assert!(!spec.machine.require_cite);
+    assert!(spec.transitions.iter().all(|t| t.cite.is_none()));
+}
+
+#[test]
+fn a_spec_without_citations_still_gets_the_graph_checks() {
+    // No "missing key `cite`" errors hide the real problems any more: each mutation below
+    // reports exactly its own (non-determinism, an unreachable state, a dead end).
+    let text = door_without_cites();
+    let rival =
+        format!("{text}\n[[transition]]\nfrom = \"LOCKED\"\nevent = \"unlock\"\nto = \"OPEN\"\n");
+    assert_eq!(
+        diagnostics(&rival),
         [
-            "27:1: error: missing key `event` in [[transition]] number 1",
-            "27:1: error: missing key `cite` in [[transition]] number 1",
+            "47:1: error: non-deterministic: LOCKED has 2 transitions on `unlock` and this one has \
+          no guard (another is on line 42); give each of these transitions a distinct `guard`"
         ]
+    );
+    let unreachable = text.replacen(
+        "from = \"CLOSED\"\nevent = \"lock\"",
+        "from = \"LOCKED\"\nevent = \"lock\"",
+        1,
+    );
+    assert_eq!(
+        diagnostics(&unreachable),
+        ["12:9: warning: state LOCKED is unreachable from the initial state CLOSED"]
+    );
+    let dead_end = text.replacen(
+        "event = \"unlock\"\nto = \"CLOSED\"",
+        "event = \"unlock\"\nto = \"LOCKED\"",
+        1,
+    );
+    assert_eq!(
+        diagnostics(&dead_end),
+        [
+            "12:9: warning: state LOCKED is a dead end: no transition leaves it and it is not declared \
+          final; add a transition out of it, or mark it `final = true`"
+        ]
+    );
+}
+
+#[test]
+fn require_cite_makes_cite_required() {
+    let text = replaced(
+        "initial = \"CLOSED\"",
+        "initial = \"CLOSED\"\nrequire_cite = true",
+    );
+    assert_eq!(diagnostics(&text), Vec::<String>::new());
+    let text = text.replacen("to = \"OPEN\"\ncite = \"manual 1\"", "to = \"OPEN\"", 1);
+    assert_eq!(
+        diagnostics(&text),
+        ["28:1: error: missing key `cite` in [[transition]] number 1"]
+    );
+    let wrong = replaced(
+        "initial = \"CLOSED\"",
+        "initial = \"CLOSED\"\nrequire_cite = \"yes\"",
+    );
+    assert_eq!(
+        diagnostics(&wrong),
+        ["4:16: error: `require_cite` must be true or false, found string"]
     );
 }
 

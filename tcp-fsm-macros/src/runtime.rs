@@ -369,7 +369,10 @@ fn transition_value(m: &Model<'_>, t: &Transition) -> TokenStream {
         None => quote!(::core::option::Option::None),
     };
     let tags = &t.tags;
-    let cite = &t.cite;
+    let cite = match &t.cite {
+        Some(cite) => quote!(::core::option::Option::Some(#cite)),
+        None => quote!(::core::option::Option::None),
+    };
     let doc = t.doc.clone().unwrap_or_default();
     quote! {
         Transition {
@@ -405,8 +408,9 @@ fn table(m: &Model<'_>) -> TokenStream {
             pub guard: ::core::option::Option<&'static str>,
             /// The spec's tags.
             pub tags: &'static [&'static str],
-            /// Where the transition comes from, for example an RFC section.
-            pub cite: &'static str,
+            /// Where the transition comes from, for example an RFC section (when the spec
+            /// says).
+            pub cite: ::core::option::Option<&'static str>,
             /// The spec's `doc` (empty if it has none).
             pub doc: &'static str,
         }
