@@ -54,6 +54,8 @@ pub struct State {
     pub doc: Option<String>,
     /// Other names for the state (other RFCs, tools, operating systems).
     pub aliases: Vec<String>,
+    /// Span of each alias, in the order of `aliases`.
+    pub alias_spans: Vec<Span>,
     /// A final state may have no way out without being reported as a dead end.
     pub is_final: bool,
     /// Span of the state's name.
