@@ -42,35 +42,68 @@ pub(crate) fn generate(m: &Model<'_>) -> TokenStream {
             }
 
             /// A name that is no state or event of the spec.
+            ///
+            /// It keeps the first [`ParseError::INPUT_CAPACITY`] bytes of the input (cut at a
+            /// character boundary) in place, so parsing needs no allocator (`no_std`).
             #[derive(Debug, Clone, PartialEq, Eq)]
             pub struct ParseError {
                 what: &'static str,
-                input: ::std::string::String,
+                input: [u8; ParseError::INPUT_CAPACITY],
+                input_len: u8,
+                truncated: bool,
                 expected: &'static [&'static str],
             }
 
             impl ParseError {
-                /// The text that did not parse.
+                /// How many bytes of the input the error keeps.
+                pub const INPUT_CAPACITY: usize = 64;
+
+                fn new(what: &'static str, input: &str, expected: &'static [&'static str]) -> Self {
+                    let mut len = input.len().min(Self::INPUT_CAPACITY);
+                    while !input.is_char_boundary(len) {
+                        len -= 1;
+                    }
+                    let mut kept = [0; Self::INPUT_CAPACITY];
+                    kept[..len].copy_from_slice(&input.as_bytes()[..len]);
+                    ParseError {
+                        what,
+                        input: kept,
+                        // `len` is at most INPUT_CAPACITY, which fits a byte.
+                        input_len: u8::try_from(len).unwrap_or(u8::MAX),
+                        truncated: len < input.len(),
+                        expected,
+                    }
+                }
+
+                /// The text that did not parse (its first
+                /// [`INPUT_CAPACITY`](ParseError::INPUT_CAPACITY) bytes).
                 #[must_use]
                 pub fn input(&self) -> &str {
-                    &self.input
+                    let kept = &self.input[..usize::from(self.input_len)];
+                    // `new` copied whole characters of a `str`.
+                    ::core::str::from_utf8(kept).unwrap_or_default()
                 }
             }
 
             impl ::core::fmt::Display for ParseError {
                 fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                    let ellipsis = if self.truncated { "..." } else { "" };
                     ::core::write!(
                         f,
-                        "`{}` is not {} of `{}`; expected one of: {}",
-                        self.input,
+                        "`{}{ellipsis}` is not {} of `{}`; expected one of: ",
+                        self.input(),
                         self.what,
                         ::core::stringify!(#machine),
-                        self.expected.join(", ")
-                    )
+                    )?;
+                    for (index, name) in self.expected.iter().enumerate() {
+                        let separator = if index == 0 { "" } else { ", " };
+                        ::core::write!(f, "{separator}{name}")?;
+                    }
+                    ::core::result::Result::Ok(())
                 }
             }
 
-            impl ::std::error::Error for ParseError {}
+            impl ::core::error::Error for ParseError {}
         }
     }
 }
@@ -124,11 +157,7 @@ fn from_str(
                         .iter()
                         .find(|(key, _)| loosely_equal(input, key))
                         .map(|&(_, value)| value)
-                        .ok_or_else(|| ParseError {
-                            what: #what,
-                            input: ::std::string::ToString::to_string(input),
-                            expected: &[#(#names),*],
-                        }),
+                        .ok_or_else(|| ParseError::new(#what, input, &[#(#names),*])),
                 }
             }
         }
@@ -648,6 +677,6 @@ fn step(m: &Model<'_>) -> TokenStream {
             }
         }
 
-        impl ::std::error::Error for IllegalTransition {}
+        impl ::core::error::Error for IllegalTransition {}
     }
 }
