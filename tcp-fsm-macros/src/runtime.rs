@@ -563,6 +563,146 @@ fn step(m: &Model<'_>) -> TokenStream {
             pub fn transition(self) -> &'static Transition {
                 &TRANSITIONS[self.index as usize]
             }
+
+            /// The state the transition left (read from its record, so that the table
+            /// [`step`] reads stays small).
+            #[must_use]
+            #[inline]
+            pub fn from(self) -> State {
+                self.transition().from
+            }
+
+            /// The event that triggered it (from its record, like [`Taken::from`]).
+            #[must_use]
+            #[inline]
+            pub fn event(self) -> Event {
+                self.transition().event
+            }
+        }
+
+        /// Called by [`Machine::handle`] on every transition taken, after the state changed:
+        /// for logging or tracing. `()` observes nothing; any `FnMut(Taken)` closure is an
+        /// observer. Nothing is allocated, so it works in `no_std` code.
+        pub trait Observer {
+            /// `taken` has been taken: [`Taken::from`] was left for `taken.to`.
+            fn on_transition(&mut self, taken: Taken);
+        }
+
+        impl Observer for () {
+            #[inline(always)]
+            fn on_transition(&mut self, _: Taken) {}
+        }
+
+        impl<F: ::core::ops::FnMut(Taken)> Observer for F {
+            #[inline]
+            fn on_transition(&mut self, taken: Taken) {
+                self(taken)
+            }
+        }
+
+        /// A machine that keeps its state: [`Machine::handle`] takes an event, moves to the
+        /// next state and returns the transition taken. `G` is the data that decides guarded
+        /// transitions (see [`guard::Guards`](super::guard::Guards); `()` for a spec without
+        /// guards), `O` an optional [`Observer`].
+        #[derive(Clone)]
+        pub struct Machine<G = (), O = ()> {
+            state: State,
+            guards: G,
+            observer: O,
+        }
+
+        impl<G> Machine<G, ()> {
+            /// A machine in the initial state, with the data that decides its guards.
+            #[must_use]
+            #[inline]
+            pub const fn new(guards: G) -> Self {
+                Machine::with_state(State::INITIAL, guards)
+            }
+
+            /// A machine in `state`, with the data that decides its guards.
+            #[must_use]
+            #[inline]
+            pub const fn with_state(state: State, guards: G) -> Self {
+                Machine {
+                    state,
+                    guards,
+                    observer: (),
+                }
+            }
+        }
+
+        impl<G, O> Machine<G, O> {
+            /// The same machine, calling `observer` on every transition from now on.
+            #[must_use]
+            #[inline]
+            pub fn observed_by<P: Observer>(self, observer: P) -> Machine<G, P> {
+                Machine {
+                    state: self.state,
+                    guards: self.guards,
+                    observer,
+                }
+            }
+
+            /// The current state.
+            #[must_use]
+            #[inline]
+            pub const fn state(&self) -> State {
+                self.state
+            }
+
+            /// The data that decides guarded transitions.
+            #[must_use]
+            #[inline]
+            pub const fn guards(&self) -> &G {
+                &self.guards
+            }
+
+            /// The data that decides guarded transitions, to change it between events.
+            #[inline]
+            pub fn guards_mut(&mut self) -> &mut G {
+                &mut self.guards
+            }
+
+            /// The state, the guard data and the observer.
+            #[must_use]
+            #[inline]
+            pub fn into_parts(self) -> (State, G, O) {
+                (self.state, self.guards, self.observer)
+            }
+        }
+
+        impl<G: super::guard::Guards, O: Observer> Machine<G, O> {
+            /// Takes `event`: one table lookup ([`step`]), the guard decision if the pair is
+            /// guarded, the state change and the observer call. On an illegal event the state
+            /// stays and the observer is not called.
+            ///
+            /// # Errors
+            ///
+            /// [`IllegalTransition`] when the spec has no transition from the current state on
+            /// `event`.
+            #[inline]
+            pub fn handle(&mut self, event: Event) -> ::core::result::Result<Taken, IllegalTransition> {
+                let taken = step(self.state, event)?.decide(&self.guards);
+                self.state = taken.to;
+                self.observer.on_transition(taken);
+                ::core::result::Result::Ok(taken)
+            }
+        }
+
+        impl<G: ::core::default::Default> ::core::default::Default for Machine<G, ()> {
+            fn default() -> Self {
+                Machine::new(G::default())
+            }
+        }
+
+        impl<G: ::core::fmt::Debug, O> ::core::fmt::Debug for Machine<G, O> {
+            /// The state and the guard data; an observer (often a closure) is shown as `..`.
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.debug_struct("Machine")
+                    .field("state", &self.state)
+                    .field("guards", &self.guards)
+                    .finish_non_exhaustive()
+            }
         }
 
         impl ::core::fmt::Display for Taken {

@@ -22,6 +22,15 @@ pub fn handshake_at_run_time() -> Result<runtime::State, runtime::IllegalTransit
     Ok(state)
 }
 
+/// A runtime machine whose observer counts transitions: a closure, no allocation.
+pub fn transitions_to_established(count: &mut usize) -> runtime::State {
+    let mut tcp = runtime::Machine::new(Opened::Active).observed_by(|_| *count += 1);
+    for event in [runtime::Event::ActiveOpen, runtime::Event::RcvSynAck] {
+        let _ = tcp.handle(event);
+    }
+    tcp.state()
+}
+
 /// Parsing a state name without an allocator.
 pub fn parse_state(name: &str) -> Result<runtime::State, runtime::ParseError> {
     name.parse()

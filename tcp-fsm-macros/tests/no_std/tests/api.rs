@@ -14,6 +14,13 @@ fn the_runtime_handshake_ends_established() {
 }
 
 #[test]
+fn the_machine_observer_sees_both_transitions() {
+    let mut count = 0;
+    let state = fsm_no_std_check::transitions_to_established(&mut count);
+    assert_eq!((state, count), (runtime::State::Established, 2));
+}
+
+#[test]
 fn errors_format_into_a_fixed_buffer() {
     let mut buffer = [0u8; 128];
     let len = illegal_message(&mut buffer);
