@@ -64,11 +64,21 @@ pub enum Problem {
         first: String,
         second: String,
     },
-    #[error("states `{first}` and `{second}` would both become the Rust type `{rust}`")]
+    #[error("{first} and {second} would both become the Rust {kind} `{rust}`")]
     NameClash {
         first: String,
         second: String,
+        kind: &'static str,
         rust: String,
+    },
+    #[error("{what} would become `{rust}`, which is not a Rust identifier")]
+    NotARustName { what: String, rust: String },
+    #[error("{what} would become {rust}, which the generated code uses for {used_for}")]
+    ReservedName {
+        what: String,
+        rust: String,
+        used_for: &'static str,
+        fix: &'static str,
     },
     #[error("{what} `{name}` cannot become a Rust identifier")]
     NotAnIdentifier { what: &'static str, name: String },
@@ -141,6 +151,8 @@ impl Problem {
             Problem::UnknownEvent { .. } => "unknown-event",
             Problem::DuplicateName { .. } => "duplicate-name",
             Problem::NameClash { .. } => "name-clash",
+            Problem::NotARustName { .. } => "not-a-rust-name",
+            Problem::ReservedName { .. } => "reserved-name",
             Problem::NotAnIdentifier { .. } => "not-an-identifier",
             Problem::DuplicateTransition { .. } => "duplicate-transition",
             Problem::NonDeterministic { .. } => "non-deterministic",
@@ -193,6 +205,11 @@ impl Problem {
                 "use ASCII letters, digits and `_`, start with a letter, and avoid Rust keywords"
                     .to_string(),
             ),
+            Problem::NameClash { .. } => Some("rename one".to_string()),
+            Problem::NotARustName { .. } => {
+                Some("rename it (letters, digits and `_`, not a keyword)".to_string())
+            }
+            Problem::ReservedName { fix, .. } => Some(fix.to_string()),
             Problem::NonDeterministic { .. } => {
                 Some("give each of these transitions a distinct `guard`".to_string())
             }

@@ -30,6 +30,7 @@ pub struct NormalMachine<'a> {
     pub name: &'a str,
     pub initial: &'a str,
     pub doc: Option<&'a str>,
+    pub require_cite: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -60,7 +61,7 @@ pub struct NormalTransition<'a> {
     pub send: Option<&'a str>,
     pub guard: Option<&'a str>,
     pub tags: &'a [String],
-    pub cite: &'a str,
+    pub cite: Option<&'a str>,
     pub doc: Option<&'a str>,
     pub quote: Option<&'a str>,
     pub contradiction: Option<&'a str>,
@@ -96,6 +97,7 @@ impl Spec {
                 name: &self.machine.name,
                 initial: &self.initial_state().name,
                 doc: self.machine.doc.as_deref(),
+                require_cite: self.machine.require_cite,
             },
             states: self
                 .states
@@ -130,7 +132,7 @@ impl Spec {
                     send: t.send.as_deref(),
                     guard: t.guard.as_deref(),
                     tags: &t.tags,
-                    cite: &t.cite,
+                    cite: t.cite.as_deref(),
                     doc: t.doc.as_deref(),
                     quote: t.quote.as_deref(),
                     contradiction: t.reading.as_ref().map(|r| r.contradiction.as_str()),

@@ -40,6 +40,9 @@ pub struct Machine {
     pub name: String,
     pub initial: StateId,
     pub doc: Option<String>,
+    /// `require_cite = true`: every transition must say where it comes from (the TCP specs
+    /// ask for it; a spec that models no document leaves it off).
+    pub require_cite: bool,
     /// Span of the `[machine]` table.
     pub span: Span,
 }
@@ -51,6 +54,8 @@ pub struct State {
     pub doc: Option<String>,
     /// Other names for the state (other RFCs, tools, operating systems).
     pub aliases: Vec<String>,
+    /// Span of each alias, in the order of `aliases`.
+    pub alias_spans: Vec<Span>,
     /// A final state may have no way out without being reported as a dead end.
     pub is_final: bool,
     /// Span of the state's name.
@@ -132,8 +137,9 @@ pub struct Transition {
     pub guard: Option<String>,
     /// Free-form tags, for example `figure6` for arcs drawn in RFC 793 Figure 6.
     pub tags: Vec<String>,
-    /// Where the transition comes from (a section of a standard, a document).
-    pub cite: String,
+    /// Where the transition comes from (a section of a standard, a document); required when
+    /// the machine sets `require_cite`.
+    pub cite: Option<String>,
     pub doc: Option<String>,
     /// A short quote of the sentence of the cited document that the transition comes from.
     pub quote: Option<String>,

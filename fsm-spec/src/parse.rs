@@ -9,7 +9,7 @@ use crate::model::{
     Contradiction, ContradictionKind, Deviation, Event, EventId, EventKind, Machine, NoTransition,
     NoTransitionKind, Reading, Spec, State, StateId, Transition,
 };
-use crate::naming::is_rust_identifier;
+use crate::naming::check_identifier;
 use crate::source::Span;
 use crate::suggest::nearest;
 use serde_spanned::Spanned;
@@ -28,7 +28,7 @@ const TOP_KEYS: &[&str] = &[
     "deviation",
     "no_transition",
 ];
-const MACHINE_KEYS: &[&str] = &["name", "initial", "doc"];
+const MACHINE_KEYS: &[&str] = &["name", "initial", "doc", "require_cite"];
 const STATE_KEYS: &[&str] = &["doc", "aliases", "final"];
 const EVENT_KEYS: &[&str] = &["kind", "segment", "label", "doc", "aliases", "refines"];
 const TRANSITION_KEYS: &[&str] = &[
@@ -95,11 +95,16 @@ pub(crate) fn parse(text: &str, problems: &mut Problems) -> Option<Spec> {
         states: Names::new(states.iter().map(|s| s.name.as_str())),
         events: Names::new(events.iter().map(|e| e.name.as_str())),
     };
+    // Read on its own, so that missing cites are reported even when `[machine]` has errors.
+    let require_cite = top
+        .get("machine")
+        .and_then(|machine| machine.get_ref().as_table()?.get("require_cite"))
+        .and_then(|flag| flag.get_ref().as_bool())
+        .unwrap_or(false);
     let transitions = match top.get("transition") {
-        Some(value) => parse_transitions(value, &names, problems),
+        Some(value) => parse_transitions(value, &names, require_cite, problems),
         None => Vec::new(),
     };
-    check_readings(&contradictions, &transitions, problems);
     let deviations = match top.get("deviation") {
         Some(value) => parse_deviations(value, &names, problems),
         None => Vec::new(),
@@ -108,7 +113,6 @@ pub(crate) fn parse(text: &str, problems: &mut Problems) -> Option<Spec> {
         Some(value) => parse_no_transitions(value, &names, problems),
         None => Vec::new(),
     };
-    check_no_transitions(&no_transitions, &transitions, &states, &events, problems);
     Some(Spec {
         machine: machine?,
         states,
@@ -301,18 +305,6 @@ fn sub_tables<'a, 'i>(
     entries
 }
 
-fn check_identifier(what: &'static str, name: &str, span: Span, problems: &mut Problems) {
-    if !is_rust_identifier(name) {
-        problems.push((
-            Problem::NotAnIdentifier {
-                what,
-                name: name.to_string(),
-            },
-            span,
-        ));
-    }
-}
-
 fn parse_states(table: (&DeTable<'_>, Span), problems: &mut Problems) -> Vec<State> {
     let mut states = Vec::new();
     for (name, span, inner, table_span) in sub_tables(table, problems) {
@@ -326,58 +318,16 @@ fn parse_states(table: (&DeTable<'_>, Span), problems: &mut Problems) -> Vec<Sta
         );
         let aliases = fields.strings("aliases", false, problems);
         let is_final = fields.bool("final", problems).unwrap_or(false);
-        states.push((
-            State {
-                doc: fields.text("doc", problems),
-                aliases: aliases.iter().map(|(alias, _)| alias.clone()).collect(),
-                name,
-                is_final,
-                span,
-            },
-            aliases,
-        ));
+        states.push(State {
+            doc: fields.text("doc", problems),
+            aliases: aliases.iter().map(|(alias, _)| alias.clone()).collect(),
+            alias_spans: aliases.iter().map(|(_, span)| *span).collect(),
+            name,
+            is_final,
+            span,
+        });
     }
-    check_unique_names(&states, problems);
-    states.into_iter().map(|(state, _)| state).collect()
-}
-
-/// Names and aliases must each point at one state, and state names must stay distinct as
-/// Rust types.
-fn check_unique_names(states: &[(State, Vec<(String, Span)>)], problems: &mut Problems) {
-    let mut owners: HashMap<&str, &str> = HashMap::new();
-    let mut rust_names: HashMap<String, &str> = HashMap::new();
-    for (state, aliases) in states {
-        let names = std::iter::once((state.name.as_str(), state.span))
-            .chain(aliases.iter().map(|(alias, span)| (alias.as_str(), *span)));
-        for (name, span) in names {
-            match owners.get(name) {
-                // An alias repeating its own state's name is harmless.
-                Some(owner) if *owner == state.name => {}
-                Some(owner) => problems.push((
-                    Problem::DuplicateName {
-                        name: name.to_string(),
-                        first: owner.to_string(),
-                        second: state.name.clone(),
-                    },
-                    span,
-                )),
-                None => {
-                    owners.insert(name, &state.name);
-                }
-            }
-        }
-        let rust = crate::naming::upper_camel(&state.name);
-        if let Some(first) = rust_names.get(&rust) {
-            let problem = Problem::NameClash {
-                first: first.to_string(),
-                second: state.name.clone(),
-                rust: rust.clone(),
-            };
-            problems.push((problem, state.span));
-        } else {
-            rust_names.insert(rust, &state.name);
-        }
-    }
+    states
 }
 
 fn parse_events(table: (&DeTable<'_>, Span), problems: &mut Problems) -> Vec<Event> {
@@ -446,12 +396,14 @@ fn parse_machine(
         check_identifier("machine name", name, *name_span, problems);
     }
     let initial = fields.required_string("initial", problems);
+    let require_cite = fields.bool("require_cite", problems).unwrap_or(false);
     let states = Names::new(states?.iter().map(|s| s.name.as_str()));
     let initial = states.state(initial?, problems);
     Some(Machine {
         name: name?.0,
         initial: initial?,
         doc: fields.text("doc", problems),
+        require_cite,
         span,
     })
 }
@@ -505,6 +457,7 @@ impl<'a> Names<'a> {
 fn parse_transitions(
     value: &Value<'_>,
     names: &SpecNames<'_>,
+    require_cite: bool,
     problems: &mut Problems,
 ) -> Vec<Transition> {
     let DeValue::Array(entries) = value.get_ref() else {
@@ -541,14 +494,17 @@ fn parse_transitions(
             .map(|(tag, _)| tag)
             .collect();
         let send = fields.text("send", problems);
-        let cite = fields
-            .required_string("cite", problems)
-            .map(|(cite, _)| cite);
+        let cite = if require_cite {
+            fields.required_string("cite", problems)
+        } else {
+            fields.string("cite", problems)
+        }
+        .map(|(cite, _)| cite);
         let doc = fields.text("doc", problems);
         let quote = fields.text("quote", problems);
         let deviation = fields.text("deviation", problems);
         let reading = parse_reading(&fields, problems);
-        let (Some(to), Some(cite)) = (to, cite) else {
+        let Some(to) = to else {
             continue;
         };
         for (from, event) in cells(&from, &events) {
@@ -673,82 +629,6 @@ fn parse_contradictions(value: &Value<'_>, problems: &mut Problems) -> Vec<Contr
     contradictions
 }
 
-/// Every reading names a declared contradiction; each contradiction has readings, and on
-/// each `from`, `event` and `guard` it covers there are at least two, with distinct names.
-fn check_readings(
-    contradictions: &[Contradiction],
-    transitions: &[Transition],
-    problems: &mut Problems,
-) {
-    for t in transitions {
-        let Some(reading) = &t.reading else { continue };
-        if !contradictions.iter().any(|c| c.id == reading.contradiction) {
-            let suggestion = nearest(
-                &reading.contradiction,
-                contradictions.iter().map(|c| c.id.as_str()),
-            );
-            let problem = Problem::UnknownContradiction {
-                id: reading.contradiction.clone(),
-                suggestion,
-            };
-            problems.push((problem, t.span));
-        }
-    }
-    for contradiction in contradictions {
-        let mut cells: Vec<Vec<&Transition>> = Vec::new();
-        let readings = transitions.iter().filter(|t| {
-            t.reading
-                .as_ref()
-                .is_some_and(|r| r.contradiction == contradiction.id)
-        });
-        for t in readings {
-            let cell = (t.from, t.event, &t.guard);
-            match cells
-                .iter_mut()
-                .find(|c| (c[0].from, c[0].event, &c[0].guard) == cell)
-            {
-                Some(cell) => cell.push(t),
-                None => cells.push(vec![t]),
-            }
-        }
-        if cells.is_empty() {
-            let problem = Problem::TooFewReadings {
-                id: contradiction.id.clone(),
-                count: 0,
-            };
-            problems.push((problem, contradiction.span));
-        }
-        for cell in cells {
-            check_cell_readings(&contradiction.id, &cell, problems);
-        }
-    }
-}
-
-fn check_cell_readings(id: &str, cell: &[&Transition], problems: &mut Problems) {
-    let name = |t: &Transition| {
-        t.reading
-            .as_ref()
-            .map(|r| r.name.clone())
-            .unwrap_or_default()
-    };
-    if cell.len() < 2 {
-        let problem = Problem::TooFewReadings {
-            id: id.to_string(),
-            count: cell.len(),
-        };
-        problems.push((problem, cell[0].span));
-    }
-    for (index, t) in cell.iter().enumerate() {
-        if cell[..index].iter().any(|o| name(o) == name(t)) {
-            let problem = Problem::DuplicateReading {
-                id: id.to_string(),
-                reading: name(t),
-            };
-            problems.push((problem, t.span));
-        }
-    }
-}
-
 fn parse_deviations(
     value: &Value<'_>,
     names: &SpecNames<'_>,
@@ -840,32 +720,4 @@ fn parse_no_transitions(
         }
     }
     entries
-}
-
-/// A state and event has either transitions or one `[[no_transition]]` entry, not both.
-fn check_no_transitions(
-    entries: &[NoTransition],
-    transitions: &[Transition],
-    states: &[State],
-    events: &[Event],
-    problems: &mut Problems,
-) {
-    for (index, entry) in entries.iter().enumerate() {
-        let state = states[entry.from.0].name.clone();
-        let event = events[entry.event.0].name.clone();
-        let twice = entries[..index]
-            .iter()
-            .any(|e| e.from == entry.from && e.event == entry.event);
-        let with_transition = transitions
-            .iter()
-            .any(|t| t.from == entry.from && t.event == entry.event);
-        if twice || with_transition {
-            let problem = Problem::NoTransitionConflict {
-                state,
-                event,
-                with_transition,
-            };
-            problems.push((problem, entry.span));
-        }
-    }
 }

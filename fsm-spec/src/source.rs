@@ -1,8 +1,77 @@
-//! Spec source text and positions in it.
+//! Spec source text and positions in it, and reading it from a file.
 
 use std::fmt;
+use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
+
+/// The size limit the command-line tool and the `fsm!` macro put on a spec file, so that a
+/// wrong path (a disk image, a device) cannot exhaust memory.
+pub const MAX_SPEC_BYTES: u64 = 4 * 1024 * 1024;
+
+/// Why a file could not be read as text. The messages complete "cannot read `FILE`: ".
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    /// Missing, not permitted, or another I/O error.
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    #[error("it is a directory, not a spec file")]
+    Directory,
+    #[error("it is {size} bytes; specs are limited to {limit} bytes")]
+    TooLarge { size: u64, limit: u64 },
+    #[error(
+        "it is not UTF-8 text: invalid byte 0x{byte:02X} at line {}, column {}",
+        location.line,
+        location.column
+    )]
+    NotText {
+        /// Where the first invalid byte is; the column counts the characters before it.
+        location: Location,
+        /// Its offset in the file.
+        offset: usize,
+        /// Its value.
+        byte: u8,
+    },
+}
+
+/// Reads the text file at `path`, refusing directories, files over `limit` bytes (checked
+/// before reading, and again while reading, for files that grow or report no size) and
+/// content that is not UTF-8.
+pub fn read_text(path: &Path, limit: u64) -> Result<String, ReadError> {
+    let metadata = std::fs::metadata(path)?;
+    if metadata.is_dir() {
+        return Err(ReadError::Directory);
+    }
+    if metadata.len() > limit {
+        let size = metadata.len();
+        return Err(ReadError::TooLarge { size, limit });
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)?;
+    let size = bytes.len() as u64;
+    if size > limit {
+        return Err(ReadError::TooLarge { size, limit });
+    }
+    String::from_utf8(bytes).map_err(|error| {
+        let offset = error.utf8_error().valid_up_to();
+        let bytes = error.as_bytes();
+        let byte = bytes[offset];
+        // The prefix before the first invalid byte is valid UTF-8 by definition.
+        let valid = std::str::from_utf8(&bytes[..offset]).unwrap_or_default();
+        let line_start = valid.rfind('\n').map_or(0, |newline| newline + 1);
+        let location = Location {
+            line: valid.matches('\n').count() + 1,
+            column: valid[line_start..].chars().count() + 1,
+        };
+        ReadError::NotText {
+            location,
+            offset,
+            byte,
+        }
+    })
+}
 
 /// A byte range in a spec's source text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
@@ -69,9 +138,9 @@ impl SourceFile {
         }
     }
 
-    /// Reads a spec file. Non-UTF-8 content is an error of kind `InvalidData`.
-    pub fn read(path: &Path) -> std::io::Result<SourceFile> {
-        let text = std::fs::read_to_string(path)?;
+    /// Reads a spec file of at most [`MAX_SPEC_BYTES`] with [`read_text`], named by its path.
+    pub fn read(path: &Path) -> Result<SourceFile, ReadError> {
+        let text = read_text(path, MAX_SPEC_BYTES)?;
         Ok(SourceFile::new(path.display().to_string(), text))
     }
 
@@ -116,5 +185,67 @@ mod tests {
         // Inside a multi-byte character: snapped back to its start.
         assert_eq!(source.location(4), Location { line: 2, column: 1 });
         assert_eq!(source.location(999), Location { line: 3, column: 1 });
+    }
+
+    /// A file of its own under the system's temporary directory.
+    fn temp_file(name: &str, bytes: &[u8]) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("fsm-spec-source-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        path
+    }
+
+    #[test]
+    fn text_is_read_up_to_the_limit() {
+        let path = temp_file("small.toml", "[machine]\n".as_bytes());
+        assert_eq!(read_text(&path, 10).unwrap(), "[machine]\n");
+        let error = read_text(&path, 9).unwrap_err();
+        assert!(
+            matches!(error, ReadError::TooLarge { size: 10, limit: 9 }),
+            "{error:?}"
+        );
+        assert_eq!(
+            error.to_string(),
+            "it is 10 bytes; specs are limited to 9 bytes"
+        );
+    }
+
+    #[test]
+    fn the_first_invalid_byte_is_located_by_line_and_column() {
+        // Line 2, after `ç` (two bytes, one character) and `=`: column 3.
+        let path = temp_file("latin1.toml", b"a = 1\n\xc3\xa7=\xe9t\xe9\n");
+        let error = read_text(&path, MAX_SPEC_BYTES).unwrap_err();
+        let ReadError::NotText {
+            location,
+            offset,
+            byte,
+        } = error
+        else {
+            panic!("{error:?}")
+        };
+        assert_eq!(
+            (location.line, location.column, offset, byte),
+            (2, 3, 9, 0xE9)
+        );
+        let binary = temp_file("binary.toml", b"\x89PNG\r\n");
+        assert_eq!(
+            read_text(&binary, MAX_SPEC_BYTES).unwrap_err().to_string(),
+            "it is not UTF-8 text: invalid byte 0x89 at line 1, column 1"
+        );
+    }
+
+    #[test]
+    fn directories_and_missing_files_are_refused() {
+        let dir = std::env::temp_dir();
+        assert!(matches!(
+            read_text(&dir, MAX_SPEC_BYTES),
+            Err(ReadError::Directory)
+        ));
+        let missing = read_text(&dir.join("no-such-fsm-spec.toml"), MAX_SPEC_BYTES);
+        let Err(ReadError::Io(error)) = missing else {
+            panic!("{missing:?}")
+        };
+        assert_eq!(error.kind(), std::io::ErrorKind::NotFound);
     }
 }

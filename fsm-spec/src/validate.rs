@@ -1,14 +1,54 @@
-//! Checks on a parsed spec that need the whole model: duplicate and non-deterministic
-//! transitions.
+//! Checks on a parsed spec that need the whole model: names that must be unique, Rust names
+//! (the rules are in [`crate::naming`]), duplicate and non-deterministic transitions,
+//! readings of contradictions, and `[[no_transition]]` entries. Parsing only builds the model.
 
 use crate::diagnostic::Problem;
-use crate::model::{Spec, Transition};
+use crate::model::{Contradiction, Spec, Transition};
 use crate::source::{SourceFile, Span};
+use crate::suggest::nearest;
 use std::collections::HashMap;
+
+type Problems = Vec<(Problem, Span)>;
+
+/// Runs every whole-model check.
+pub(crate) fn validate(spec: &Spec, source: &SourceFile, problems: &mut Problems) {
+    check_unique_names(spec, problems);
+    crate::naming::check(spec, problems);
+    check_readings(&spec.contradictions, &spec.transitions, problems);
+    check_no_transitions(spec, problems);
+    check_transitions(spec, source, problems);
+}
+
+/// Names and aliases must each point at one state.
+fn check_unique_names(spec: &Spec, problems: &mut Problems) {
+    let mut owners: HashMap<&str, &str> = HashMap::new();
+    for state in &spec.states {
+        let aliases = state.aliases.iter().map(String::as_str);
+        let names = std::iter::once((state.name.as_str(), state.span))
+            .chain(aliases.zip(state.alias_spans.iter().copied()));
+        for (name, span) in names {
+            match owners.get(name) {
+                // An alias repeating its own state's name is harmless.
+                Some(owner) if *owner == state.name => {}
+                Some(owner) => problems.push((
+                    Problem::DuplicateName {
+                        name: name.to_string(),
+                        first: owner.to_string(),
+                        second: state.name.clone(),
+                    },
+                    span,
+                )),
+                None => {
+                    owners.insert(name, &state.name);
+                }
+            }
+        }
+    }
+}
 
 /// Reports each transition that repeats or is indistinguishable from an earlier one with the
 /// same `from` and `event`; the earlier one is named by its line.
-pub(crate) fn validate(spec: &Spec, source: &SourceFile, problems: &mut Vec<(Problem, Span)>) {
+fn check_transitions(spec: &Spec, source: &SourceFile, problems: &mut Problems) {
     let mut seen: HashMap<_, Vec<&Transition>> = HashMap::new();
     let mut counts: HashMap<_, usize> = HashMap::new();
     for t in &spec.transitions {
@@ -70,5 +110,104 @@ fn are_rival_readings(a: &Transition, b: &Transition) -> bool {
     match (&a.reading, &b.reading) {
         (Some(a), Some(b)) => a.contradiction == b.contradiction && a.name != b.name,
         _ => false,
+    }
+}
+
+/// Every reading names a declared contradiction; each contradiction has readings, and on
+/// each `from`, `event` and `guard` it covers there are at least two, with distinct names.
+fn check_readings(
+    contradictions: &[Contradiction],
+    transitions: &[Transition],
+    problems: &mut Problems,
+) {
+    for t in transitions {
+        let Some(reading) = &t.reading else { continue };
+        if !contradictions.iter().any(|c| c.id == reading.contradiction) {
+            let suggestion = nearest(
+                &reading.contradiction,
+                contradictions.iter().map(|c| c.id.as_str()),
+            );
+            let problem = Problem::UnknownContradiction {
+                id: reading.contradiction.clone(),
+                suggestion,
+            };
+            problems.push((problem, t.span));
+        }
+    }
+    for contradiction in contradictions {
+        let mut cells: Vec<Vec<&Transition>> = Vec::new();
+        let readings = transitions.iter().filter(|t| {
+            t.reading
+                .as_ref()
+                .is_some_and(|r| r.contradiction == contradiction.id)
+        });
+        for t in readings {
+            let cell = (t.from, t.event, &t.guard);
+            match cells
+                .iter_mut()
+                .find(|c| (c[0].from, c[0].event, &c[0].guard) == cell)
+            {
+                Some(cell) => cell.push(t),
+                None => cells.push(vec![t]),
+            }
+        }
+        if cells.is_empty() {
+            let problem = Problem::TooFewReadings {
+                id: contradiction.id.clone(),
+                count: 0,
+            };
+            problems.push((problem, contradiction.span));
+        }
+        for cell in cells {
+            check_cell_readings(&contradiction.id, &cell, problems);
+        }
+    }
+}
+
+fn check_cell_readings(id: &str, cell: &[&Transition], problems: &mut Problems) {
+    let name = |t: &Transition| {
+        t.reading
+            .as_ref()
+            .map(|r| r.name.clone())
+            .unwrap_or_default()
+    };
+    if cell.len() < 2 {
+        let problem = Problem::TooFewReadings {
+            id: id.to_string(),
+            count: cell.len(),
+        };
+        problems.push((problem, cell[0].span));
+    }
+    for (index, t) in cell.iter().enumerate() {
+        if cell[..index].iter().any(|o| name(o) == name(t)) {
+            let problem = Problem::DuplicateReading {
+                id: id.to_string(),
+                reading: name(t),
+            };
+            problems.push((problem, t.span));
+        }
+    }
+}
+
+/// A state and event has either transitions or one `[[no_transition]]` entry, not both.
+fn check_no_transitions(spec: &Spec, problems: &mut Problems) {
+    let (entries, transitions) = (&spec.no_transitions, &spec.transitions);
+    for (index, entry) in entries.iter().enumerate() {
+        let state = spec.state(entry.from).name.clone();
+        let event = spec.event(entry.event).name.clone();
+        let twice = entries[..index]
+            .iter()
+            .any(|e| e.from == entry.from && e.event == entry.event);
+        let with_transition = transitions
+            .iter()
+            .any(|t| t.from == entry.from && t.event == entry.event);
+        if twice || with_transition {
+            let problem = Problem::NoTransitionConflict {
+                state,
+                event,
+                with_transition,
+            };
+            problems.push((problem, entry.span));
+        }
     }
 }

@@ -293,7 +293,9 @@ fn states_that_clash_as_rust_types() {
     let d = diagnostics(&text);
     assert_eq!(
         d,
-        ["9:9: error: states `CLOSED` and `Closed` would both become the Rust type `Closed`"]
+        [
+            "9:9: error: state `CLOSED` and state `Closed` would both become the Rust type `Closed`; rename one"
+        ]
     );
 }
 
@@ -320,17 +322,91 @@ fn invalid_event_kind_suggests_one() {
 }
 
 #[test]
-fn missing_cite_and_event() {
+fn missing_event_is_reported_and_cite_is_optional() {
     let d = diagnostics(&replaced(
         "event = \"open\"\nto = \"OPEN\"\ncite = \"manual 1\"",
         "to = \"OPEN\"",
     ));
     assert_eq!(
         d,
+        ["27:1: error: missing key `event` in [[transition]] number 1"]
+    );
+}
+
+/// `DOOR` with every `cite` line removed: a spec that models no document.
+fn door_without_cites() -> String {
+    DOOR.lines()
+        .filter(|line| !line.starts_with("cite = "))
+        .map(|line| format!("{line}\n"))
+        .collect()
+}
+
+#[test]
+fn a_spec_without_citations_is_clean() {
+    let text = door_without_cites();
+    assert!(!text.contains("cite"));
+    assert_eq!(diagnostics(&text), Vec::<String>::new());
+    let spec = fsm_spec::Spec::from_source(&SourceFile::new("door.toml", text)).unwrap();
+    assert!(!spec.machine.require_cite);
+    assert!(spec.transitions.iter().all(|t| t.cite.is_none()));
+}
+
+#[test]
+fn a_spec_without_citations_still_gets_the_graph_checks() {
+    // No "missing key `cite`" errors hide the real problems any more: each mutation below
+    // reports exactly its own (non-determinism, an unreachable state, a dead end).
+    let text = door_without_cites();
+    let rival =
+        format!("{text}\n[[transition]]\nfrom = \"LOCKED\"\nevent = \"unlock\"\nto = \"OPEN\"\n");
+    assert_eq!(
+        diagnostics(&rival),
         [
-            "27:1: error: missing key `event` in [[transition]] number 1",
-            "27:1: error: missing key `cite` in [[transition]] number 1",
+            "47:1: error: non-deterministic: LOCKED has 2 transitions on `unlock` and this one has \
+          no guard (another is on line 42); give each of these transitions a distinct `guard`"
         ]
+    );
+    let unreachable = text.replacen(
+        "from = \"CLOSED\"\nevent = \"lock\"",
+        "from = \"LOCKED\"\nevent = \"lock\"",
+        1,
+    );
+    assert_eq!(
+        diagnostics(&unreachable),
+        ["12:9: warning: state LOCKED is unreachable from the initial state CLOSED"]
+    );
+    let dead_end = text.replacen(
+        "event = \"unlock\"\nto = \"CLOSED\"",
+        "event = \"unlock\"\nto = \"LOCKED\"",
+        1,
+    );
+    assert_eq!(
+        diagnostics(&dead_end),
+        [
+            "12:9: warning: state LOCKED is a dead end: no transition leaves it and it is not declared \
+          final; add a transition out of it, or mark it `final = true`"
+        ]
+    );
+}
+
+#[test]
+fn require_cite_makes_cite_required() {
+    let text = replaced(
+        "initial = \"CLOSED\"",
+        "initial = \"CLOSED\"\nrequire_cite = true",
+    );
+    assert_eq!(diagnostics(&text), Vec::<String>::new());
+    let text = text.replacen("to = \"OPEN\"\ncite = \"manual 1\"", "to = \"OPEN\"", 1);
+    assert_eq!(
+        diagnostics(&text),
+        ["28:1: error: missing key `cite` in [[transition]] number 1"]
+    );
+    let wrong = replaced(
+        "initial = \"CLOSED\"",
+        "initial = \"CLOSED\"\nrequire_cite = \"yes\"",
+    );
+    assert_eq!(
+        diagnostics(&wrong),
+        ["4:16: error: `require_cite` must be true or false, found string"]
     );
 }
 
@@ -420,4 +496,105 @@ fn display_names_the_file() {
         "specs/door.toml:42:6: error: unknown state `LOKCED`; did you mean `LOCKED`?"
     );
     assert!(report.spec.is_none());
+}
+
+/// Every name the generated code reserves, each put into the otherwise clean door. The
+/// `fsm!` macro's tests (`expand.rs`) give it the same names and expect the same errors.
+mod reserved_names {
+    use super::{diagnostics, replaced};
+    use fsm_spec::naming::{HANDLE_METHODS, MODULES};
+
+    #[test]
+    fn a_state_cannot_become_the_state_trait() {
+        let d = diagnostics(&replaced(
+            "[states.LOCKED]",
+            "[states.STATE]\n[states.LOCKED]",
+        ));
+        assert_eq!(
+            d,
+            [
+                "12:9: error: state `STATE` would become the Rust type `State`, which the generated \
+              code uses for the trait that all state types implement; rename the state"
+            ]
+        );
+    }
+
+    #[test]
+    fn an_event_cannot_become_the_rules_type() {
+        let d = diagnostics(&replaced(
+            "[events.lock]",
+            "[events.rules]\nkind = \"call\"\n[events.lock]",
+        ));
+        assert_eq!(
+            d,
+            [
+                "21:9: error: event `rules` would become the Rust type `Rules`, which the generated \
+              code uses for the type that implements the event traits; rename the event"
+            ]
+        );
+    }
+
+    #[test]
+    fn an_event_cannot_become_a_method_the_handle_has() {
+        for method in HANDLE_METHODS {
+            let text = replaced(
+                "[events.lock]",
+                &format!("[events.{method}]\nkind = \"call\"\n[events.lock]"),
+            );
+            assert_eq!(
+                diagnostics(&text),
+                [format!(
+                    "21:9: error: event `{method}` would become the method `Door::{method}`, which \
+                     the generated code uses for a method of the generated handle; rename the event"
+                )]
+            );
+        }
+    }
+
+    #[test]
+    fn the_machine_cannot_be_named_like_a_generated_module() {
+        for module in MODULES {
+            let text = replaced("name = \"Door\"", &format!("name = \"{module}\""));
+            assert_eq!(
+                diagnostics(&text),
+                [format!(
+                    "1:1: error: the machine name `{module}` would become the module `{module}`, \
+                     which the generated code uses for one of the generated modules; rename the machine"
+                )]
+            );
+        }
+    }
+
+    #[test]
+    fn a_name_cannot_become_a_keyword_after_its_case_changes() {
+        let d = diagnostics(&replaced(
+            "[states.LOCKED]",
+            "[states.self_]\n[states.LOCKED]",
+        ));
+        assert_eq!(
+            d,
+            [
+                "12:9: error: state `self_` would become `Self`, which is not a Rust identifier; \
+              rename it (letters, digits and `_`, not a keyword)"
+            ]
+        );
+    }
+
+    #[test]
+    fn guards_that_become_the_same_variant_clash() {
+        let text = replaced(
+            "event = \"unlock\"\nto = \"CLOSED\"",
+            "event = \"unlock\"\nguard = \"right_key\"\nto = \"CLOSED\"",
+        );
+        let text = format!(
+            "{text}\n[[transition]]\nfrom = \"LOCKED\"\nevent = \"unlock\"\nguard = \"rightKey\"\nto = \"OPEN\"\n"
+        );
+        assert_eq!(
+            diagnostics(&text),
+            [
+                "52:1: error: guard `right_key` and guard `rightKey` would both become the Rust \
+              variant `RightKey`; rename one"
+            ]
+        );
+    }
 }

@@ -59,7 +59,9 @@ pub(crate) fn transition(spec: &Spec, t: &Transition) -> String {
         text.push(' ');
         text.push_str(&escape(doc));
     }
-    text.push_str(&format!("\n\n*Source: {}*", escape(&t.cite)));
+    if let Some(cite) = &t.cite {
+        text.push_str(&format!("\n\n*Source: {}*", escape(cite)));
+    }
     text
 }
 

@@ -54,21 +54,22 @@ pub(crate) fn expand(literal: &syn::LitStr) -> syn::Result<TokenStream> {
     })
 }
 
-/// Generates the items for a checked spec; name problems are reported like spec errors, at
-/// `span`, with the spec's `file:line:col`.
+/// Generates the items for a spec that passed `fsm_spec::check` (which also checked every
+/// Rust name, see `fsm_spec::naming`).
 pub(crate) fn generate(
     spec: &Spec,
     source: &SourceFile,
     file: &str,
     span: proc_macro2::Span,
 ) -> syn::Result<TokenStream> {
-    let names = Names::new(spec).map_err(|mut problems| {
-        problems.sort_by_key(|p| p.span.start);
-        let messages = problems.into_iter().map(|p| {
-            let location = source.location(p.span.start);
-            format!("{}:{}: {}", source.name(), location, p.message)
-        });
-        load::combine(messages, span)
+    let names = Names::new(spec).map_err(|unparsable| {
+        let message = format!(
+            "{}: fsm!: `{}` passed the spec's name checks but is not a Rust identifier; \
+             please report this",
+            source.name(),
+            unparsable.0
+        );
+        syn::Error::new(span, message)
     })?;
     let model = Model {
         spec,
@@ -173,16 +174,105 @@ cite = "manual 5"
         syn::parse_file(&code).expect("the expansion parses as a Rust file");
     }
 
+    /// The macro's errors for `text`, and `fsm_spec::check`'s (what `tcp-fsm check` prints),
+    /// both as `file:line:col: message`.
+    fn macro_and_check_errors(text: &str) -> (Vec<String>, Vec<String>) {
+        let by_macro = match expand_text(text) {
+            Ok(_) => Vec::new(),
+            Err(error) => error.into_iter().map(|e| e.to_string()).collect(),
+        };
+        let source = SourceFile::new("door.toml", text);
+        let by_check = fsm_spec::check(&source)
+            .diagnostics
+            .errors()
+            .map(|d| format!("{}:{}: {}", d.file, d.location, d.message()))
+            .collect();
+        (by_macro, by_check)
+    }
+
+    /// The door with one more event, `name`, that no transition uses.
+    fn door_with_event(name: &str) -> String {
+        DOOR.replace(
+            "[events.lock]",
+            &format!("[events.{name}]\nkind = \"call\"\n[events.lock]"),
+        )
+    }
+
+    fn assert_rejected_alike(text: &str, expected: &str) {
+        let (by_macro, by_check) = macro_and_check_errors(text);
+        assert_eq!(by_macro, [expected.to_string()], "fsm! on:\n{text}");
+        assert_eq!(by_check, by_macro, "tcp-fsm check and fsm! disagree");
+    }
+
     #[test]
-    fn name_problems_are_reported_with_the_spec_location() {
-        let text = DOOR
-            .replace("[states.LOCKED]", "[states.STATE]")
-            .replace("\"LOCKED\"", "\"STATE\"");
-        let error = expand_text(&text).expect_err("`STATE` clashes with the state trait");
-        let message = error.to_string();
-        assert!(
-            message.starts_with("door.toml:10:9: state `STATE` would become the Rust type `State`"),
-            "{message}"
+    fn a_state_named_state_is_rejected_by_check_and_by_the_macro() {
+        assert_rejected_alike(
+            &DOOR.replace("[states.LOCKED]", "[states.STATE]\n[states.LOCKED]"),
+            "door.toml:10:9: state `STATE` would become the Rust type `State`, which the \
+             generated code uses for the trait that all state types implement; rename the state",
         );
+    }
+
+    #[test]
+    fn an_event_named_rules_is_rejected_by_check_and_by_the_macro() {
+        assert_rejected_alike(
+            &door_with_event("rules"),
+            "door.toml:18:9: event `rules` would become the Rust type `Rules`, which the \
+             generated code uses for the type that implements the event traits; rename the event",
+        );
+    }
+
+    #[test]
+    fn events_named_like_handle_methods_are_rejected_by_check_and_by_the_macro() {
+        for method in fsm_spec::naming::HANDLE_METHODS {
+            assert_rejected_alike(
+                &door_with_event(method),
+                &format!(
+                    "door.toml:18:9: event `{method}` would become the method `Door::{method}`, \
+                     which the generated code uses for a method of the generated handle; rename \
+                     the event"
+                ),
+            );
+        }
+    }
+
+    #[test]
+    fn machines_named_like_modules_are_rejected_by_check_and_by_the_macro() {
+        for module in fsm_spec::naming::MODULES {
+            assert_rejected_alike(
+                &DOOR.replace("name = \"Door\"", &format!("name = \"{module}\"")),
+                &format!(
+                    "door.toml:2:1: the machine name `{module}` would become the module \
+                     `{module}`, which the generated code uses for one of the generated modules; \
+                     rename the machine"
+                ),
+            );
+        }
+    }
+
+    #[test]
+    fn a_keyword_after_a_case_change_is_rejected_by_check_and_by_the_macro() {
+        assert_rejected_alike(
+            &DOOR.replace("[states.LOCKED]", "[states.self_]\n[states.LOCKED]"),
+            "door.toml:10:9: state `self_` would become `Self`, which is not a Rust identifier; \
+             rename it (letters, digits and `_`, not a keyword)",
+        );
+    }
+
+    #[test]
+    fn events_that_clash_in_rust_are_rejected_by_check_and_by_the_macro() {
+        let text = door_with_event("rcv_syn").replace(
+            "[events.lock]",
+            "[events.rcvSyn]\nkind = \"call\"\n[events.lock]",
+        );
+        let (by_macro, by_check) = macro_and_check_errors(&text);
+        assert_eq!(
+            by_macro,
+            [
+                "door.toml:20:9: event `rcv_syn` and event `rcvSyn` would both become the Rust type \
+              `RcvSyn`; rename one"
+            ]
+        );
+        assert_eq!(by_check, by_macro);
     }
 }

@@ -1,5 +1,6 @@
 //! Finding, reading and checking the spec that a macro call names.
 
+use fsm_spec::source::{MAX_SPEC_BYTES, ReadError, read_text};
 use fsm_spec::{SourceFile, Spec};
 use proc_macro2::Span;
 use std::path::{Path, PathBuf};
@@ -33,28 +34,16 @@ pub(crate) fn load(literal: &syn::LitStr) -> syn::Result<Loaded> {
     let path = manifest_dir.join(literal.value());
     let cwd = std::env::current_dir().ok();
     let shown = display_path(&path, cwd.as_deref());
-    let cannot_read =
-        |reason: String| syn::Error::new(span, format!("cannot read the spec `{shown}`: {reason}"));
-    if path.is_dir() {
-        return Err(cannot_read(
-            "it is a directory, not a spec file".to_string(),
-        ));
-    }
-    let bytes = std::fs::read(&path).map_err(|error| {
-        cannot_read(match error.kind() {
-            std::io::ErrorKind::NotFound => format!(
+    let text = read_text(&path, MAX_SPEC_BYTES).map_err(|error| {
+        let reason = match error {
+            ReadError::Io(error) if error.kind() == std::io::ErrorKind::NotFound => format!(
                 "no such file (the path is relative to `{}`, the directory of the calling \
                  crate's Cargo.toml)",
                 display_path(&manifest_dir, cwd.as_deref())
             ),
-            _ => error.to_string(),
-        })
-    })?;
-    let text = String::from_utf8(bytes).map_err(|error| {
-        cannot_read(format!(
-            "it is not UTF-8 text (invalid byte at offset {})",
-            error.utf8_error().valid_up_to()
-        ))
+            error => error.to_string(),
+        };
+        syn::Error::new(span, format!("cannot read the spec `{shown}`: {reason}"))
     })?;
     let source = SourceFile::new(shown, text);
     let spec = check(&source, span)?;

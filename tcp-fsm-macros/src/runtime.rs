@@ -42,35 +42,68 @@ pub(crate) fn generate(m: &Model<'_>) -> TokenStream {
             }
 
             /// A name that is no state or event of the spec.
+            ///
+            /// It keeps the first [`ParseError::INPUT_CAPACITY`] bytes of the input (cut at a
+            /// character boundary) in place, so parsing needs no allocator (`no_std`).
             #[derive(Debug, Clone, PartialEq, Eq)]
             pub struct ParseError {
                 what: &'static str,
-                input: ::std::string::String,
+                input: [u8; ParseError::INPUT_CAPACITY],
+                input_len: u8,
+                truncated: bool,
                 expected: &'static [&'static str],
             }
 
             impl ParseError {
-                /// The text that did not parse.
+                /// How many bytes of the input the error keeps.
+                pub const INPUT_CAPACITY: usize = 64;
+
+                fn new(what: &'static str, input: &str, expected: &'static [&'static str]) -> Self {
+                    let mut len = input.len().min(Self::INPUT_CAPACITY);
+                    while !input.is_char_boundary(len) {
+                        len -= 1;
+                    }
+                    let mut kept = [0; Self::INPUT_CAPACITY];
+                    kept[..len].copy_from_slice(&input.as_bytes()[..len]);
+                    ParseError {
+                        what,
+                        input: kept,
+                        // `len` is at most INPUT_CAPACITY, which fits a byte.
+                        input_len: u8::try_from(len).unwrap_or(u8::MAX),
+                        truncated: len < input.len(),
+                        expected,
+                    }
+                }
+
+                /// The text that did not parse (its first
+                /// [`INPUT_CAPACITY`](ParseError::INPUT_CAPACITY) bytes).
                 #[must_use]
                 pub fn input(&self) -> &str {
-                    &self.input
+                    let kept = &self.input[..usize::from(self.input_len)];
+                    // `new` copied whole characters of a `str`.
+                    ::core::str::from_utf8(kept).unwrap_or_default()
                 }
             }
 
             impl ::core::fmt::Display for ParseError {
                 fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                    let ellipsis = if self.truncated { "..." } else { "" };
                     ::core::write!(
                         f,
-                        "`{}` is not {} of `{}`; expected one of: {}",
-                        self.input,
+                        "`{}{ellipsis}` is not {} of `{}`; expected one of: ",
+                        self.input(),
                         self.what,
                         ::core::stringify!(#machine),
-                        self.expected.join(", ")
-                    )
+                    )?;
+                    for (index, name) in self.expected.iter().enumerate() {
+                        let separator = if index == 0 { "" } else { ", " };
+                        ::core::write!(f, "{separator}{name}")?;
+                    }
+                    ::core::result::Result::Ok(())
                 }
             }
 
-            impl ::std::error::Error for ParseError {}
+            impl ::core::error::Error for ParseError {}
         }
     }
 }
@@ -124,11 +157,7 @@ fn from_str(
                         .iter()
                         .find(|(key, _)| loosely_equal(input, key))
                         .map(|&(_, value)| value)
-                        .ok_or_else(|| ParseError {
-                            what: #what,
-                            input: ::std::string::ToString::to_string(input),
-                            expected: &[#(#names),*],
-                        }),
+                        .ok_or_else(|| ParseError::new(#what, input, &[#(#names),*])),
                 }
             }
         }
@@ -369,7 +398,10 @@ fn transition_value(m: &Model<'_>, t: &Transition) -> TokenStream {
         None => quote!(::core::option::Option::None),
     };
     let tags = &t.tags;
-    let cite = &t.cite;
+    let cite = match &t.cite {
+        Some(cite) => quote!(::core::option::Option::Some(#cite)),
+        None => quote!(::core::option::Option::None),
+    };
     let doc = t.doc.clone().unwrap_or_default();
     quote! {
         Transition {
@@ -405,8 +437,9 @@ fn table(m: &Model<'_>) -> TokenStream {
             pub guard: ::core::option::Option<&'static str>,
             /// The spec's tags.
             pub tags: &'static [&'static str],
-            /// Where the transition comes from, for example an RFC section.
-            pub cite: &'static str,
+            /// Where the transition comes from, for example an RFC section (when the spec
+            /// says).
+            pub cite: ::core::option::Option<&'static str>,
             /// The spec's `doc` (empty if it has none).
             pub doc: &'static str,
         }
@@ -530,6 +563,146 @@ fn step(m: &Model<'_>) -> TokenStream {
             pub fn transition(self) -> &'static Transition {
                 &TRANSITIONS[self.index as usize]
             }
+
+            /// The state the transition left (read from its record, so that the table
+            /// [`step`] reads stays small).
+            #[must_use]
+            #[inline]
+            pub fn from(self) -> State {
+                self.transition().from
+            }
+
+            /// The event that triggered it (from its record, like [`Taken::from`]).
+            #[must_use]
+            #[inline]
+            pub fn event(self) -> Event {
+                self.transition().event
+            }
+        }
+
+        /// Called by [`Machine::handle`] on every transition taken, after the state changed:
+        /// for logging or tracing. `()` observes nothing; any `FnMut(Taken)` closure is an
+        /// observer. Nothing is allocated, so it works in `no_std` code.
+        pub trait Observer {
+            /// `taken` has been taken: [`Taken::from`] was left for `taken.to`.
+            fn on_transition(&mut self, taken: Taken);
+        }
+
+        impl Observer for () {
+            #[inline(always)]
+            fn on_transition(&mut self, _: Taken) {}
+        }
+
+        impl<F: ::core::ops::FnMut(Taken)> Observer for F {
+            #[inline]
+            fn on_transition(&mut self, taken: Taken) {
+                self(taken)
+            }
+        }
+
+        /// A machine that keeps its state: [`Machine::handle`] takes an event, moves to the
+        /// next state and returns the transition taken. `G` is the data that decides guarded
+        /// transitions (see [`guard::Guards`](super::guard::Guards); `()` for a spec without
+        /// guards), `O` an optional [`Observer`].
+        #[derive(Clone)]
+        pub struct Machine<G = (), O = ()> {
+            state: State,
+            guards: G,
+            observer: O,
+        }
+
+        impl<G> Machine<G, ()> {
+            /// A machine in the initial state, with the data that decides its guards.
+            #[must_use]
+            #[inline]
+            pub const fn new(guards: G) -> Self {
+                Machine::with_state(State::INITIAL, guards)
+            }
+
+            /// A machine in `state`, with the data that decides its guards.
+            #[must_use]
+            #[inline]
+            pub const fn with_state(state: State, guards: G) -> Self {
+                Machine {
+                    state,
+                    guards,
+                    observer: (),
+                }
+            }
+        }
+
+        impl<G, O> Machine<G, O> {
+            /// The same machine, calling `observer` on every transition from now on.
+            #[must_use]
+            #[inline]
+            pub fn observed_by<P: Observer>(self, observer: P) -> Machine<G, P> {
+                Machine {
+                    state: self.state,
+                    guards: self.guards,
+                    observer,
+                }
+            }
+
+            /// The current state.
+            #[must_use]
+            #[inline]
+            pub const fn state(&self) -> State {
+                self.state
+            }
+
+            /// The data that decides guarded transitions.
+            #[must_use]
+            #[inline]
+            pub const fn guards(&self) -> &G {
+                &self.guards
+            }
+
+            /// The data that decides guarded transitions, to change it between events.
+            #[inline]
+            pub fn guards_mut(&mut self) -> &mut G {
+                &mut self.guards
+            }
+
+            /// The state, the guard data and the observer.
+            #[must_use]
+            #[inline]
+            pub fn into_parts(self) -> (State, G, O) {
+                (self.state, self.guards, self.observer)
+            }
+        }
+
+        impl<G: super::guard::Guards, O: Observer> Machine<G, O> {
+            /// Takes `event`: one table lookup ([`step`]), the guard decision if the pair is
+            /// guarded, the state change and the observer call. On an illegal event the state
+            /// stays and the observer is not called.
+            ///
+            /// # Errors
+            ///
+            /// [`IllegalTransition`] when the spec has no transition from the current state on
+            /// `event`.
+            #[inline]
+            pub fn handle(&mut self, event: Event) -> ::core::result::Result<Taken, IllegalTransition> {
+                let taken = step(self.state, event)?.decide(&self.guards);
+                self.state = taken.to;
+                self.observer.on_transition(taken);
+                ::core::result::Result::Ok(taken)
+            }
+        }
+
+        impl<G: ::core::default::Default> ::core::default::Default for Machine<G, ()> {
+            fn default() -> Self {
+                Machine::new(G::default())
+            }
+        }
+
+        impl<G: ::core::fmt::Debug, O> ::core::fmt::Debug for Machine<G, O> {
+            /// The state and the guard data; an observer (often a closure) is shown as `..`.
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.debug_struct("Machine")
+                    .field("state", &self.state)
+                    .field("guards", &self.guards)
+                    .finish_non_exhaustive()
+            }
         }
 
         impl ::core::fmt::Display for Taken {
@@ -644,6 +817,6 @@ fn step(m: &Model<'_>) -> TokenStream {
             }
         }
 
-        impl ::std::error::Error for IllegalTransition {}
+        impl ::core::error::Error for IllegalTransition {}
     }
 }

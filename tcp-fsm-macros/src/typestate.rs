@@ -384,8 +384,12 @@ fn rule_impl(m: &Model<'_>, from: StateId, event: fsm_spec::EventId) -> TokenStr
         Some(_) => quote!((#next)),
         None => next,
     };
+    // Keeps rustc from listing every legal state as "other types that implement the trait"
+    // under our message and note, which already name them. Not on guarded impls: there
+    // rustc must look into the impl to report the `Guards` bound in our words.
     quote! {
         #[doc = #doc]
+        #[diagnostic::do_not_recommend]
         impl<D> #trait_name<super::state::#from_ty, D> for Rules {
             type Next = #next_type;
 

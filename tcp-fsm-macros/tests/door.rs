@@ -106,3 +106,71 @@ fn names_parse_with_aliases_labels_and_loose_spelling() {
         assert_eq!(event.to_string().parse::<Event>(), Ok(event));
     }
 }
+
+#[test]
+fn a_machine_keeps_its_state_and_reports_every_transition() {
+    let mut seen = Vec::new();
+    let mut door =
+        runtime::Machine::new(Key { fits: false }).observed_by(|taken: runtime::Taken| {
+            seen.push((taken.from(), taken.event(), taken.to, taken.output));
+        });
+    assert_eq!(door.state(), State::Closed);
+    let lock = door.handle(Event::Lock).expect("CLOSED locks");
+    assert_eq!(
+        (lock.from(), lock.event(), lock.to),
+        (State::Closed, Event::Lock, State::Locked)
+    );
+    // The guard data decides: the wrong key sounds the alarm and the door stays locked.
+    let alarm = door.handle(Event::Unlock).expect("LOCKED unlocks");
+    assert_eq!(
+        (alarm.to, alarm.output),
+        (State::Locked, Some(Output::Alarm))
+    );
+    door.guards_mut().fits = true;
+    assert_eq!(door.handle(Event::Unlock).map(|t| t.to), Ok(State::Closed));
+    // An illegal event leaves the state and calls no observer.
+    let error = door
+        .handle(Event::Close)
+        .expect_err("a closed door cannot be closed");
+    assert_eq!(
+        error.to_string(),
+        "CLOSED has no transition on `close`; it is legal in OPEN"
+    );
+    assert_eq!(door.state(), State::Closed);
+    assert_eq!(
+        format!("{door:?}"),
+        "Machine { state: Closed, guards: Key { fits: true }, .. }"
+    );
+    // Ends the observer's borrow of `seen`.
+    let _ = door.into_parts();
+    assert_eq!(
+        seen,
+        [
+            (
+                State::Closed,
+                Event::Lock,
+                State::Locked,
+                Some(Output::Click)
+            ),
+            (
+                State::Locked,
+                Event::Unlock,
+                State::Locked,
+                Some(Output::Alarm)
+            ),
+            (State::Locked, Event::Unlock, State::Closed, None),
+        ]
+    );
+}
+
+#[test]
+fn a_machine_without_observer_is_as_small_as_its_state_and_data() {
+    assert_eq!(size_of::<runtime::Machine<()>>(), size_of::<State>());
+    let mut door = runtime::Machine::with_state(State::Open, Key { fits: true });
+    assert_eq!(
+        door.handle(Event::Close).map(|t| t.output),
+        Ok(Some(Output::Click))
+    );
+    let (state, key, ()) = door.into_parts();
+    assert_eq!((state, key.fits), (State::Closed, true));
+}

@@ -299,7 +299,7 @@ mod tests {
 
     #[test]
     fn send_values_are_read_in_any_case() {
-        let text = crate::SPEC_SOURCE.replacen("send = \"SYN,ACK\"", "send = \"syn, ack\"", 1);
+        let text = crate::SPEC_SOURCE.replace("send = \"SYN,ACK\"", "send = \"syn, ack\"");
         let spec = Spec::from_source(&fsm_spec::SourceFile::new("x.toml", text)).unwrap();
         let machine = Interpreter::new(&spec).unwrap();
         let syn_ack = (0..spec.transitions.len())

@@ -57,6 +57,26 @@
 //! assert_eq!(transition.to, State::Established);
 //! assert!(step(State::Listen, Event::RcvFin).is_err());
 //! ```
+//!
+//! [`runtime::Machine`] keeps the state and the guard data, and can call an observer on
+//! every transition:
+//!
+//! ```
+//! use tcp_fsm::runtime::{Event, Machine, Output, State, Taken};
+//!
+//! let mut log = Vec::new();
+//! let mut tcp = Machine::new(tcp_fsm::Opened::Active)
+//!     .observed_by(|t: Taken| log.push(format!("{} -> {}", t.from(), t.to)));
+//! let syn = tcp.handle(Event::ActiveOpen)?;
+//! assert_eq!(syn.output, Some(Output::Syn));
+//! tcp.handle(Event::RcvSynAck)?;
+//! assert_eq!(tcp.state(), State::Established);
+//! assert!(tcp.handle(Event::Timeout2msl).is_err()); // illegal: the state stays
+//! assert_eq!(tcp.state(), State::Established);
+//! drop(tcp);
+//! assert_eq!(log, ["CLOSED -> SYN_SENT", "SYN_SENT -> ESTABLISHED"]);
+//! # Ok::<(), tcp_fsm::runtime::IllegalTransition>(())
+//! ```
 
 //!
 //! # The TCP engine

@@ -53,7 +53,7 @@ fn step_agrees_with_the_spec_for_every_state_and_event() {
                         assert_eq!(got.to, runtime_state(&spec, want.to), "{pair}: target");
                         assert_eq!(got.output.map(Output::text), want.send.as_deref(), "{pair}");
                         assert_eq!(got.guard, want.guard.as_deref(), "{pair}: guard");
-                        assert_eq!(got.cite, want.cite, "{pair}: cite");
+                        assert_eq!(got.cite, want.cite.as_deref(), "{pair}: cite");
                         assert_eq!(got.doc, want.doc.as_deref().unwrap_or(""), "{pair}: doc");
                         assert_eq!(got.tags, want.tags, "{pair}: tags");
                     }

@@ -1,37 +1,22 @@
 //! Reading the spec a verb works on: a file, or the bundled TCP spec.
 
+use fsm_spec::source::{MAX_SPEC_BYTES, ReadError, read_text};
 use fsm_spec::{Report, SourceFile, Spec};
 use std::path::{Path, PathBuf};
 
-/// Specs larger than this are refused before reading, so a wrong path cannot exhaust memory.
-pub const MAX_SPEC_BYTES: u64 = 4 * 1024 * 1024;
-
-/// Why a spec file could not be read.
+/// Why a spec file could not be read, or written.
 #[derive(Debug, thiserror::Error)]
 pub enum InputError {
-    #[error("{path}: cannot read: {source}")]
+    /// Missing, a directory, too large (see [`MAX_SPEC_BYTES`]) or not UTF-8.
+    #[error("{}: cannot read: {source}", path.display())]
+    Read { path: PathBuf, source: ReadError },
+    #[error("{}: cannot write: {source}", path.display())]
     Io {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{path}: is a directory, not a spec file")]
-    Directory { path: PathBuf },
-    #[error("{path}: is {size} bytes; specs are limited to {MAX_SPEC_BYTES} bytes")]
-    TooLarge { path: PathBuf, size: u64 },
-    #[error("{path}: is not UTF-8 text (invalid byte at offset {offset})")]
-    NotText { path: PathBuf, offset: usize },
     #[error("{0}")]
     Spec(String),
-}
-
-impl InputError {
-    /// 1 for a spec with errors (as `check` exits), 2 for a file that cannot be read.
-    pub fn exit_code(&self) -> u8 {
-        match self {
-            InputError::Spec(_) => 1,
-            _ => 2,
-        }
-    }
 }
 
 /// The spec at `path`, or the bundled TCP spec when there is none.
@@ -39,26 +24,9 @@ pub fn read(path: Option<&Path>) -> Result<SourceFile, InputError> {
     let Some(path) = path else {
         return Ok(tcp_fsm::spec_source());
     };
-    let io = |source| InputError::Io {
+    let text = read_text(path, MAX_SPEC_BYTES).map_err(|source| InputError::Read {
         path: path.to_path_buf(),
         source,
-    };
-    let metadata = std::fs::metadata(path).map_err(io)?;
-    if metadata.is_dir() {
-        return Err(InputError::Directory {
-            path: path.to_path_buf(),
-        });
-    }
-    if metadata.len() > MAX_SPEC_BYTES {
-        return Err(InputError::TooLarge {
-            path: path.to_path_buf(),
-            size: metadata.len(),
-        });
-    }
-    let bytes = std::fs::read(path).map_err(io)?;
-    let text = String::from_utf8(bytes).map_err(|e| InputError::NotText {
-        path: path.to_path_buf(),
-        offset: e.utf8_error().valid_up_to(),
     })?;
     Ok(SourceFile::new(path.display().to_string(), text))
 }

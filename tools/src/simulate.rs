@@ -114,24 +114,8 @@ pub fn run(args: &Args) -> Result<ExitCode, Error> {
 
 /// Reads and parses a scenario file; the message says what is wrong.
 pub fn read_scenario(path: &Path) -> Result<Scenario, String> {
-    let problem = |what: String| format!("error: {}: {what}", path.display());
-    let metadata = std::fs::metadata(path).map_err(|e| problem(format!("cannot read: {e}")))?;
-    if metadata.is_dir() {
-        return Err(problem("is a directory, not a scenario file".into()));
-    }
-    if metadata.len() > MAX_SCENARIO_BYTES {
-        return Err(problem(format!(
-            "is {} bytes; scenarios are limited to {MAX_SCENARIO_BYTES} bytes",
-            metadata.len()
-        )));
-    }
-    let bytes = std::fs::read(path).map_err(|e| problem(format!("cannot read: {e}")))?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        problem(format!(
-            "is not UTF-8 text (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
-        ))
-    })?;
+    let text = fsm_spec::source::read_text(path, MAX_SCENARIO_BYTES)
+        .map_err(|e| format!("error: {}: cannot read: {e}", path.display()))?;
     let source = SourceFile::new(path.display().to_string(), text);
     Scenario::parse(source).map_err(|ScenarioErrors(errors)| {
         errors

@@ -101,7 +101,10 @@ fn unreadable_inputs_exit_2_with_a_reason() {
             "cannot read: No such file",
         ),
         (dir.display().to_string(), "is a directory, not a spec file"),
-        (binary.display().to_string(), "is not UTF-8 text"),
+        (
+            binary.display().to_string(),
+            "is not UTF-8 text: invalid byte 0xFF at line 1, column 1",
+        ),
     ];
     for (path, reason) in cases {
         let out = tcp_fsm(&["check", &path]);

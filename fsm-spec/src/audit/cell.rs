@@ -197,7 +197,7 @@ impl<'r> Cell<'r> {
             .map(|o| Self::arrow(reference, o))
             .collect();
         let first = slot.options[0];
-        finding.cite = first.cite.clone();
+        finding.cite = first.cite.clone().unwrap_or_default();
         finding.quote = first.quote.clone();
         let Some((index, t)) = mine else {
             finding.kind = FindingKind::Missing;
@@ -222,7 +222,7 @@ impl<'r> Cell<'r> {
                 .unwrap_or_default();
             match slot.options.iter().find(|o| agrees(o)) {
                 Some(o) => {
-                    finding.cite = o.cite.clone();
+                    finding.cite = o.cite.clone().unwrap_or_default();
                     finding.quote = o.quote.clone();
                     finding.kind = FindingKind::FollowsReading {
                         contradiction: contradiction.to_string(),
@@ -391,7 +391,10 @@ pub(super) fn describe(spec: &Spec, state: StateId, event: EventId) -> (String, 
         .map(|t| describe_transition(spec, t))
         .collect::<Vec<_>>()
         .join(" | ");
-    let cites: Vec<&str> = transitions.iter().map(|t| t.cite.as_str()).collect();
+    let cites: Vec<&str> = transitions
+        .iter()
+        .filter_map(|t| t.cite.as_deref())
+        .collect();
     (text, cites.join(" | "))
 }
 

@@ -424,7 +424,7 @@ fn declare(spec: &Spec, source: &SourceFile, reference: &Spec, findings: &mut Ve
                 finding.status = Status::Declared;
                 finding.declared = Some(Declaration {
                     reason: reason.clone(),
-                    cite: Some(t.cite.clone()),
+                    cite: t.cite.clone(),
                     location: location(t.span),
                 });
                 continue;

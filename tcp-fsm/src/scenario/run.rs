@@ -322,7 +322,7 @@ impl Run<'_, '_> {
                     rules.state_label(before),
                     rules.event_name(t.event),
                     rules.state_label(t.to),
-                    t.cite
+                    t.cite.as_deref().unwrap_or("no citation")
                 )
             }
             Outcome::Ignored(event) => format!(

@@ -1,0 +1,81 @@
+//! A `#![no_std]` library that uses `fsm!` on the TCP spec, through both APIs. It is a
+//! workspace member, so `cargo build --workspace` (and every `cargo test --workspace`) fails if
+//! the generated code names `std` or needs an allocator: this crate links neither.
+#![no_std]
+#![deny(warnings)]
+
+tcp_fsm_macros::fsm!("../../../tcp-fsm/tcp.toml");
+
+/// The typed client path of the three-way handshake: each call is checked at compile time.
+pub fn handshake() -> Tcp<state::Established> {
+    let (tcp, _syn) = Tcp::new().active_open();
+    let (tcp, _ack) = tcp.rcv_syn_ack();
+    tcp
+}
+
+/// The same path through the runtime API, with the data that decides guards.
+pub fn handshake_at_run_time() -> Result<runtime::State, runtime::IllegalTransition> {
+    let mut state = runtime::State::INITIAL;
+    for event in [runtime::Event::ActiveOpen, runtime::Event::RcvSynAck] {
+        state = runtime::step(state, event)?.decide(&Opened::Active).to;
+    }
+    Ok(state)
+}
+
+/// A runtime machine whose observer counts transitions: a closure, no allocation.
+pub fn transitions_to_established(count: &mut usize) -> runtime::State {
+    let mut tcp = runtime::Machine::new(Opened::Active).observed_by(|_| *count += 1);
+    for event in [runtime::Event::ActiveOpen, runtime::Event::RcvSynAck] {
+        let _ = tcp.handle(event);
+    }
+    tcp.state()
+}
+
+/// Parsing a state name without an allocator.
+pub fn parse_state(name: &str) -> Result<runtime::State, runtime::ParseError> {
+    name.parse()
+}
+
+/// The error's message, written into a fixed buffer by `core::fmt` alone.
+pub fn illegal_message(buffer: &mut [u8]) -> usize {
+    let mut out = Buffer {
+        bytes: buffer,
+        len: 0,
+    };
+    if let Err(error) = runtime::step(runtime::State::Listen, runtime::Event::Timeout2msl) {
+        let error: &dyn core::error::Error = &error;
+        let _ = core::fmt::write(&mut out, format_args!("{error}"));
+    }
+    out.len
+}
+
+/// Which open the connection came from: decides SYN_RECEIVED on `rcv_rst`.
+#[derive(Debug, Clone, Copy)]
+pub enum Opened {
+    Passive,
+    Active,
+}
+
+impl guard::Guards for Opened {
+    fn syn_received_rcv_rst(&self) -> guard::SynReceivedRcvRst {
+        match self {
+            Opened::Passive => guard::SynReceivedRcvRst::PassiveOpen,
+            Opened::Active => guard::SynReceivedRcvRst::ActiveOpen,
+        }
+    }
+}
+
+struct Buffer<'a> {
+    bytes: &'a mut [u8],
+    len: usize,
+}
+
+impl core::fmt::Write for Buffer<'_> {
+    fn write_str(&mut self, text: &str) -> core::fmt::Result {
+        let end = self.len + text.len();
+        let target = self.bytes.get_mut(self.len..end).ok_or(core::fmt::Error)?;
+        target.copy_from_slice(text.as_bytes());
+        self.len = end;
+        Ok(())
+    }
+}
