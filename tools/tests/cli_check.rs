@@ -9,7 +9,7 @@ fn check_reports_the_bundled_spec_clean() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
     assert!(
-        stdout.starts_with("tcp-fsm/tcp.toml: machine Tcp with 11 states, 13 events and "),
+        stdout.starts_with("tcp-fsm/tcp.toml: machine Tcp with 11 states, 14 events and "),
         "{stdout}"
     );
     assert!(
