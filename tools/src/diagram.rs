@@ -23,7 +23,8 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Dot)]
     format: Format,
-    /// Which transitions to draw: all, the arcs of RFC 793 Figure 6 (tag `figure6`), or all
+    /// Which transitions to draw: all, the arcs of RFC 793 Figure 6 (tag `figure6`) or of RFC 9293
+    /// Figure 5 (tag `figure5`), or all
     /// but those that keep the state.
     #[arg(long, value_enum, default_value_t = ArcsArg::All)]
     arcs: ArcsArg,
@@ -50,6 +51,7 @@ enum Format {
 enum ArcsArg {
     All,
     Figure6,
+    Figure5,
     NoSelfLoops,
 }
 
@@ -140,6 +142,7 @@ pub fn render(spec: &Spec, args: &Args) -> Result<String, DiagramError> {
         arcs: match args.arcs {
             ArcsArg::All => Arcs::All,
             ArcsArg::Figure6 => Arcs::Figure6,
+            ArcsArg::Figure5 => Arcs::Figure5,
             ArcsArg::NoSelfLoops => Arcs::NoSelfLoops,
         },
         highlights,

@@ -161,3 +161,15 @@ fn export_refuses_a_broken_spec() {
     assert!(text(&out.stderr).contains("`name` must be a string, found integer"));
     assert_eq!(text(&out.stdout), "");
 }
+
+#[test]
+fn the_name_tcp9293_selects_the_bundled_rfc_9293_spec() {
+    let out = tcp_fsm(&["check", "tcp9293"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout)
+            .starts_with("tcp-fsm/tcp9293.toml: machine Tcp9293 with 11 states, 15 events"),
+        "{}",
+        text(&out.stdout)
+    );
+}

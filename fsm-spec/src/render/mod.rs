@@ -31,6 +31,8 @@ pub enum Arcs {
     All,
     /// Only transitions tagged `figure6` (the arcs drawn in RFC 793 Figure 6).
     Figure6,
+    /// Only transitions tagged `figure5` (the arcs drawn in RFC 9293 Figure 5).
+    Figure5,
     /// Every transition except those that keep the state.
     NoSelfLoops,
 }
@@ -102,6 +104,7 @@ impl Options {
         match self.arcs {
             Arcs::All => true,
             Arcs::Figure6 => t.has_tag("figure6"),
+            Arcs::Figure5 => t.has_tag("figure5"),
             Arcs::NoSelfLoops => !t.is_self_loop(),
         }
     }
