@@ -5,11 +5,13 @@ use fsm_spec::SourceFile;
 use std::path::Path;
 use tcp_fsm_tools::sim::{Rules, Scenario, sequence, simulate};
 
-const FIGURES: [&str; 6] = [
+const FIGURES: [&str; 8] = [
     "rfc793-figure-07",
     "rfc793-figure-08",
     "rfc793-figure-09",
     "rfc793-figure-10",
+    "rfc793-figure-11",
+    "rfc793-figure-12",
     "rfc793-figure-13",
     "rfc793-figure-14",
 ];
