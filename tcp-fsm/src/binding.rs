@@ -7,7 +7,7 @@
 //!
 //! | # | role | the event that plays it |
 //! |---|------|-------------------------|
-//! | B1 | an arriving segment ([`Key`]) | the `receive` event whose `segment` is the key's control bits (`SYN`, `SYN,ACK`, `ACK`, `FIN`, `FIN,ACK`, `RST`; case and order aside) |
+//! | B1 | an arriving segment ([`Key`]) | the `receive` event whose `segment` is the key's control bits (`SYN`, `SYN,ACK`, `ACK`, `FIN`, `FIN,ACK`, `RST`; case and order aside) and that `refines` no other event (a refinement, such as RFC 5961's in-window RST, is a case of the event it refines) |
 //! | B2 | active OPEN | the `call` with a transition from the initial state that sends SYN |
 //! | B3 | passive OPEN | the `call` with a transition from the initial state that sends nothing, into a state where the SYN event (B1) is legal |
 //! | B4 | CLOSE | the `call` with a transition that sends FIN |
@@ -178,6 +178,7 @@ impl Binding {
             let mut fitting = spec.event_ids().filter(|&e| {
                 let event = spec.event(e);
                 event.kind == EventKind::Receive
+                    && event.refines.is_none()
                     && event.segment.as_deref().and_then(|s| s.parse().ok()) == Some(key.control())
             });
             receive[key as usize] = unique(spec, Role::Receive(key), &mut fitting)?;

@@ -91,7 +91,10 @@ fn transitions_with_one_output_share_a_line() {
     let edge = edges.iter().find(|e| e.from == from && e.to == to).unwrap();
     assert_eq!(
         edge.lines,
-        ["ABORT, rcv SYN / snd RST", "rcv RST, USER TIMEOUT"]
+        [
+            "ABORT, rcv SYN, rcv bad security / snd RST",
+            "rcv RST, USER TIMEOUT"
+        ]
     );
 }
 

@@ -25,7 +25,8 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = Format::Dot)]
     format: Format,
     /// Which transitions to draw: `all`, `no-self-loops` (all but those that keep the state),
-    /// or a tag: only the transitions with it (`figure6`: the arcs of RFC 793 Figure 6).
+    /// or a tag: only the transitions with it (`figure6`: the arcs of RFC 793 Figure 6;
+    /// `figure5`: those of RFC 9293 Figure 5).
     #[arg(long, value_name = "ARCS", default_value = "all")]
     arcs: String,
     /// Draw a path in its own colour: `client` or `server` (the blog's paths through the TCP

@@ -19,11 +19,17 @@ pub enum InputError {
     Spec(String),
 }
 
-/// The spec at `path`, or the bundled TCP spec when there is none.
+/// The spec at `path`, or the bundled TCP spec when there is none. A path that names no
+/// file but a bundled spec (`tcp9293`, see [`tcp_fsm::BUNDLED`]) selects that spec.
 pub fn read(path: Option<&Path>) -> Result<SourceFile, InputError> {
     let Some(path) = path else {
         return Ok(tcp_fsm::spec_source());
     };
+    if let Some(bundled) = path.to_str().and_then(tcp_fsm::bundled) {
+        if !path.exists() {
+            return Ok(bundled.source_file());
+        }
+    }
     let text = read_text(path, MAX_SPEC_BYTES).map_err(|source| InputError::Read {
         path: path.to_path_buf(),
         source,

@@ -3,15 +3,16 @@
 
 use crate::error::Error;
 use crate::input;
-use fsm_spec::render::{self, Arcs, Options};
+use fsm_spec::render::{self, Options};
 use fsm_spec::{SourceFile, Spec, audit};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// Check and audit a spec (against RFC 793 by default) and write its diagrams to a folder:
 /// NAME.dot and NAME.svg (every transition), NAME-figure6.svg and NAME.mmd (the arcs of
-/// RFC 793 Figure 6, with the blog's client and server paths), NAME being the machine's
-/// name in snake case.
+/// RFC 793 Figure 6, or NAME-figure5.svg for RFC 9293 Figure 5, with the blog's client and
+/// server paths), NAME being the machine's name in snake case. Without SPEC: both bundled
+/// specs (tcp.toml, and tcp9293.toml also against RFC 9293).
 ///
 /// With --check nothing is written; the command fails if a file differs from what it would
 /// write. Exits 0 when the spec is clean, the audit passes and (with --check) the files are
@@ -37,24 +38,30 @@ pub struct Args {
 pub fn diagrams(spec: &Spec) -> Vec<(String, String)> {
     let name = fsm_spec::naming::snake(&spec.machine.name);
     let all = Options::all();
-    let mut figure6 = Options::tagged("figure6");
+    // The RFC 793 spec is drawn as its Figure 6, the RFC 9293 spec as its Figure 5; a spec
+    // tagged with neither gets every transition.
+    let tagged = |tag| spec.transitions.iter().any(|t| t.has_tag(tag));
+    let figure = ["figure6", "figure5"]
+        .into_iter()
+        .find(|&tag| tagged(tag))
+        .unwrap_or("figure6");
+    let mut drawn = match tagged(figure) {
+        true => Options::tagged(figure),
+        false => Options::all(),
+    };
     for path in tcp_fsm::BLOG_PATHS {
         if let Ok(h) = crate::diagram::highlight(spec, path.name, path.color) {
-            figure6.highlights.push(h);
+            drawn.highlights.push(h);
         }
-    }
-    // A spec without Figure 6 tags gets every transition instead.
-    if !spec.transitions.iter().any(|t| t.has_tag("figure6")) {
-        figure6.arcs = Arcs::All;
     }
     vec![
         (format!("{name}.dot"), render::dot(spec, &all)),
         (format!("{name}.svg"), render::svg::svg(spec, &all)),
         (
-            format!("{name}-figure6.svg"),
-            render::svg::svg(spec, &figure6),
+            format!("{name}-{figure}.svg"),
+            render::svg::svg(spec, &drawn),
         ),
-        (format!("{name}.mmd"), render::mermaid(spec, &figure6)),
+        (format!("{name}.mmd"), render::mermaid(spec, &drawn)),
     ]
 }
 
@@ -84,15 +91,31 @@ fn audit(spec: &Spec, source: &SourceFile, against: &str) -> Result<bool, input:
     Ok(report.passed())
 }
 
+/// Without a SPEC, every bundled spec: each against the RFC it implements as well.
 pub fn run(args: &Args) -> Result<ExitCode, Error> {
-    let source = input::read(args.spec.as_deref())?;
+    if args.spec.is_some() {
+        return run_one(args, input::read(args.spec.as_deref())?, None);
+    }
+    let mut code = ExitCode::SUCCESS;
+    for (bundled, own) in tcp_fsm::BUNDLED.iter().zip([None, Some("rfc9293")]) {
+        if run_one(args, bundled.source_file(), own)? != ExitCode::SUCCESS {
+            code = ExitCode::FAILURE;
+        }
+    }
+    Ok(code)
+}
+
+fn run_one(args: &Args, source: SourceFile, own: Option<&str>) -> Result<ExitCode, Error> {
     let checked = fsm_spec::check(&source);
     input::print_diagnostics(&source, &checked);
     let clean = checked.diagnostics.is_empty();
     let Some(spec) = checked.spec else {
         return Ok(ExitCode::FAILURE);
     };
-    let passed = audit(&spec, &source, &args.against)?;
+    let mut passed = audit(&spec, &source, &args.against)?;
+    if let Some(own) = own.filter(|own| *own != args.against) {
+        passed &= audit(&spec, &source, own)?;
+    }
     let files = diagrams(&spec);
     let fresh = if args.check {
         let stale = stale(&args.out, &files);

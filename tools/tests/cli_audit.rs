@@ -183,3 +183,26 @@ fn report_check_passes_on_the_repository() {
     let out = tcp_fsm(&["report", "--check", "--out", docs.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
 }
+
+#[test]
+fn the_rfc_9293_spec_is_drawn_as_figure_5_and_its_diagrams_are_up_to_date() {
+    let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs");
+    let bundled = tcp_fsm::bundled("tcp9293").unwrap();
+    let spec = fsm_spec::Spec::from_source(&bundled.source_file()).unwrap();
+    let files = tcp_fsm_tools::report::diagrams(&spec);
+    let names: Vec<&str> = files.iter().map(|(name, _)| name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "tcp9293.dot",
+            "tcp9293.svg",
+            "tcp9293-figure5.svg",
+            "tcp9293.mmd"
+        ]
+    );
+    let stale = tcp_fsm_tools::report::stale(&docs, &files);
+    assert!(
+        stale.is_empty(),
+        "stale: {stale:?}; regenerate with `cargo run -p tcp-fsm-tools -- report`"
+    );
+}

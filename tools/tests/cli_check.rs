@@ -9,7 +9,7 @@ fn check_reports_the_bundled_spec_clean() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
     assert!(
-        stdout.starts_with("tcp-fsm/tcp.toml: machine Tcp with 11 states, 13 events and "),
+        stdout.starts_with("tcp-fsm/tcp.toml: machine Tcp with 11 states, 14 events and "),
         "{stdout}"
     );
     assert!(
@@ -163,4 +163,16 @@ fn export_refuses_a_broken_spec() {
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("`name` must be a string, found integer"));
     assert_eq!(text(&out.stdout), "");
+}
+
+#[test]
+fn the_name_tcp9293_selects_the_bundled_rfc_9293_spec() {
+    let out = tcp_fsm(&["check", "tcp9293"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout)
+            .starts_with("tcp-fsm/tcp9293.toml: machine Tcp9293 with 11 states, 15 events"),
+        "{}",
+        text(&out.stdout)
+    );
 }

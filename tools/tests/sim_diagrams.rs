@@ -7,11 +7,13 @@ use tcp_fsm::interpreter::Interpreter;
 use tcp_fsm::scenario::{Scenario, simulate};
 use tcp_fsm::transcript::sequence;
 
-const FIGURES: [&str; 6] = [
+const FIGURES: [&str; 8] = [
     "rfc793-figure-07",
     "rfc793-figure-08",
     "rfc793-figure-09",
     "rfc793-figure-10",
+    "rfc793-figure-11",
+    "rfc793-figure-12",
     "rfc793-figure-13",
     "rfc793-figure-14",
 ];

@@ -155,6 +155,67 @@ fn expected_figures_are_verbatim_copies_of_the_rfc_text() {
         checked += 1;
     }
     if tcp_fsm::references::rfc_text("rfc793.txt").is_ok() {
-        assert_eq!(checked, 8, "six RFC 793 figures and two RFC 9293 ones");
+        assert_eq!(checked, 12, "six RFC 793 figures and six RFC 9293 ones");
+    }
+}
+
+#[test]
+fn rfc_9293_prints_figures_6_9_12_and_13_as_rfc_793_prints_7_10_13_and_14() {
+    for name in [
+        "rfc9293-figure-06",
+        "rfc9293-figure-09",
+        "rfc9293-figure-12",
+        "rfc9293-figure-13",
+    ] {
+        reproduce(name);
+    }
+}
+
+/// The rows of a transcript as (A's column, segment, B's column), for the figures whose
+/// printed form the simulator cannot write (symbolic sequence numbers, `<DATA=10>`).
+fn rows(name: &str) -> Vec<String> {
+    play(&tcp_fsm::spec(), &scenario(name))
+        .figure()
+        .lines()
+        .filter(|l| l.trim_start().starts_with(|c: char| c.is_ascii_digit()))
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect()
+}
+
+#[test]
+fn figure_11_the_active_side_discovers_a_half_open_connection() {
+    for name in ["rfc793-figure-11", "rfc9293-figure-10"] {
+        let crash = if name.starts_with("rfc793") {
+            "(CRASH)"
+        } else {
+            "(REBOOT)"
+        };
+        assert_eq!(
+            rows(name),
+            [
+                format!("1. {crash} (send 300,receive 100)"),
+                "2. (??) <-- <SEQ=300><ACK=100><CTL=ACK><DATA> <-- ESTABLISHED".to_string(),
+                "3. --> <SEQ=100><CTL=RST> --> (ABORT!!)".to_string(),
+            ],
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn figure_12_an_old_syn_resets_two_passive_sockets_back_to_listen() {
+    // Z = 90, X = 300 in the figure's symbols.
+    for name in ["rfc793-figure-12", "rfc9293-figure-11"] {
+        assert_eq!(
+            rows(name),
+            [
+                "1. LISTEN LISTEN",
+                "2. ... <SEQ=90><CTL=SYN> --> SYN-RECEIVED",
+                "3. (??) <-- <SEQ=300><ACK=91><CTL=SYN,ACK> <-- SYN-RECEIVED",
+                "4. --> <SEQ=91><CTL=RST> --> (return to LISTEN!)",
+                "5. LISTEN LISTEN",
+            ],
+            "{name}"
+        );
     }
 }

@@ -53,6 +53,28 @@ fn every_shipped_scenario_plays_on_the_bundled_spec() {
 }
 
 #[test]
+fn every_rfc_figure_plays_on_the_rfc_9293_spec_too() {
+    let bundled = tcp_fsm::bundled("tcp9293").unwrap();
+    let spec = fsm_spec::Spec::from_source(&bundled.source_file()).unwrap();
+    let rules = Interpreter::new(&spec).unwrap();
+    let figures: Vec<PathBuf> = scenarios()
+        .into_iter()
+        .filter(|p| p.file_stem().unwrap().to_string_lossy().starts_with("rfc"))
+        .collect();
+    assert_eq!(
+        figures.len(),
+        16,
+        "eight RFC 793 figures and eight RFC 9293 ones"
+    );
+    for path in figures {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let scenario = Scenario::parse(SourceFile::new(path.display().to_string(), text))
+            .unwrap_or_else(|e| panic!("{e}"));
+        simulate(&rules, &scenario).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    }
+}
+
+#[test]
 fn scenario_expectations_catch_a_spec_that_cannot_close_simultaneously() {
     let spec = sim_common::mutated_spec();
     let rules = Interpreter::new(&spec).unwrap();
