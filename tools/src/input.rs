@@ -22,6 +22,11 @@ pub enum InputError {
     NotText { path: PathBuf, offset: usize },
     #[error("{0}")]
     Spec(String),
+    #[error("{path}: cannot read the conformance results: {error}")]
+    Conformance {
+        path: PathBuf,
+        error: fsm_spec::render::html::ConformanceError,
+    },
 }
 
 impl InputError {

@@ -1,8 +1,10 @@
 //! `tcp-fsm report`: check and audit a spec and write its diagrams, the job the README
-//! runs on the bundled TCP spec.
+//! runs on the bundled TCP spec; with `--html`, also the page that shows it all.
+
+mod walkthrough;
 
 use crate::input;
-use fsm_spec::render::{self, Arcs, Options};
+use fsm_spec::render::{self, Arcs, Options, html};
 use fsm_spec::{SourceFile, Spec, audit};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -10,7 +12,7 @@ use std::process::ExitCode;
 /// Check and audit a spec (against RFC 793 by default) and write its diagrams to a folder:
 /// NAME.dot and NAME.svg (every transition), NAME-figure6.svg and NAME.mmd (the arcs of
 /// RFC 793 Figure 6, with the blog's client and server paths), NAME being the machine's
-/// name in snake case.
+/// name in snake case. For the bundled spec, also NAME.html, the page of --html.
 ///
 /// With --check nothing is written; the command fails if a file differs from what it would
 /// write. Exits 0 when the spec is clean, the audit passes and (with --check) the files are
@@ -30,6 +32,62 @@ pub struct Args {
     /// Compare the diagrams with the files in the folder instead of writing them.
     #[arg(long)]
     check: bool,
+    /// Also write one self-contained HTML page to FILE: the diagram, the audit grid, the
+    /// scenarios played on the diagram and (with --conformance) the conformance grids.
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
+    /// Conformance results to show on the page (the JSON of `tcp-fsm conform --format json`).
+    #[arg(long, value_name = "FILE", requires = "html")]
+    conformance: Option<PathBuf>,
+}
+
+/// The HTML page of `spec`: Figure 6's arcs and every transition, the blog's client and
+/// server paths, the audit, the bundled scenarios the spec can play, and `conformance`.
+pub fn page(
+    spec: &Spec,
+    source: &SourceFile,
+    report: &audit::Report,
+    conformance: Option<&html::Conformance>,
+) -> String {
+    let mut views = Vec::new();
+    if spec.transitions.iter().any(|t| t.has_tag("figure6")) {
+        let options = Options {
+            arcs: Arcs::Figure6,
+            highlights: Vec::new(),
+        };
+        views.push(html::View {
+            label: "Figure 6 arcs".into(),
+            options,
+        });
+    }
+    views.push(html::View {
+        label: "All transitions".into(),
+        options: Options::all(),
+    });
+    // Okabe-Ito blue and vermillion; the page also draws the second path dashed.
+    let paths = [("client", "#0072B2"), ("server", "#D55E00")]
+        .iter()
+        .filter_map(|(path, colour)| crate::diagram::highlight(spec, path, colour).ok())
+        .collect();
+    html::html(&html::Page {
+        views,
+        paths,
+        audit: Some(report),
+        walkthroughs: walkthrough::walkthroughs(spec),
+        conformance,
+        ..html::Page::new(spec, source)
+    })
+}
+
+fn read_conformance(path: &Path) -> Result<html::Conformance, input::InputError> {
+    let text = std::fs::read_to_string(path).map_err(|source| input::InputError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    html::Conformance::from_json(&text).map_err(|error| input::InputError::Conformance {
+        path: path.to_path_buf(),
+        error,
+    })
 }
 
 /// The diagram files for `spec`, as (file name, content).
@@ -71,7 +129,11 @@ pub fn stale(dir: &Path, files: &[(String, String)]) -> Vec<PathBuf> {
         .collect()
 }
 
-fn audit(spec: &Spec, source: &SourceFile, against: &str) -> Result<bool, input::InputError> {
+fn audit(
+    spec: &Spec,
+    source: &SourceFile,
+    against: &str,
+) -> Result<audit::Report, input::InputError> {
     let report = crate::audit::report(spec, source, against)?;
     eprintln!(
         "{}: audit against {}: {} ok, {} declared, {} discrepancies.",
@@ -84,7 +146,7 @@ fn audit(spec: &Spec, source: &SourceFile, against: &str) -> Result<bool, input:
     if !report.passed() {
         eprint!("{}", audit::render_human(&report));
     }
-    Ok(report.passed())
+    Ok(report)
 }
 
 pub fn run(args: &Args) -> Result<ExitCode, input::InputError> {
@@ -95,8 +157,25 @@ pub fn run(args: &Args) -> Result<ExitCode, input::InputError> {
     let Some(spec) = checked.spec else {
         return Ok(ExitCode::FAILURE);
     };
-    let passed = audit(&spec, &source, &args.against)?;
-    let files = diagrams(&spec);
+    let report = audit(&spec, &source, &args.against)?;
+    let passed = report.passed();
+    let mut files = diagrams(&spec);
+    let conformance = args
+        .conformance
+        .as_deref()
+        .map(read_conformance)
+        .transpose()?;
+    let page = (args.html.is_some() || args.spec.is_none())
+        .then(|| page(&spec, &source, &report, conformance.as_ref()));
+    if let (Some(page), None) = (&page, &args.spec) {
+        let name = fsm_spec::naming::snake(&spec.machine.name);
+        // The checked-in page shows no conformance results: they depend on the machine.
+        let docs = match conformance {
+            Some(_) => self::page(&spec, &source, &report, None),
+            None => page.clone(),
+        };
+        files.push((format!("{name}.html"), docs));
+    }
     let fresh = if args.check {
         let stale = stale(&args.out, &files);
         for path in &stale {
@@ -119,6 +198,13 @@ pub fn run(args: &Args) -> Result<ExitCode, input::InputError> {
         }
         true
     };
+    if let (Some(path), Some(page)) = (&args.html, &page) {
+        std::fs::write(path, page).map_err(|source| input::InputError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        eprintln!("wrote {}", path.display());
+    }
     Ok(if clean && passed && fresh {
         ExitCode::SUCCESS
     } else {

@@ -13,6 +13,7 @@
 
 mod dot;
 mod edges;
+pub mod html;
 mod layout;
 mod mermaid;
 pub mod svg;
