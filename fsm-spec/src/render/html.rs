@@ -10,7 +10,27 @@
 //! ```
 //! use fsm_spec::render::html::{self, Page, View};
 //! use fsm_spec::render::Options;
-//! # let source = fsm_spec::SourceFile::new("ref.toml", fsm_spec::audit::reference::RFC793.text);
+//! # let source = fsm_spec::SourceFile::new("door.toml", r#"
+//! # [machine]
+//! # name = "Door"
+//! # initial = "SHUT"
+//! # [states.SHUT]
+//! # [states.OPEN]
+//! # [events.open]
+//! # kind = "call"
+//! # [events.close]
+//! # kind = "call"
+//! # [[transition]]
+//! # from = "SHUT"
+//! # event = "open"
+//! # to = "OPEN"
+//! # cite = "manual"
+//! # [[transition]]
+//! # from = "OPEN"
+//! # event = "close"
+//! # to = "SHUT"
+//! # cite = "manual"
+//! # "#);
 //! # let spec = fsm_spec::Spec::from_source(&source).unwrap();
 //! let page = Page {
 //!     views: vec![View { label: "All transitions".into(), options: Options::all() }],
@@ -284,14 +304,20 @@ fn header(out: &mut String, page: &Page) {
         let verdict = if report.passed() { "passed" } else { "failed" };
         let _ = writeln!(
             out,
-            "<p class=\"totals\" id=\"totals\">Audit against {}: <strong>{verdict}</strong>. \
-             <span class=\"v-matched\">{} ok</span> <span class=\"v-declared\">{} declared</span> \
-             <span class=\"v-discrepancy\">{} discrepancies</span> <span class=\"v-note\">{} notes</span></p>",
+            "<p class=\"totals\" id=\"totals\">Audit against {}: <strong>{verdict}</strong>. {}</p>",
             text(&report.reference),
-            report.count(Status::Ok),
-            report.count(Status::Declared),
-            report.count(Status::Discrepancy),
-            report.count(Status::Note)
+            [
+                (Status::Ok, "matched", "ok"),
+                (Status::Declared, "declared", "declared"),
+                (Status::Discrepancy, "discrepancy", "discrepancies"),
+                (Status::Note, "note", "notes"),
+            ]
+            .map(|(status, class, what)| {
+                let count = report.count(status);
+                let zero = if count == 0 { " zero" } else { "" };
+                format!("<span class=\"v-{class}{zero}\">{count} {what}</span>")
+            })
+            .join(" ")
         );
     }
     out.push_str("<nav><a href=\"#diagram\">Diagram</a>");
@@ -441,7 +467,7 @@ fn audit_grid(out: &mut String, report: &Report) {
     }
     legend(out, AUDIT_LEGEND);
     out.push_str(
-        "<div class=\"grid-wrap\"><table class=\"grid\" id=\"audit-grid\">\n<thead><tr><th scope=\"col\">state \\ event</th>",
+        "<div class=\"grid-board\"><div class=\"grid-wrap\"><table class=\"grid\" id=\"audit-grid\">\n<thead><tr><th scope=\"col\">state \\ event</th>",
     );
     let events: Vec<&str> = report
         .coverage
@@ -461,7 +487,7 @@ fn audit_grid(out: &mut String, report: &Report) {
                 "<td><button type=\"button\" class=\"cell v-{class}\" data-state=\"{s}\" data-event=\"{e}\" \
                  data-status=\"{}\" data-rule=\"{}\" data-handling=\"{}\" data-verdict=\"{class}\" \
                  aria-label=\"{s}, {e}: {class}\">{label}</button></td>",
-                cell.status.as_str().to_lowercase(),
+                kebab(&cell.status),
                 kebab(&cell.rule),
                 kebab(&cell.spec),
                 s = text(&row.state),
@@ -471,7 +497,7 @@ fn audit_grid(out: &mut String, report: &Report) {
         out.push_str("</tr>\n");
     }
     out.push_str(
-        "</tbody></table></div>\n<div id=\"audit-details\" class=\"details\" aria-live=\"polite\"><p>Click a cell (or focus it and press Enter) for the reference's rule and the spec's handling.</p></div>\n</section>\n",
+        "</tbody></table></div>\n<div id=\"audit-details\" class=\"details\" aria-live=\"polite\"><p>Click a cell (or focus it and press Enter) for the reference's rule and the spec's handling.</p></div>\n</div>\n</section>\n",
     );
 }
 

@@ -111,27 +111,27 @@
     let walk = 0;
     let step = 0;
 
-    function badge(g, label, side) {
+    // The side's letter left of the state's box, so that the highlight is not colour alone.
+    function badge(g, label) {
       const rect = g.querySelector('rect');
-      const x = Number(rect.getAttribute('x'));
-      const w = Number(rect.getAttribute('width'));
       const t = document.createElementNS(SVG, 'text');
       t.setAttribute('class', 'badge');
-      t.setAttribute('x', String(side === 0 ? x + 2 : x + w - 2));
-      t.setAttribute('y', String(Number(rect.getAttribute('y')) - 3));
-      t.setAttribute('text-anchor', side === 0 ? 'start' : 'end');
+      t.setAttribute('x', String(Number(rect.getAttribute('x')) - 4));
+      t.setAttribute('y', String(Number(rect.getAttribute('y')) + Number(rect.getAttribute('height')) / 2));
+      t.setAttribute('text-anchor', 'end');
+      t.setAttribute('dominant-baseline', 'central');
       t.textContent = label;
       g.append(t);
     }
 
     function highlight(current, sides) {
       document.querySelectorAll('.view .badge').forEach((b) => b.remove());
+      const letters = sides.map((s) => s.split(' ').pop());
       stateGroups.forEach((g) => {
-        [0, 1].forEach((side) => {
-          const here = current[side] === g.dataset.state;
-          g.classList.toggle(side === 0 ? 'side-a' : 'side-b', here);
-          if (here) badge(g, sides[side], side);
-        });
+        const here = [0, 1].filter((side) => current[side] === g.dataset.state);
+        g.classList.toggle('side-a', here.includes(0));
+        g.classList.toggle('side-b', here.includes(1));
+        if (here.length) badge(g, here.map((side) => letters[side]).join('+'));
       });
     }
 
