@@ -383,3 +383,61 @@ async fn check_page(client: &Client, bundled: &Bundled) -> Result<(), String> {
     assert_eq!(resources, json!(0), "resources fetched by the page");
     Ok(())
 }
+
+/// The README's screenshot (docs/tcp-page.png, 1440×900) and a phone-width one (390×844, in
+/// the temporary directory): Figure 7 at line 3, the arc LISTEN → SYN_RECEIVED chosen, the
+/// client path highlighted. Run by hand after changing the page:
+/// `cargo test -p tcp-fsm-tools --test html_browser -- --ignored`.
+#[tokio::test(flavor = "current_thread")]
+#[ignore = "writes docs/tcp-page.png; run by hand"]
+async fn screenshots() {
+    if !can_run() {
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("tcp-fsm-html-shots-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    let bundled = bundled_page(&dir);
+    let driver = Driver::start();
+    let client = session(&driver, &dir.join("profile")).await;
+    let url = url::Url::from_file_path(&bundled.page).expect("a file URL");
+    let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/tcp-page.png");
+    let phone = std::env::temp_dir().join("tcp-page-phone.png");
+    for (width, height, path) in [(1440, 900, &docs), (390, 844, &phone)] {
+        client.set_window_size(width, height).await.expect("resize");
+        client.goto(url.as_str()).await.expect("load");
+        let click = |css: &'static str| {
+            let client = &client;
+            async move {
+                client
+                    .find(Locator::Css(css))
+                    .await
+                    .expect(css)
+                    .click()
+                    .await
+                    .expect(css)
+            }
+        };
+        click("input[name='path'][value='0']").await;
+        click(".view:not([hidden]) .edge[data-from='LISTEN'][data-to='SYN_RECEIVED'] text").await;
+        let player = client.find(Locator::Id("scenarios")).await.expect("player");
+        player
+            .send_keys(&(Key::Right + &Key::Right.to_string()))
+            .await
+            .expect("keys");
+        // The top of the page, where the diagram and the player are.
+        client
+            .execute(
+                "window.scrollTo(0, 0); document.activeElement.blur();",
+                vec![],
+            )
+            .await
+            .expect("scroll");
+        let png = client.screenshot().await.expect("screenshot");
+        std::fs::write(path, png).expect("write the screenshot");
+        eprintln!("wrote {}", path.display());
+    }
+    let _ = client.close().await;
+    drop(driver);
+    let _ = std::fs::remove_dir_all(&dir);
+}

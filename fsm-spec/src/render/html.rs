@@ -384,14 +384,14 @@ fn diagram(out: &mut String, page: &Page) {
             svg::interactive(page.spec, &options)
         );
     }
-    out.push_str("</div>\n<aside>\n");
+    out.push_str(
+        "</div>\n<aside>\n<div id=\"details\" class=\"details\" aria-live=\"polite\"><p>Hover or focus a state for its \
+         description; click an arc (or focus it and press Enter) for its transitions.</p></div>\n",
+    );
     if !page.walkthroughs.is_empty() {
         player(out, page);
     }
-    out.push_str(
-        "<div id=\"details\" class=\"details\" aria-live=\"polite\"><p>Hover or focus a state for its \
-         description; click an arc (or focus it and press Enter) for its transitions.</p></div>\n</aside>\n</div>\n</section>\n",
-    );
+    out.push_str("</aside>\n</div>\n</section>\n");
 }
 
 fn player(out: &mut String, page: &Page) {
