@@ -128,3 +128,72 @@ pub fn walkthrough(spec: &Spec, transcript: &Transcript) -> Walkthrough {
         notes: transcript.notes.clone(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn figure(name: &str) -> Walkthrough {
+        let spec = tcp_fsm::spec();
+        let (_, text) = SCENARIOS.iter().find(|(n, _)| *n == name).expect(name);
+        let scenario = Scenario::parse(SourceFile::new(name, *text)).expect("a scenario");
+        let rules = Rules::new(&spec).expect("TCP drives the simulator");
+        walkthrough(&spec, &simulate(&rules, &scenario).expect("it plays"))
+    }
+
+    #[test]
+    fn figure_7_steps_line_by_line_with_both_states_and_the_segment() {
+        let w = figure("rfc793-figure-07.toml");
+        let states: Vec<[Option<&str>; 2]> = w
+            .steps
+            .iter()
+            .map(|s| s.states.each_ref().map(Option::as_deref))
+            .collect();
+        let expected = [
+            ["CLOSED", "LISTEN"],
+            ["SYN_SENT", "SYN_RECEIVED"],
+            ["ESTABLISHED", "SYN_RECEIVED"],
+            ["ESTABLISHED", "ESTABLISHED"],
+            ["ESTABLISHED", "ESTABLISHED"],
+        ]
+        .map(|pair| pair.map(Some));
+        assert_eq!(states, expected);
+        assert!(w.heading.contains("TCP A") && w.heading.contains("TCP B"));
+        assert!(w.steps[1].text[0].trim_start().starts_with("2.  SYN-SENT"));
+        assert_eq!(
+            w.steps[2].messages,
+            [Message {
+                text: "<SEQ=300><ACK=101><CTL=SYN,ACK>".into(),
+                from: 1,
+                delivery: Delivery::Arrives,
+            }]
+        );
+        assert!(w.steps[0].messages.is_empty());
+    }
+
+    #[test]
+    fn every_bundled_scenario_plays_and_a_foreign_spec_gets_none() {
+        let spec = tcp_fsm::spec();
+        assert_eq!(walkthroughs(&spec).len(), SCENARIOS.len());
+        let door = fsm_spec::Spec::from_source(&SourceFile::new(
+            "door.toml",
+            include_str!("../../../tcp-fsm-macros/tests/door.toml"),
+        ))
+        .expect("the door spec");
+        assert!(walkthroughs(&door).is_empty());
+    }
+
+    #[test]
+    fn remarks_keep_the_state_and_continued_rows_join_their_line() {
+        // Figure 9 line 3: TCP A's column says "(duplicate)"; A is still in SYN-SENT.
+        let w = figure("rfc793-figure-09.toml");
+        assert_eq!(w.steps[2].states[0].as_deref(), Some("SYN_SENT"));
+        assert_eq!(w.steps[2].states[1].as_deref(), Some("SYN_RECEIVED"));
+        // The blog's handshake, line 2: the remark "(passive OPEN)", then the states.
+        let w = figure("blog-three-way-handshake.toml");
+        assert_eq!(w.steps[1].text.len(), 2, "{:?}", w.steps[1].text);
+        assert!(w.steps[1].text[0].trim_start().starts_with("2."));
+        assert!(w.steps[1].text[0].contains("(passive OPEN)"));
+        assert_eq!(w.steps[1].states[1].as_deref(), Some("LISTEN"));
+    }
+}
