@@ -74,6 +74,12 @@
     details.replaceChildren(node('h3', null, g.dataset.from + arrow), list);
   }
 
+  // A large diagram keeps at least 80% of its size (its figure scrolls) rather than shrinking
+  // its labels past reading.
+  document.querySelectorAll('.view svg').forEach((svg) => {
+    svg.style.minWidth = Math.round(svg.viewBox.baseVal.width * 0.8) + 'px';
+  });
+
   stateGroups.forEach((g) => {
     g.addEventListener('mouseenter', () => showState(g.dataset.state));
     g.addEventListener('focus', () => showState(g.dataset.state));
