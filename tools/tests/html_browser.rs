@@ -236,6 +236,28 @@ async fn check_page(client: &Client, bundled: &Bundled) -> Result<(), String> {
         assert!(details.contains(cite.as_str()), "no `{cite}` in: {details}");
     }
 
+    // Pointing at a state (WebDriver moves the pointer there to click) shows its aliases.
+    client
+        .find(Locator::Css(
+            ".view:not([hidden]) .state[data-state='SYN_RECEIVED'] text",
+        ))
+        .await
+        .map_err(|e| e.to_string())?
+        .click()
+        .await
+        .map_err(|e| e.to_string())?;
+    let details = client
+        .find(Locator::Id("details"))
+        .await
+        .map_err(|e| e.to_string())?
+        .text()
+        .await
+        .map_err(|e| e.to_string())?;
+    assert!(
+        details.contains("State SYN_RECEIVED") && details.contains("SYN_RCVD"),
+        "the state's details: {details}"
+    );
+
     // The grid: one cell per reference state and event, with the audit's status and rule.
     let cells = client
         .execute(
@@ -281,14 +303,17 @@ async fn check_page(client: &Client, bundled: &Bundled) -> Result<(), String> {
         "every cell has a text label"
     );
 
-    // Clicking a declared cell shows the declaration's reason and the RFC's citation.
+    // Enter on a declared cell shows the declaration's reason and the RFC's citation.
     let declared = client
         .find(Locator::Css(
             "#audit-grid button.cell[data-status='declared']",
         ))
         .await
         .map_err(|e| e.to_string())?;
-    declared.click().await.map_err(|e| e.to_string())?;
+    declared
+        .send_keys(&Key::Enter.to_string())
+        .await
+        .map_err(|e| e.to_string())?;
     let text = client
         .find(Locator::Id("audit-details"))
         .await
