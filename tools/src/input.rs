@@ -17,6 +17,11 @@ pub enum InputError {
     },
     #[error("{0}")]
     Spec(String),
+    #[error("{path}: cannot read the conformance results: {error}")]
+    Conformance {
+        path: PathBuf,
+        error: fsm_spec::render::html::ConformanceError,
+    },
 }
 
 /// The spec at `path`, or the bundled TCP spec when there is none. A path that names no

@@ -1,9 +1,11 @@
 //! `tcp-fsm report`: check and audit a spec and write its diagrams, the job the README
-//! runs on the bundled TCP spec.
+//! runs on the bundled TCP spec; with `--html`, also the page that shows it all.
+
+mod walkthrough;
 
 use crate::error::Error;
 use crate::input;
-use fsm_spec::render::{self, Options};
+use fsm_spec::render::{self, Options, html};
 use fsm_spec::{SourceFile, Spec, audit};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -12,7 +14,8 @@ use std::process::ExitCode;
 /// NAME.dot and NAME.svg (every transition), NAME-figure6.svg and NAME.mmd (the arcs of
 /// RFC 793 Figure 6, or NAME-figure5.svg for RFC 9293 Figure 5, with the blog's client and
 /// server paths), NAME being the machine's name in snake case. Without SPEC: both bundled
-/// specs (tcp.toml, and tcp9293.toml also against RFC 9293).
+/// specs (tcp.toml, and tcp9293.toml also against RFC 9293), each also as NAME.html, the
+/// page of --html (which then shows tcp.toml).
 ///
 /// With --check nothing is written; the command fails if a file differs from what it would
 /// write. Exits 0 when the spec is clean, the audit passes and (with --check) the files are
@@ -32,28 +35,83 @@ pub struct Args {
     /// Compare the diagrams with the files in the folder instead of writing them.
     #[arg(long)]
     check: bool,
+    /// Also write one self-contained HTML page to FILE: the diagram, the audit grid, the
+    /// scenarios played on the diagram and (with --conformance) the conformance grids.
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
+    /// Conformance results to show on the page (the JSON of `tcp-fsm conform --format json`).
+    #[arg(long, value_name = "FILE", requires = "html")]
+    conformance: Option<PathBuf>,
+}
+
+/// The tag of the RFC figure a bundled spec is drawn as: RFC 793's Figure 6, or RFC 9293's
+/// Figure 5; `None` for a spec tagged with neither.
+fn figure_tag(spec: &Spec) -> Option<&'static str> {
+    ["figure6", "figure5"]
+        .into_iter()
+        .find(|&tag| spec.transitions.iter().any(|t| t.has_tag(tag)))
+}
+
+/// The HTML page of `spec`: its figure's arcs and every transition, the blog's client and
+/// server paths, the audit, the bundled scenarios the spec can play, and `conformance`.
+pub fn page(
+    spec: &Spec,
+    source: &SourceFile,
+    report: &audit::Report,
+    conformance: Option<&html::Conformance>,
+) -> String {
+    let mut views = Vec::new();
+    if let Some(tag) = figure_tag(spec) {
+        let number = tag.trim_start_matches("figure");
+        views.push(html::View {
+            label: format!("Figure {number} arcs"),
+            options: Options::tagged(tag),
+        });
+    }
+    views.push(html::View {
+        label: "All transitions".into(),
+        options: Options::all(),
+    });
+    // Okabe-Ito blue and vermillion; the page also draws the second path dashed.
+    let paths = [("client", "#0072B2"), ("server", "#D55E00")]
+        .iter()
+        .filter_map(|(path, colour)| crate::diagram::highlight(spec, path, colour).ok())
+        .collect();
+    html::html(&html::Page {
+        views,
+        paths,
+        audit: Some(report),
+        walkthroughs: walkthrough::walkthroughs(spec),
+        conformance,
+        ..html::Page::new(spec, source)
+    })
+}
+
+fn read_conformance(path: &Path) -> Result<html::Conformance, Error> {
+    let text = std::fs::read_to_string(path).map_err(|source| input::InputError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    html::Conformance::from_json(&text).map_err(|error| {
+        Error::from(input::InputError::Conformance {
+            path: path.to_path_buf(),
+            error,
+        })
+    })
 }
 
 /// The diagram files for `spec`, as (file name, content).
 pub fn diagrams(spec: &Spec) -> Vec<(String, String)> {
     let name = fsm_spec::naming::snake(&spec.machine.name);
     let all = Options::all();
-    // The RFC 793 spec is drawn as its Figure 6, the RFC 9293 spec as its Figure 5; a spec
-    // tagged with neither gets every transition.
-    let tagged = |tag| spec.transitions.iter().any(|t| t.has_tag(tag));
-    let figure = ["figure6", "figure5"]
-        .into_iter()
-        .find(|&tag| tagged(tag))
-        .unwrap_or("figure6");
-    let mut drawn = match tagged(figure) {
-        true => Options::tagged(figure),
-        false => Options::all(),
-    };
+    let figure = figure_tag(spec);
+    let mut drawn = figure.map_or_else(Options::all, Options::tagged);
     for path in tcp_fsm::BLOG_PATHS {
         if let Ok(h) = crate::diagram::highlight(spec, path.name, path.color) {
             drawn.highlights.push(h);
         }
     }
+    let figure = figure.unwrap_or("figure6");
     vec![
         (format!("{name}.dot"), render::dot(spec, &all)),
         (format!("{name}.svg"), render::svg::svg(spec, &all)),
@@ -75,7 +133,7 @@ pub fn stale(dir: &Path, files: &[(String, String)]) -> Vec<PathBuf> {
         .collect()
 }
 
-fn audit(spec: &Spec, source: &SourceFile, against: &str) -> Result<bool, input::InputError> {
+fn audit(spec: &Spec, source: &SourceFile, against: &str) -> Result<audit::Report, Error> {
     let report = crate::audit::report(spec, source, against)?;
     eprintln!(
         "{}: audit against {}: {} ok, {} declared, {} discrepancies.",
@@ -88,35 +146,60 @@ fn audit(spec: &Spec, source: &SourceFile, against: &str) -> Result<bool, input:
     if !report.passed() {
         eprint!("{}", audit::render_human(&report));
     }
-    Ok(report.passed())
+    Ok(report)
 }
 
 /// Without a SPEC, every bundled spec: each against the RFC it implements as well.
 pub fn run(args: &Args) -> Result<ExitCode, Error> {
+    let conformance = args
+        .conformance
+        .as_deref()
+        .map(read_conformance)
+        .transpose()?;
+    let conformance = conformance.as_ref();
     if args.spec.is_some() {
-        return run_one(args, input::read(args.spec.as_deref())?, None);
+        let source = input::read(args.spec.as_deref())?;
+        return run_one(args, source, None, args.html.as_deref(), conformance);
     }
     let mut code = ExitCode::SUCCESS;
-    for (bundled, own) in tcp_fsm::BUNDLED.iter().zip([None, Some("rfc9293")]) {
-        if run_one(args, bundled.source_file(), own)? != ExitCode::SUCCESS {
+    let owns = [None, Some("rfc9293")];
+    for (i, (bundled, own)) in tcp_fsm::BUNDLED.iter().zip(owns).enumerate() {
+        // --html without a SPEC is the page of the default spec.
+        let html = args.html.as_deref().filter(|_| i == 0);
+        if run_one(args, bundled.source_file(), own, html, conformance)? != ExitCode::SUCCESS {
             code = ExitCode::FAILURE;
         }
     }
     Ok(code)
 }
 
-fn run_one(args: &Args, source: SourceFile, own: Option<&str>) -> Result<ExitCode, Error> {
+/// One spec: check it, audit it (also against `own`, the RFC a bundled spec implements),
+/// write or check its files (with its page, when bundled), and write the page to `html`.
+fn run_one(
+    args: &Args,
+    source: SourceFile,
+    own: Option<&str>,
+    html: Option<&Path>,
+    conformance: Option<&html::Conformance>,
+) -> Result<ExitCode, Error> {
     let checked = fsm_spec::check(&source);
     input::print_diagnostics(&source, &checked);
     let clean = checked.diagnostics.is_empty();
     let Some(spec) = checked.spec else {
         return Ok(ExitCode::FAILURE);
     };
-    let mut passed = audit(&spec, &source, &args.against)?;
+    let report = audit(&spec, &source, &args.against)?;
+    let mut passed = report.passed();
     if let Some(own) = own.filter(|own| *own != args.against) {
-        passed &= audit(&spec, &source, own)?;
+        passed &= audit(&spec, &source, own)?.passed();
     }
-    let files = diagrams(&spec);
+    let mut files = diagrams(&spec);
+    let bundled = args.spec.is_none();
+    if bundled {
+        let name = fsm_spec::naming::snake(&spec.machine.name);
+        // The checked-in page shows no conformance results: they depend on the machine.
+        files.push((format!("{name}.html"), page(&spec, &source, &report, None)));
+    }
     let fresh = if args.check {
         let stale = stale(&args.out, &files);
         for path in &stale {
@@ -139,6 +222,14 @@ fn run_one(args: &Args, source: SourceFile, own: Option<&str>) -> Result<ExitCod
         }
         true
     };
+    if let Some(path) = html {
+        let page = page(&spec, &source, &report, conformance);
+        std::fs::write(path, page).map_err(|source| Error::Write {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        eprintln!("wrote {}", path.display());
+    }
     Ok(if clean && passed && fresh {
         ExitCode::SUCCESS
     } else {

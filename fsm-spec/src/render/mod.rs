@@ -36,6 +36,7 @@
 
 mod dot;
 mod edges;
+pub mod html;
 mod layout;
 mod mermaid;
 pub mod svg;

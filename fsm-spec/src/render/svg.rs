@@ -104,6 +104,19 @@ pub fn text_boxes(spec: &Spec, options: &Options) -> Vec<TextBox> {
 /// The diagram as a standalone SVG document; the same spec and options always give the
 /// same bytes.
 pub fn svg(spec: &Spec, options: &Options) -> String {
+    draw(spec, options, false)
+}
+
+/// The same drawing for a page that scripts it: every state is a
+/// `<g class="state" data-state="NAME">` and every edge (self-loops too) a
+/// `<g class="edge" data-from="A" data-to="B" data-transitions="3 7">` (indices into
+/// [`Spec::transitions`]), both focusable; the label of an edge is inside its group, so a
+/// click on the label is a click on the edge.
+pub fn interactive(spec: &Spec, options: &Options) -> String {
+    draw(spec, options, true)
+}
+
+fn draw(spec: &Spec, options: &Options, marked: bool) -> String {
     let layout = layout::layout(spec, options);
     let mut out = String::new();
     let _ = writeln!(
@@ -123,10 +136,14 @@ pub fn svg(spec: &Spec, options: &Options) -> String {
     start(&mut out, &layout);
     let ports = ports(&layout);
     for (route, ports) in layout.routes.iter().zip(ports) {
+        open_edge(&mut out, spec, &route.edge, marked);
         edge(&mut out, &layout, route, ports);
+        close_group(&mut out, marked);
     }
     for (item, l) in &layout.loops {
+        open_edge(&mut out, spec, l, marked);
         self_loop(&mut out, &layout, *item, l);
+        close_group(&mut out, marked);
     }
     for item in &layout.items {
         if let ItemKind::State { id, copy } = item.kind {
@@ -136,7 +153,15 @@ pub fn svg(spec: &Spec, options: &Options) -> String {
             } else {
                 1.2
             };
-            let _ = writeln!(out, "<g>");
+            if marked {
+                let _ = writeln!(
+                    out,
+                    "<g class=\"state\" data-state=\"{}\" tabindex=\"0\">",
+                    xml(&state.name)
+                );
+            } else {
+                let _ = writeln!(out, "<g>");
+            }
             if let Some(doc) = &state.doc {
                 let _ = writeln!(out, "<title>{}</title>", xml(doc));
             }
@@ -160,6 +185,27 @@ pub fn svg(spec: &Spec, options: &Options) -> String {
     }
     out.push_str("</svg>\n");
     out
+}
+
+/// For [`interactive`]: the group around one edge's drawing.
+fn open_edge(out: &mut String, spec: &Spec, edge: &super::Edge, marked: bool) {
+    if !marked {
+        return;
+    }
+    let transitions: Vec<String> = edge.transitions.iter().map(usize::to_string).collect();
+    let _ = writeln!(
+        out,
+        "<g class=\"edge\" data-from=\"{}\" data-to=\"{}\" data-transitions=\"{}\" tabindex=\"0\">",
+        xml(&spec.state(edge.from).name),
+        xml(&spec.state(edge.to).name),
+        transitions.join(" ")
+    );
+}
+
+fn close_group(out: &mut String, marked: bool) {
+    if marked {
+        out.push_str("</g>\n");
+    }
 }
 
 fn legend(out: &mut String, options: &Options) {

@@ -1,0 +1,697 @@
+//! One self-contained HTML page about a spec: the diagram (states and arcs that explain
+//! themselves), the audit as a state × event grid, walkthroughs that play a two-sided
+//! scenario on the diagram line by line, and conformance results as grids.
+//!
+//! The page works offline: CSS, script and SVG are inline, and its Content-Security-Policy
+//! forbids loading anything. Everything taken from the spec or the other inputs is escaped
+//! (HTML text, attributes, or JSON whose `<`, `>` and `&` are written as `\u003c` ...), and the
+//! script only ever sets `textContent`.
+//!
+//! ```
+//! use fsm_spec::render::html::{self, Page, View};
+//! use fsm_spec::render::Options;
+//! # let source = fsm_spec::SourceFile::new("door.toml", r#"
+//! # [machine]
+//! # name = "Door"
+//! # initial = "SHUT"
+//! # [states.SHUT]
+//! # [states.OPEN]
+//! # [events.open]
+//! # kind = "call"
+//! # [events.close]
+//! # kind = "call"
+//! # [[transition]]
+//! # from = "SHUT"
+//! # event = "open"
+//! # to = "OPEN"
+//! # cite = "manual"
+//! # [[transition]]
+//! # from = "OPEN"
+//! # event = "close"
+//! # to = "SHUT"
+//! # cite = "manual"
+//! # "#);
+//! # let spec = fsm_spec::Spec::from_source(&source).unwrap();
+//! let page = Page {
+//!     views: vec![View { label: "All transitions".into(), options: Options::all() }],
+//!     ..Page::new(&spec, &source)
+//! };
+//! let text = html::html(&page);
+//! assert!(text.starts_with("<!DOCTYPE html>"));
+//! ```
+
+use super::{Highlight, Options, edges::event_text, safe_colour, svg};
+use crate::audit::{self, Report, Rule, Status};
+use crate::model::Spec;
+use crate::source::SourceFile;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use std::fmt::Write;
+
+const STYLE: &str = include_str!("html/page.css");
+const SCRIPT: &str = include_str!("html/page.js");
+
+/// One way of drawing the diagram, offered as a toggle (for example "Figure 6 arcs" and
+/// "All transitions").
+#[derive(Debug, Clone)]
+pub struct View {
+    pub label: String,
+    /// Which arcs to draw; highlights in here are ignored (paths are toggled on the page).
+    pub options: Options,
+}
+
+/// A scenario between two sides, already played: what to show at each line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Walkthrough {
+    pub title: String,
+    /// Where the scenario comes from, for example a figure of a document.
+    pub source: Option<String>,
+    /// The names of the two sides, for example `TCP A` and `TCP B`.
+    pub sides: [String; 2],
+    /// The heading line of the figure's text, drawn above the steps.
+    pub heading: String,
+    pub steps: Vec<WalkStep>,
+    /// Remarks printed after the figure.
+    pub notes: Vec<String>,
+}
+
+/// One line of a walkthrough.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WalkStep {
+    /// The figure's text of this line (one or more printed rows).
+    pub text: Vec<String>,
+    /// The state of each side after the line, by the spec's state name (`None` when it is
+    /// not one of the spec's states).
+    pub states: [Option<String>; 2],
+    /// The messages of this line.
+    pub messages: Vec<Message>,
+}
+
+/// A message (a segment, a signal) on the wire during one line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Message {
+    pub text: String,
+    /// 0 when the first side sent it, 1 for the second.
+    pub from: usize,
+    pub delivery: Delivery,
+}
+
+/// What becomes of a message in its line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Delivery {
+    Arrives,
+    InFlight,
+    Lost,
+}
+
+/// Conformance results: per target (an implementation), its cases.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Conformance {
+    pub targets: Vec<ConformanceTarget>,
+}
+
+/// The cases run against one target.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConformanceTarget {
+    #[serde(alias = "name")]
+    pub target: String,
+    #[serde(default)]
+    pub cases: Vec<ConformanceCase>,
+}
+
+/// One case: a transition of the spec driven on the target. Fields beyond these are
+/// accepted and ignored; `observed`, `explained_by` and `reason` may be missing or null.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConformanceCase {
+    pub case: String,
+    pub from: String,
+    pub event: String,
+    #[serde(default)]
+    pub guard: Option<String>,
+    pub expected: Expected,
+    #[serde(default)]
+    pub observed: Value,
+    pub verdict: Verdict,
+    #[serde(default)]
+    pub explained_by: Value,
+    #[serde(default)]
+    pub reason: Value,
+}
+
+/// What the spec expects of a case.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Expected {
+    pub to: String,
+    #[serde(default)]
+    pub send: Option<String>,
+}
+
+/// How a case went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    Agrees,
+    NotDriven,
+    Differs,
+}
+
+/// Conformance JSON that cannot be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ConformanceError {
+    #[error("not JSON: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error(
+        "expected {{\"targets\": [{{\"target\", \"cases\"}}]}}, a list of targets, or an object of target name to cases; {0}"
+    )]
+    Shape(String),
+}
+
+impl Conformance {
+    /// Reads conformance results: `{"targets": [{"target": "linux", "cases": [...]}]}`, a bare
+    /// list of such targets, or `{"linux": [...cases], "smoltcp": {"cases": [...]}}`.
+    pub fn from_json(text: &str) -> Result<Conformance, ConformanceError> {
+        let value: Value = serde_json::from_str(text)?;
+        let shape = |e: serde_json::Error| ConformanceError::Shape(e.to_string());
+        let list = match value {
+            Value::Object(mut map) if map.get("targets").is_some_and(Value::is_array) => {
+                map.remove("targets").unwrap_or_default()
+            }
+            Value::Array(_) => value,
+            Value::Object(map) => {
+                let mut targets = Vec::new();
+                for (name, entry) in map {
+                    let cases = match entry {
+                        Value::Object(mut inner) => inner.remove("cases").unwrap_or_default(),
+                        other => other,
+                    };
+                    targets.push(ConformanceTarget {
+                        target: name,
+                        cases: serde_json::from_value(cases).map_err(shape)?,
+                    });
+                }
+                return Ok(Conformance { targets });
+            }
+            _ => return Err(ConformanceError::Shape("found neither".into())),
+        };
+        Ok(Conformance {
+            targets: serde_json::from_value(list).map_err(shape)?,
+        })
+    }
+}
+
+/// What the page shows. Build it with [`Page::new`] and struct update syntax.
+#[derive(Debug, Clone)]
+pub struct Page<'a> {
+    pub spec: &'a Spec,
+    /// The spec's file, for `file:line` of every transition.
+    pub source: &'a SourceFile,
+    /// The diagram's toggles; the first is shown first. Empty: every transition.
+    pub views: Vec<View>,
+    /// Paths that can be highlighted on the diagram (their transitions and colours).
+    pub paths: Vec<Highlight>,
+    pub audit: Option<&'a Report>,
+    pub walkthroughs: Vec<Walkthrough>,
+    pub conformance: Option<&'a Conformance>,
+}
+
+impl<'a> Page<'a> {
+    /// A page with the diagram of every transition and nothing else.
+    pub fn new(spec: &'a Spec, source: &'a SourceFile) -> Page<'a> {
+        Page {
+            spec,
+            source,
+            views: Vec::new(),
+            paths: Vec::new(),
+            audit: None,
+            walkthroughs: Vec::new(),
+            conformance: None,
+        }
+    }
+}
+
+/// HTML text: `&`, `<`, `>`, `"` and `'` escaped.
+fn text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// JSON that can sit inside `<script>`: no `<`, `>` or `&` that could end the element.
+fn script_json(value: &Value) -> String {
+    value
+        .to_string()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
+/// The whole page; the same input always gives the same bytes.
+pub fn html(page: &Page) -> String {
+    let spec = page.spec;
+    let mut out = String::new();
+    let name = text(&spec.machine.name);
+    let _ = write!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">\n\
+         <title>{name}: state machine</title>\n<style>\n{STYLE}</style>\n</head>\n<body>\n"
+    );
+    header(&mut out, page);
+    out.push_str("<main>\n");
+    diagram(&mut out, page);
+    if let Some(report) = page.audit {
+        audit_grid(&mut out, report);
+    }
+    if let Some(conformance) = page.conformance {
+        conformance_grids(&mut out, spec, conformance);
+    }
+    out.push_str("</main>\n");
+    let _ = write!(
+        out,
+        "<script type=\"application/json\" id=\"page-data\">{}</script>\n<script>\n{SCRIPT}</script>\n</body>\n</html>\n",
+        script_json(&data(page))
+    );
+    out
+}
+
+fn header(out: &mut String, page: &Page) {
+    let spec = page.spec;
+    let _ = writeln!(out, "<header>\n<h1>{}</h1>", text(&spec.machine.name));
+    if let Some(doc) = &spec.machine.doc {
+        let _ = writeln!(out, "<p class=\"doc\">{}</p>", text(doc));
+    }
+    let _ = writeln!(
+        out,
+        "<p class=\"facts\"><code>{}</code>: {} states, {} events, {} transitions, starting in {}.</p>",
+        text(page.source.name()),
+        spec.states.len(),
+        spec.events.len(),
+        spec.transitions.len(),
+        text(&spec.initial_state().name)
+    );
+    if let Some(report) = page.audit {
+        let verdict = if report.passed() { "passed" } else { "failed" };
+        let _ = writeln!(
+            out,
+            "<p class=\"totals\" id=\"totals\">Audit against {}: <strong>{verdict}</strong>. {}</p>",
+            text(&report.reference),
+            [
+                (Status::Ok, "matched", "ok"),
+                (Status::Declared, "declared", "declared"),
+                (Status::Discrepancy, "discrepancy", "discrepancies"),
+                (Status::Note, "note", "notes"),
+            ]
+            .map(|(status, class, what)| {
+                let count = report.count(status);
+                let zero = if count == 0 { " zero" } else { "" };
+                format!("<span class=\"v-{class}{zero}\">{count} {what}</span>")
+            })
+            .join(" ")
+        );
+    }
+    out.push_str("<nav><a href=\"#diagram\">Diagram</a>");
+    if !page.walkthroughs.is_empty() {
+        out.push_str(" <a href=\"#scenarios\">Scenarios</a>");
+    }
+    if page.audit.is_some() {
+        out.push_str(" <a href=\"#audit\">Audit</a>");
+    }
+    if page.conformance.is_some() {
+        out.push_str(" <a href=\"#conformance\">Conformance</a>");
+    }
+    out.push_str("</nav>\n</header>\n");
+}
+
+fn diagram(out: &mut String, page: &Page) {
+    let default = [View {
+        label: "All transitions".into(),
+        options: Options::all(),
+    }];
+    let views = if page.views.is_empty() {
+        &default[..]
+    } else {
+        &page.views[..]
+    };
+    out.push_str("<section id=\"diagram\">\n<h2>State diagram</h2>\n<div class=\"controls\">\n");
+    if views.len() > 1 {
+        out.push_str("<fieldset><legend>Arcs</legend>");
+        for (i, view) in views.iter().enumerate() {
+            let checked = if i == 0 { " checked" } else { "" };
+            let _ = write!(
+                out,
+                "<label><input type=\"radio\" name=\"view\" value=\"{i}\"{checked}> {}</label> ",
+                text(&view.label)
+            );
+        }
+        out.push_str("</fieldset>\n");
+    }
+    if !page.paths.is_empty() {
+        out.push_str("<fieldset><legend>Highlight</legend>");
+        for (i, path) in page.paths.iter().enumerate() {
+            let _ = write!(
+                out,
+                "<label><input type=\"checkbox\" name=\"path\" value=\"{i}\"> \
+                 <span class=\"swatch path-{k}\" style=\"border-color:{}\"></span> {} path</label> ",
+                safe_colour(&path.color),
+                text(&path.name),
+                k = i % 2
+            );
+        }
+        out.push_str("</fieldset>\n");
+    }
+    out.push_str("</div>\n<div class=\"board\">\n<div class=\"figure\">\n");
+    for (i, view) in views.iter().enumerate() {
+        let options = Options {
+            highlights: Vec::new(),
+            ..view.options.clone()
+        };
+        let hidden = if i == 0 { "" } else { " hidden" };
+        let _ = write!(
+            out,
+            "<div class=\"view\" data-view=\"{i}\"{hidden} aria-label=\"{}\">\n{}</div>\n",
+            text(&view.label),
+            svg::interactive(page.spec, &options)
+        );
+    }
+    out.push_str(
+        "</div>\n<aside>\n<div id=\"details\" class=\"details\" aria-live=\"polite\"><p>Hover or focus a state for its \
+         description; click an arc (or focus it and press Enter) for its transitions.</p></div>\n",
+    );
+    if !page.walkthroughs.is_empty() {
+        player(out, page);
+    }
+    out.push_str("</aside>\n</div>\n</section>\n");
+}
+
+fn player(out: &mut String, page: &Page) {
+    out.push_str(
+        "<section id=\"scenarios\" class=\"player\" tabindex=\"0\" aria-label=\"Scenario player: left and right arrow keys step\">\n\
+         <h2>Scenarios</h2>\n<label>Scenario <select id=\"scenario\">",
+    );
+    for (i, w) in page.walkthroughs.iter().enumerate() {
+        let _ = write!(out, "<option value=\"{i}\">{}</option>", text(&w.title));
+    }
+    out.push_str(
+        "</select></label>\n<div class=\"steps\"><button type=\"button\" id=\"prev\" aria-label=\"previous line\">&#9664; Prev</button> \
+         <span id=\"position\" aria-live=\"polite\"></span> \
+         <button type=\"button\" id=\"next\" aria-label=\"next line\">Next &#9654;</button></div>\n\
+         <p id=\"source\" class=\"source\"></p>\n<p id=\"sides\" class=\"sides\"></p>\n<p id=\"flight\" class=\"flight\"></p>\n\
+         <pre id=\"figure\" class=\"figure-text\"></pre>\n<ul id=\"notes\" class=\"notes\"></ul>\n</section>\n",
+    );
+}
+
+/// The short text and the class of an audit cell's verdict.
+fn audit_verdict(cell: &audit::CoverageCell) -> (&'static str, &'static str) {
+    match (cell.status, cell.rule, cell.spec) {
+        (Status::Discrepancy, ..) => ("DIFF", "discrepancy"),
+        (Status::Declared, ..) => ("decl", "declared"),
+        (Status::Note, ..) => ("note", "note"),
+        (_, Rule::Contradiction, _) => ("read", "contradiction"),
+        (_, _, audit::Handling::Undefined) => ("\u{2013}", "undefined"),
+        _ => ("ok", "matched"),
+    }
+}
+
+const AUDIT_LEGEND: &[(&str, &str, &str)] = &[
+    (
+        "matched",
+        "ok",
+        "the spec does what the reference prescribes",
+    ),
+    ("declared", "decl", "a deviation the spec declares"),
+    (
+        "contradiction",
+        "read",
+        "the reference contradicts itself; the spec follows a reading",
+    ),
+    ("discrepancy", "DIFF", "an undeclared discrepancy"),
+    (
+        "undefined",
+        "\u{2013}",
+        "no transition; the reference has none either (error reply, drop, impossible, silent)",
+    ),
+    ("note", "note", "worth reading, not a discrepancy"),
+];
+
+fn legend(out: &mut String, entries: &[(&str, &str, &str)]) {
+    out.push_str("<ul class=\"legend\">");
+    for (class, label, meaning) in entries {
+        let _ = write!(
+            out,
+            "<li><span class=\"cell v-{class}\">{label}</span> {}</li>",
+            text(meaning)
+        );
+    }
+    out.push_str("</ul>\n");
+}
+
+fn audit_grid(out: &mut String, report: &Report) {
+    let _ = writeln!(
+        out,
+        "<section id=\"audit\">\n<h2>Audit against {}</h2>",
+        text(&report.reference)
+    );
+    if let Some(doc) = &report.reference_doc {
+        let _ = writeln!(out, "<p class=\"doc\">{}</p>", text(doc));
+    }
+    legend(out, AUDIT_LEGEND);
+    out.push_str(
+        "<div class=\"grid-board\"><div class=\"grid-wrap\"><table class=\"grid\" id=\"audit-grid\">\n<thead><tr><th scope=\"col\">state \\ event</th>",
+    );
+    let events: Vec<&str> = report
+        .coverage
+        .first()
+        .map(|row| row.cells.iter().map(|c| c.event.as_str()).collect())
+        .unwrap_or_default();
+    for event in &events {
+        let _ = write!(out, "<th scope=\"col\"><span>{}</span></th>", text(event));
+    }
+    out.push_str("</tr></thead>\n<tbody>\n");
+    for row in &report.coverage {
+        let _ = write!(out, "<tr><th scope=\"row\">{}</th>", text(&row.state));
+        for cell in &row.cells {
+            let (label, class) = audit_verdict(cell);
+            let _ = write!(
+                out,
+                "<td><button type=\"button\" class=\"cell v-{class}\" data-state=\"{s}\" data-event=\"{e}\" \
+                 data-status=\"{}\" data-rule=\"{}\" data-handling=\"{}\" data-verdict=\"{class}\" \
+                 aria-label=\"{s}, {e}: {class}\">{label}</button></td>",
+                kebab(&cell.status),
+                kebab(&cell.rule),
+                kebab(&cell.spec),
+                s = text(&row.state),
+                e = text(&cell.event),
+            );
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str(
+        "</tbody></table></div>\n<div id=\"audit-details\" class=\"details\" aria-live=\"polite\"><p>Click a cell (or focus it and press Enter) for the reference's rule and the spec's handling.</p></div>\n</div>\n</section>\n",
+    );
+}
+
+/// How serde spells a unit variant (`different-target`, `undefined`).
+fn kebab<T: Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(Value::String(s)) => s,
+        _ => String::new(),
+    }
+}
+
+const CONFORMANCE_LEGEND: &[(&str, &str, &str)] = &[
+    ("matched", "ok", "the target agrees with the spec"),
+    (
+        "declared",
+        "expl",
+        "differs, explained by a reference or a declared deviation",
+    ),
+    ("discrepancy", "DIFF", "differs, explained by nothing"),
+    ("undefined", "n/d", "could not be driven"),
+];
+
+fn conformance_grids(out: &mut String, spec: &Spec, conformance: &Conformance) {
+    out.push_str("<section id=\"conformance\">\n<h2>Conformance</h2>\n");
+    legend(out, CONFORMANCE_LEGEND);
+    for (t, target) in conformance.targets.iter().enumerate() {
+        let agree = target
+            .cases
+            .iter()
+            .filter(|c| c.verdict == Verdict::Agrees)
+            .count();
+        let _ = writeln!(
+            out,
+            "<h3>{}: {agree} of {} cases agree</h3>",
+            text(&target.target),
+            target.cases.len()
+        );
+        // Rows and columns: the spec's states and events, then any the cases name besides.
+        let mut states: Vec<String> = spec.states.iter().map(|s| s.name.clone()).collect();
+        let mut events: Vec<String> = spec.events.iter().map(|e| e.name.clone()).collect();
+        for case in &target.cases {
+            if !states.contains(&case.from) {
+                states.push(case.from.clone());
+            }
+            if !events.contains(&case.event) {
+                events.push(case.event.clone());
+            }
+        }
+        let _ = write!(
+            out,
+            "<div class=\"grid-wrap\"><table class=\"grid conformance\" data-target=\"{t}\">\n<thead><tr><th scope=\"col\">state \\ event</th>"
+        );
+        for event in &events {
+            let _ = write!(out, "<th scope=\"col\"><span>{}</span></th>", text(event));
+        }
+        out.push_str("</tr></thead>\n<tbody>\n");
+        for state in &states {
+            let _ = write!(out, "<tr><th scope=\"row\">{}</th>", text(state));
+            for event in &events {
+                let cases: Vec<usize> = (0..target.cases.len())
+                    .filter(|&i| &target.cases[i].from == state && &target.cases[i].event == event)
+                    .collect();
+                conformance_cell(out, target, t, state, event, &cases);
+            }
+            out.push_str("</tr>\n");
+        }
+        out.push_str("</tbody></table></div>\n");
+    }
+    out.push_str(
+        "<div id=\"conformance-details\" class=\"details\" aria-live=\"polite\"><p>Click a cell for its cases.</p></div>\n</section>\n",
+    );
+}
+
+fn conformance_cell(
+    out: &mut String,
+    target: &ConformanceTarget,
+    t: usize,
+    state: &str,
+    event: &str,
+    cases: &[usize],
+) {
+    let explained = |c: &ConformanceCase| !matches!(c.explained_by, Value::Null);
+    let worst = cases
+        .iter()
+        .map(|&i| &target.cases[i])
+        .max_by_key(|c| (c.verdict, c.verdict == Verdict::Differs && !explained(c)));
+    let Some(worst) = worst else {
+        out.push_str("<td></td>");
+        return;
+    };
+    let (label, class) = match worst.verdict {
+        Verdict::Agrees => ("ok", "matched"),
+        Verdict::NotDriven => ("n/d", "undefined"),
+        Verdict::Differs if explained(worst) => ("expl", "declared"),
+        Verdict::Differs => ("DIFF", "discrepancy"),
+    };
+    let count = if cases.len() > 1 {
+        format!(" \u{d7}{}", cases.len())
+    } else {
+        String::new()
+    };
+    let list: Vec<String> = cases.iter().map(usize::to_string).collect();
+    let _ = write!(
+        out,
+        "<td><button type=\"button\" class=\"cell v-{class}\" data-target=\"{t}\" data-cases=\"{}\" \
+         data-verdict=\"{class}\" aria-label=\"{s}, {e}: {class}\">{label}{count}</button></td>",
+        list.join(" "),
+        s = text(state),
+        e = text(event),
+    );
+}
+
+/// What the script needs, as one JSON value.
+fn data(page: &Page) -> Value {
+    let spec = page.spec;
+    let states: Vec<Value> = spec
+        .states
+        .iter()
+        .map(|s| json!({"name": s.name, "doc": s.doc, "aliases": s.aliases}))
+        .collect();
+    let transitions: Vec<Value> = spec
+        .transitions
+        .iter()
+        .map(|t| {
+            json!({
+                "from": spec.state(t.from).name,
+                "to": spec.state(t.to).name,
+                "event": spec.event(t.event).name,
+                "label": event_text(spec, t),
+                "send": t.send,
+                "guard": t.guard,
+                "cite": t.cite,
+                "quote": t.quote,
+                "doc": t.doc,
+                "tags": t.tags,
+                "location": format!("{}:{}", page.source.name(), page.source.location(t.span.start).line),
+            })
+        })
+        .collect();
+    let paths: Vec<Value> = page
+        .paths
+        .iter()
+        .map(|p| json!({"name": p.name, "color": safe_colour(&p.color), "transitions": p.transitions}))
+        .collect();
+    json!({
+        "states": states,
+        "transitions": transitions,
+        "paths": paths,
+        "audit": page.audit,
+        "walkthroughs": page.walkthroughs,
+        "conformance": page.conformance,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_in_a_script_cannot_close_it() {
+        let value = json!({"doc": "</script><script>alert(1)</script> & more"});
+        let out = script_json(&value);
+        assert!(!out.contains('<') && !out.contains('>') && !out.contains('&'));
+        let back: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(back, value);
+    }
+
+    #[test]
+    fn conformance_reads_the_three_shapes() {
+        let case = r#"{"case": "listen_rcv_syn", "from": "LISTEN", "event": "rcv_syn",
+            "expected": {"to": "SYN_RECEIVED", "send": "SYN,ACK"}, "verdict": "agrees", "extra": 1}"#;
+        for text in [
+            format!(r#"{{"targets": [{{"target": "linux", "cases": [{case}]}}]}}"#),
+            format!(r#"[{{"target": "linux", "cases": [{case}]}}]"#),
+            format!(r#"{{"linux": [{case}]}}"#),
+            format!(r#"{{"linux": {{"kernel": "6.1", "cases": [{case}]}}}}"#),
+        ] {
+            let c = Conformance::from_json(&text).unwrap();
+            assert_eq!(c.targets.len(), 1, "{text}");
+            assert_eq!(c.targets[0].target, "linux");
+            assert_eq!(c.targets[0].cases[0].expected.to, "SYN_RECEIVED");
+            assert_eq!(c.targets[0].cases[0].verdict, Verdict::Agrees);
+        }
+    }
+
+    #[test]
+    fn conformance_errors_say_what_was_expected() {
+        let error = Conformance::from_json("42").unwrap_err();
+        assert!(error.to_string().contains("targets"), "{error}");
+        let error = Conformance::from_json(r#"{"linux": [{"case": "x"}]}"#).unwrap_err();
+        assert!(error.to_string().contains("missing field"), "{error}");
+        assert!(matches!(
+            Conformance::from_json("{"),
+            Err(ConformanceError::Json(_))
+        ));
+    }
+}

@@ -1,0 +1,201 @@
+//! The scenarios of the HTML page: the RFC's figures and the blog's, played by the simulator
+//! and turned into the page's generic walkthroughs. This file is the page's only contact with
+//! the simulator.
+
+use fsm_spec::render::html::{Delivery, Message, WalkStep, Walkthrough};
+use fsm_spec::{SourceFile, Spec};
+use tcp_fsm::endpoint::Side;
+use tcp_fsm::interpreter::Interpreter;
+use tcp_fsm::scenario::{Scenario, simulate};
+use tcp_fsm::transcript::{Fate, Transcript};
+
+/// The scenarios shown on the page, compiled in so that the page of the bundled spec does not
+/// depend on the working directory: (file name, text).
+const SCENARIOS: &[(&str, &str)] = &[
+    (
+        "rfc793-figure-07.toml",
+        include_str!("../../scenarios/rfc793-figure-07.toml"),
+    ),
+    (
+        "rfc793-figure-08.toml",
+        include_str!("../../scenarios/rfc793-figure-08.toml"),
+    ),
+    (
+        "rfc793-figure-09.toml",
+        include_str!("../../scenarios/rfc793-figure-09.toml"),
+    ),
+    (
+        "rfc793-figure-10.toml",
+        include_str!("../../scenarios/rfc793-figure-10.toml"),
+    ),
+    (
+        "rfc793-figure-13.toml",
+        include_str!("../../scenarios/rfc793-figure-13.toml"),
+    ),
+    (
+        "rfc793-figure-14.toml",
+        include_str!("../../scenarios/rfc793-figure-14.toml"),
+    ),
+    (
+        "blog-three-way-handshake.toml",
+        include_str!("../../scenarios/blog-three-way-handshake.toml"),
+    ),
+    (
+        "blog-simultaneous-open.toml",
+        include_str!("../../scenarios/blog-simultaneous-open.toml"),
+    ),
+    (
+        "blog-four-way-close.toml",
+        include_str!("../../scenarios/blog-four-way-close.toml"),
+    ),
+    (
+        "blog-simultaneous-close.toml",
+        include_str!("../../scenarios/blog-simultaneous-close.toml"),
+    ),
+    (
+        "blog-fin-wait-1-to-time-wait.toml",
+        include_str!("../../scenarios/blog-fin-wait-1-to-time-wait.toml"),
+    ),
+    (
+        "blog-time-wait.toml",
+        include_str!("../../scenarios/blog-time-wait.toml"),
+    ),
+];
+
+/// The walkthroughs of every bundled scenario that `spec` can play; none for a spec the
+/// simulator cannot drive (a spec that is not TCP).
+pub fn walkthroughs(spec: &Spec) -> Vec<Walkthrough> {
+    let Ok(rules) = Interpreter::new(spec) else {
+        return Vec::new();
+    };
+    SCENARIOS
+        .iter()
+        .filter_map(|(name, text)| {
+            let source = SourceFile::new(format!("tools/scenarios/{name}"), *text);
+            let scenario = Scenario::parse(source).ok()?;
+            let transcript = simulate(&rules, &scenario).ok()?;
+            Some(walkthrough(spec, &transcript))
+        })
+        .collect()
+}
+
+/// One figure line per step: its printed rows, both sides' states after it (carried over
+/// from the line before when its rows do not show one), its segments.
+pub fn walkthrough(spec: &Spec, transcript: &Transcript) -> Walkthrough {
+    // `figure()` prints the heading, then every row on a line of its own, with a blank
+    // line before each numbered row.
+    let figure = transcript.figure();
+    let mut printed = figure.lines();
+    let heading = printed.next().unwrap_or_default().to_string();
+    let mut steps: Vec<WalkStep> = Vec::new();
+    let mut states: [Option<String>; 2] = [None, None];
+    for row in &transcript.rows {
+        if row.line.is_some() || steps.is_empty() {
+            steps.push(WalkStep {
+                text: Vec::new(),
+                states: states.clone(),
+                messages: Vec::new(),
+            });
+        }
+        if row.line.is_some() {
+            printed.next();
+        }
+        let step = steps.last_mut().expect("pushed above");
+        step.text.extend(printed.next().map(str::to_string));
+        for side in Side::BOTH {
+            let state = spec.state_named_loosely(&row.cells[side.index()]);
+            if let (false, Some(state)) = (row.is_note, state) {
+                states[side.index()] = Some(spec.state(state).name.clone());
+            }
+        }
+        step.states = states.clone();
+        if let Some(segment) = &row.segment {
+            step.messages.push(Message {
+                text: segment.text.clone(),
+                from: segment.from.index(),
+                delivery: match segment.fate {
+                    Fate::Arrives => Delivery::Arrives,
+                    Fate::InFlight => Delivery::InFlight,
+                    Fate::Lost => Delivery::Lost,
+                },
+            });
+        }
+    }
+    Walkthrough {
+        title: transcript.title.clone(),
+        source: transcript.reference.clone(),
+        sides: ["TCP A".into(), "TCP B".into()],
+        heading,
+        steps,
+        notes: transcript.notes.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn figure(name: &str) -> Walkthrough {
+        let spec = tcp_fsm::spec();
+        let (_, text) = SCENARIOS.iter().find(|(n, _)| *n == name).expect(name);
+        let scenario = Scenario::parse(SourceFile::new(name, *text)).expect("a scenario");
+        let rules = Interpreter::new(&spec).expect("TCP drives the simulator");
+        walkthrough(&spec, &simulate(&rules, &scenario).expect("it plays"))
+    }
+
+    #[test]
+    fn figure_7_steps_line_by_line_with_both_states_and_the_segment() {
+        let w = figure("rfc793-figure-07.toml");
+        let states: Vec<[Option<&str>; 2]> = w
+            .steps
+            .iter()
+            .map(|s| s.states.each_ref().map(Option::as_deref))
+            .collect();
+        let expected = [
+            ["CLOSED", "LISTEN"],
+            ["SYN_SENT", "SYN_RECEIVED"],
+            ["ESTABLISHED", "SYN_RECEIVED"],
+            ["ESTABLISHED", "ESTABLISHED"],
+            ["ESTABLISHED", "ESTABLISHED"],
+        ]
+        .map(|pair| pair.map(Some));
+        assert_eq!(states, expected);
+        assert!(w.heading.contains("TCP A") && w.heading.contains("TCP B"));
+        assert!(w.steps[1].text[0].trim_start().starts_with("2.  SYN-SENT"));
+        assert_eq!(
+            w.steps[2].messages,
+            [Message {
+                text: "<SEQ=300><ACK=101><CTL=SYN,ACK>".into(),
+                from: 1,
+                delivery: Delivery::Arrives,
+            }]
+        );
+        assert!(w.steps[0].messages.is_empty());
+    }
+
+    #[test]
+    fn every_bundled_scenario_plays_and_a_foreign_spec_gets_none() {
+        let spec = tcp_fsm::spec();
+        assert_eq!(walkthroughs(&spec).len(), SCENARIOS.len());
+        let door = fsm_spec::Spec::from_source(&SourceFile::new(
+            "door.toml",
+            include_str!("../../../tcp-fsm-macros/tests/door.toml"),
+        ))
+        .expect("the door spec");
+        assert!(walkthroughs(&door).is_empty());
+    }
+
+    #[test]
+    fn remarks_keep_the_state_and_continued_rows_join_their_line() {
+        // Figure 9 line 3: TCP A's column says "(duplicate)"; A is still in SYN-SENT.
+        let w = figure("rfc793-figure-09.toml");
+        assert_eq!(w.steps[2].states[0].as_deref(), Some("SYN_SENT"));
+        assert_eq!(w.steps[2].states[1].as_deref(), Some("SYN_RECEIVED"));
+        // The blog's handshake, line 2: the remark "(passive OPEN)", then the states.
+        let w = figure("blog-three-way-handshake.toml");
+        assert_eq!(w.steps[1].text.len(), 2, "{:?}", w.steps[1].text);
+        assert!(w.steps[1].text[0].trim_start().starts_with("2."));
+        assert!(w.steps[1].text[0].contains("(passive OPEN)"));
+        assert_eq!(w.steps[1].states[1].as_deref(), Some("LISTEN"));
+    }
+}
