@@ -13,6 +13,7 @@
 //! marks a segment still in the network and `XXX` one that is lost.
 
 pub mod figure;
+pub mod record;
 pub mod sequence;
 
 use crate::endpoint::Side;
