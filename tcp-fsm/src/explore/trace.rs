@@ -5,7 +5,7 @@
 //! The path is replayed on the model, and each move recorded as it happens; the transcript's
 //! network follows the joint state's, segment for segment.
 
-use super::model::{Model, Move};
+use super::model::{Joint, Model, Move};
 use crate::endpoint::Side;
 use crate::transcript::record::Recorder;
 use crate::transcript::{Fate, Row, Transcript};
@@ -17,7 +17,7 @@ pub fn transcript(model: &Model, title: &str, path: &[Move]) -> Transcript {
     let mut record = Recorder::new(title.to_string(), None);
     let mut joint = model.initial();
     let labels =
-        |joint: &super::model::Joint| joint.ends.clone().map(|e| rules.state_label(e.state));
+        |joint: &Joint| Side::BOTH.map(|side| rules.state_label(joint.ends[side.index()].state));
     record.push(Row::states(labels(&joint), [true; 2], None), false);
     let mut continue_line = false;
     for (k, &step) in path.iter().enumerate() {
