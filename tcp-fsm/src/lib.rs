@@ -91,6 +91,8 @@
 //! - [`interpreter`]: the one spec interpreter, with the one guard rule;
 //! - [`tcb`]: the sequence-number bookkeeping and the checks of RFC 793 3.9 that name an
 //!   arriving segment's event; [`endpoint`]: one endpoint, driven by the interpreter;
+//! - [`network`]: the segments in flight between two endpoints, and what the network does
+//!   to them (delivery, loss, duplication, reordering);
 //! - [`scenario`]: scenario files and running them (`tcp-fsm simulate`); [`transcript`]: the
 //!   result in the RFC's figure format and as sequence diagrams;
 //! - [`explore`]: every interleaving of two endpoints (`tcp-fsm explore`);
@@ -107,6 +109,8 @@ pub mod explore;
 #[cfg(feature = "engine")]
 pub mod interpreter;
 pub mod references;
+#[cfg(feature = "engine")]
+pub mod network;
 #[cfg(feature = "engine")]
 pub mod scenario;
 #[cfg(feature = "engine")]

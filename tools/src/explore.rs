@@ -12,11 +12,12 @@ use serde::{Serialize, Serializer};
 use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use tcp_fsm::explore::model::{Bounds, Model, Options};
+use tcp_fsm::explore::model::{Bounds, DEFAULT_FIRST_ISNS, ISN_GAP, Model, Options};
 use tcp_fsm::explore::search::{Exploration, Verdict};
 use tcp_fsm::explore::trace;
 use tcp_fsm::interpreter::Interpreter;
 use tcp_fsm::transcript::Transcript;
+use tcp_fsm::wire::SeqNum;
 
 /// Explore every interleaving of two endpoints built from the spec, within bounds: user calls
 /// on both sides (OPEN, CLOSE, ABORT, ...), timeouts, and deliveries of segments in flight.
@@ -69,6 +70,11 @@ pub struct Args {
     /// ABORT is lost.
     #[arg(long)]
     ignore_escaped: bool,
+    /// The first ISNs of A and B (later connections add 1000 each, modulo 2^32), for example
+    /// `--isn 4294967000,4294967200` to explore connections across the wrap
+    /// [default: 100,300]
+    #[arg(long, value_name = "A,B", value_parser = isn_pair)]
+    isn: Option<[SeqNum; 2]>,
     /// Stop after this many joint states.
     #[arg(long, default_value_t = Bounds::default().max_states)]
     max_states: usize,
@@ -105,6 +111,21 @@ impl Args {
     }
 }
 
+/// Parses `--isn A,B`.
+fn isn_pair(text: &str) -> Result<[SeqNum; 2], String> {
+    let isns: Vec<u32> = text
+        .split(',')
+        .map(|n| n.trim().parse::<u32>().map_err(|e| format!("`{n}`: {e}")))
+        .collect::<Result<_, _>>()?;
+    match isns[..] {
+        [a, b] => Ok([SeqNum(a), SeqNum(b)]),
+        _ => Err(format!(
+            "expected two ISNs, A's and B's, not {}",
+            isns.len()
+        )),
+    }
+}
+
 /// Resolves event names of one kind.
 fn events(spec: &Spec, names: &[String], kind: EventKind) -> Result<Vec<EventId>, String> {
     names
@@ -122,6 +143,9 @@ pub fn run(args: &Args) -> Result<ExitCode, Error> {
     let (source, spec) = input::load(args.spec.as_deref())?;
     let rules = Interpreter::new(&spec).map_err(|e| Error::drive(source.name(), e))?;
     let mut options = Options::for_spec(&spec, args.bounds());
+    if let Some(isns) = args.isn {
+        options.first_isns = isns;
+    }
     let chosen = [
         (&args.calls, EventKind::Call, &mut options.calls),
         (&args.timeouts, EventKind::Timeout, &mut options.timeouts),
@@ -441,5 +465,13 @@ fn settings(model: &Model) -> String {
         names(&model.options.calls),
         names(&model.options.timeouts),
         names(&model.options.escapes),
-    )
+    ) + &isns(model)
+}
+
+/// The first ISNs, when they are not the default ones.
+fn isns(model: &Model) -> String {
+    match model.options.first_isns {
+        isns if isns == DEFAULT_FIRST_ISNS => String::new(),
+        [a, b] => format!("\nFirst ISNs: A {a}, B {b} (later connections add {ISN_GAP} each)."),
+    }
 }

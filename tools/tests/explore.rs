@@ -6,11 +6,14 @@
 mod sim_common;
 
 use fsm_spec::Spec;
+use fsm_spec::{EventId, StateId};
+use std::collections::BTreeMap;
 use std::process::{Command, Output};
-use tcp_fsm::explore::model::{Bounds, Model, Options};
+use tcp_fsm::explore::model::{Bounds, DEFAULT_FIRST_ISNS, Model, Options};
 use tcp_fsm::explore::search::{Exploration, Verdict, explore};
 use tcp_fsm::explore::trace;
 use tcp_fsm::interpreter::Interpreter;
+use tcp_fsm::wire::SeqNum;
 use tcp_fsm_tools::explore::Report;
 
 fn run(spec: &Spec, bounds: Bounds, check: impl FnOnce(&Model, &Exploration, &Verdict)) {
@@ -194,4 +197,130 @@ fn explore_rejects_unknown_event_names() {
         stderr.contains("`timeout_3msl` is not a timeout event of the spec"),
         "{stderr}"
     );
+}
+
+/// What an exploration finds: how many joint states and moves; the verdict (deadlocks,
+/// states that cannot close); which transitions are taken and which arrivals are dropped.
+type Findings = (
+    (usize, usize),
+    (usize, usize),
+    Vec<bool>,
+    BTreeMap<(StateId, EventId), usize>,
+);
+
+fn findings(spec: &Spec, bounds: Bounds, first_isns: [SeqNum; 2]) -> Findings {
+    let rules = Interpreter::new(spec).unwrap();
+    let mut options = Options::for_spec(spec, bounds);
+    options.first_isns = first_isns;
+    let model = Model::new(&rules, options);
+    let exploration = explore(&model);
+    let verdict = exploration.verdict(&model);
+    assert!(exploration.complete && exploration.error.is_none());
+    (
+        (exploration.states.len(), exploration.moves()),
+        (verdict.deadlocks.len(), verdict.cannot_close.len()),
+        exploration.used.clone(),
+        exploration.ignored.clone(),
+    )
+}
+
+/// The default ISNs (100, 300) moved to just below 2^32, as far as the receive windows (100
+/// octets from ISN + 1) allow without holding 0; later connections (ISN + 1000) wrap.
+const SHIFTED_BELOW_THE_WRAP: [SeqNum; 2] = [SeqNum(4_294_966_995), SeqNum(4_294_967_195)];
+
+#[test]
+fn isns_just_below_2_32_explore_exactly_what_the_default_ones_do() {
+    let spec = tcp_fsm::spec();
+    let two_connections = Bounds {
+        opens: 2,
+        retransmissions: true,
+        ..Bounds::default()
+    };
+    let with_data = Bounds {
+        sends: 1,
+        ..Bounds::default()
+    };
+    for bounds in [Bounds::default(), with_data, two_connections] {
+        assert_eq!(
+            findings(&spec, bounds.clone(), SHIFTED_BELOW_THE_WRAP),
+            findings(&spec, bounds.clone(), DEFAULT_FIRST_ISNS),
+            "{bounds:?}"
+        );
+    }
+    let mutated = sim_common::mutated_spec();
+    assert_eq!(
+        findings(&mutated, Bounds::default(), SHIFTED_BELOW_THE_WRAP),
+        findings(&mutated, Bounds::default(), DEFAULT_FIRST_ISNS)
+    );
+}
+
+#[test]
+fn a_receive_window_across_the_wrap_holds_resets_numbered_0_and_the_verdict_stands() {
+    // With B's ISN 4294967200, A's receive window is [4294967201, 5) modulo 2^32, so a RST
+    // that a CLOSED B sends in answer to a segment without ACK (SEQ=0, RFC 793 3.4 "Reset
+    // Generation", 1) is in A's window (3.9, "a reset is valid if its sequence number is in
+    // the window") and resets a connection that ignores it with the default ISNs. Fewer
+    // joint states, but the same verdict, the same transitions taken, the same drops.
+    let spec = tcp_fsm::spec();
+    let near_the_wrap = [SeqNum(4_294_967_000), SeqNum(4_294_967_200)];
+    let (count, verdict, used, ignored) = findings(&spec, Bounds::default(), near_the_wrap);
+    let (default_count, default_verdict, default_used, default_ignored) =
+        findings(&spec, Bounds::default(), DEFAULT_FIRST_ISNS);
+    assert!(count.0 < default_count.0, "{count:?} {default_count:?}");
+    assert_eq!(
+        (verdict, used, ignored),
+        (default_verdict, default_used, default_ignored)
+    );
+    assert_eq!(verdict, (0, 0));
+}
+
+#[test]
+fn explore_takes_the_first_isns_from_the_command_line() {
+    let default = tcp_fsm(&["explore"]);
+    let wrapped = tcp_fsm(&["explore", "--isn", "4294966995,4294967195"]);
+    assert_eq!(wrapped.status.code(), Some(0));
+    let first_line = |out: &Output| {
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        let line = stdout.lines().next().unwrap().to_string();
+        line[..line.find(", explored").unwrap()].to_string()
+    };
+    assert_eq!(first_line(&wrapped), first_line(&default));
+    let stdout = String::from_utf8_lossy(&wrapped.stdout);
+    assert!(
+        stdout.contains("First ISNs: A 4294966995, B 4294967195 (later connections add 1000"),
+        "{stdout}"
+    );
+    assert!(!String::from_utf8_lossy(&default.stdout).contains("First ISNs"));
+    for bad in ["4294967296,1", "1", "1,2,3"] {
+        let out = tcp_fsm(&["explore", "--isn", bad]);
+        assert_eq!(out.status.code(), Some(2), "--isn {bad}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("--isn"),
+            "--isn {bad}"
+        );
+    }
+}
+
+#[test]
+fn a_counterexample_across_the_wrap_prints_wrapped_numbers() {
+    let spec = sim_common::mutated_spec();
+    let rules = Interpreter::new(&spec).unwrap();
+    let mut options = Options::for_spec(&spec, Bounds::default());
+    options.first_isns = [SeqNum(4_294_967_295), SeqNum(4_294_967_290)];
+    let model = Model::new(&rules, options);
+    let exploration = explore(&model);
+    let verdict = exploration.verdict(&model);
+    let path = exploration.path_to(verdict.deadlocks[0]);
+    let figure = trace::transcript(&model, "across the wrap", &path).figure();
+    // A's SYN,ACK takes 4294967295, so its FIN is numbered 0 and acknowledged with 1.
+    assert!(
+        figure.contains("<SEQ=4294967295><ACK=4294967291><CTL=SYN,ACK>"),
+        "{figure}"
+    );
+    assert!(
+        figure.contains("<SEQ=0><ACK=4294967291><CTL=FIN,ACK>"),
+        "{figure}"
+    );
+    assert!(figure.contains("<ACK=1><CTL=ACK>"), "{figure}");
+    assert!(figure.trim_end().ends_with("CLOSING"), "{figure}");
 }

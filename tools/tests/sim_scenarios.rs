@@ -198,3 +198,34 @@ fn simulate_plays_a_spec_given_on_the_command_line() {
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("`timeout_2msl` is not legal in CLOSING"));
 }
+
+#[test]
+fn a_connection_across_the_wrap_numbers_its_segments_modulo_2_32() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/wrap-around.toml");
+    let out = tcp_fsm(&["simulate", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let rows = tcp_fsm::transcript::figure::parse(&text(&out.stdout).replace(
+        "A Connection across the Sequence Number Wrap\n(RFC 793 section 3.3)\n",
+        "",
+    ))
+    .unwrap();
+    let segments: Vec<&str> = rows.iter().filter_map(|r| r.segment.as_deref()).collect();
+    assert_eq!(
+        segments,
+        [
+            "<SEQ=4294967000><CTL=SYN>",
+            // B's ISN is 2^32 - 1: the ACK of its SYN is 0.
+            "<SEQ=4294967295><ACK=4294967001><CTL=SYN,ACK>",
+            "<SEQ=4294967001><ACK=0><CTL=ACK>",
+            // 400 octets from 4294967001: the next is 4294967401 - 2^32 = 105.
+            "<SEQ=4294967001><ACK=0><CTL=ACK><DATA>",
+            "<SEQ=0><ACK=105><CTL=ACK>",
+            "<SEQ=105><ACK=0><CTL=FIN,ACK>",
+            "<SEQ=0><ACK=106><CTL=ACK>",
+            "<SEQ=0><ACK=106><CTL=FIN,ACK>",
+            "<SEQ=106><ACK=1><CTL=ACK>",
+        ]
+    );
+    let last = rows.last().unwrap();
+    assert_eq!((last.a.as_str(), last.b.as_str()), ("CLOSED", "CLOSED"));
+}

@@ -10,6 +10,7 @@
 use crate::binding::Call;
 use crate::endpoint::{Endpoint, Isns, Outcome, Settings, Side, StepError, Stimulus};
 use crate::interpreter::Interpreter;
+use crate::network::Network;
 use crate::tcb::DEFAULT_WINDOW;
 use crate::wire::{DEFAULT_DATA_LEN, Segment, SeqNum};
 use fsm_spec::{EventId, EventKind, Spec, StateId};
@@ -140,7 +141,7 @@ pub struct Joint {
     /// TCP A and TCP B.
     pub ends: [Endpoint; 2],
     /// Segments in flight, by sender, oldest first.
-    pub links: [Vec<Segment>; 2],
+    pub network: Network<Segment>,
     /// OPEN and SEND calls each side may still make.
     pub opens_left: [u8; 2],
     pub sends_left: [u8; 2],
@@ -157,7 +158,7 @@ impl Joint {
 
     /// Whether no segment is in flight.
     pub fn quiet(&self) -> bool {
-        self.links.iter().all(Vec::is_empty)
+        self.network.quiet()
     }
 }
 
@@ -201,6 +202,8 @@ pub struct Successor {
     pub taken: Option<usize>,
     /// A segment arrived as this event in this state, which has no transition for it.
     pub ignored: Option<(StateId, EventId)>,
+    /// How many segments each side emitted (the last ones of its link).
+    pub emitted: [usize; 2],
     /// The move would put more segments in flight than the bounds allow.
     pub overflows: bool,
 }
@@ -252,7 +255,7 @@ impl<'r, 's> Model<'r, 's> {
         let bounds = &self.options.bounds;
         Joint {
             ends: [Endpoint::new(self.rules), Endpoint::new(self.rules)],
-            links: [Vec::new(), Vec::new()],
+            network: Network::new(),
             opens_left: [bounds.opens; 2],
             sends_left: [bounds.sends; 2],
             losses_left: bounds.losses,
@@ -291,13 +294,9 @@ impl<'r, 's> Model<'r, 's> {
                     out.push(Move::Timeout(side, timeout));
                 }
             }
-            let link = &joint.links[i];
-            let arriving = if self.options.bounds.reorder {
-                link.len()
-            } else {
-                link.len().min(1)
-            };
-            out.extend((0..arriving).map(|k| Move::Deliver(side, k)));
+            let link = joint.network.link(side);
+            let arriving = joint.network.arriving(side, self.options.bounds.reorder);
+            out.extend(arriving.map(|k| Move::Deliver(side, k)));
             if joint.losses_left > 0 {
                 out.extend((0..link.len()).map(|k| Move::Lose(side, k)));
             }
@@ -316,6 +315,7 @@ impl<'r, 's> Model<'r, 's> {
         let mut next = joint.clone();
         let mut taken = None;
         let mut ignored = None;
+        let mut emitted = [0; 2];
         let side = step.side();
         let i = side.index();
         let mut react = |next: &mut Joint, at: Side, stimulus: Stimulus| {
@@ -327,7 +327,8 @@ impl<'r, 's> Model<'r, 's> {
                 Outcome::Ignored(event) => ignored = Some((state, event)),
                 _ => {}
             }
-            next.links[at.index()].extend(reaction.emitted);
+            emitted[at.index()] += reaction.emitted.len();
+            next.network.send(at, reaction.emitted);
             Ok::<(), StepError>(())
         };
         match step {
@@ -342,31 +343,29 @@ impl<'r, 's> Model<'r, 's> {
             }
             Move::Timeout(_, event) => react(&mut next, side, Stimulus::Timeout(event))?,
             Move::Deliver(_, k) => {
-                let segment = next.links[i].remove(k);
+                let segment = next.network.take(side, k);
                 react(&mut next, side.peer(), Stimulus::Arrival(&segment))?;
             }
             Move::Lose(_, k) => {
-                next.links[i].remove(k);
+                next.network.take(side, k);
                 next.losses_left -= 1;
             }
             Move::Duplicate(_, k) => {
-                let copy = next.links[i][k];
-                next.links[i].insert(k + 1, copy);
+                next.network.duplicate(side, k, |&copy| copy);
                 next.duplicates_left -= 1;
             }
             Move::Retransmit(_) => {
                 let again = next.ends[i].retransmission();
-                next.links[i].extend(again);
+                emitted[i] += usize::from(again.is_some());
+                next.network.send(side, again);
             }
         }
-        let overflows = next
-            .links
-            .iter()
-            .any(|l| l.len() > self.options.bounds.in_flight);
+        let overflows = next.network.exceeds(self.options.bounds.in_flight);
         Ok(Successor {
             joint: next,
             taken,
             ignored,
+            emitted,
             overflows,
         })
     }

@@ -4,20 +4,10 @@
 use super::{Movement, Named, Scenario, ScenarioError, ScenarioErrors, Step};
 use crate::endpoint::{Endpoint, Outcome, Reaction, Settings, Side, Stimulus};
 use crate::interpreter::Interpreter;
+use crate::transcript::record::Recorder;
 use crate::transcript::{Fate, Row, SegmentCell, Transcript};
 use crate::wire::Segment;
 use fsm_spec::{EventId, EventKind, Span};
-
-/// A segment in the network.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct InFlight {
-    segment: Segment,
-    id: u64,
-    /// Whether a row has shown it departing.
-    departed: bool,
-    /// The row where it was emitted, or where it departed once it has.
-    row: Option<usize>,
-}
 
 /// Settle gives up after this many deliveries (two endpoints that keep answering each other).
 const SETTLE_LIMIT: usize = 1000;
@@ -32,28 +22,21 @@ pub fn simulate(rules: &Interpreter, scenario: &Scenario) -> Result<Transcript, 
         events,
         settings,
         ends: [Endpoint::new(rules), Endpoint::new(rules)],
-        links: [Vec::new(), Vec::new()],
-        next_id: 0,
-        transcript: Transcript {
-            title: scenario.title.clone(),
-            reference: scenario.reference.clone(),
-            ..Transcript::default()
-        },
-        line: 0,
-        visible: false,
+        record: Recorder::new(scenario.title.clone(), scenario.reference.clone()),
         log: Vec::new(),
     };
+    // The setup runs out of sight.
+    run.record.visible = false;
     let fail = |error| ScenarioErrors(vec![error]);
     for (index, step) in scenario.setup.iter().enumerate() {
         run.step(step, index).map_err(fail)?;
     }
-    run.visible = true;
+    run.record.visible = true;
     let offset = scenario.setup.len();
     for (index, step) in scenario.steps.iter().enumerate() {
         run.step(step, offset + index).map_err(fail)?;
     }
-    run.note_segments_left();
-    Ok(run.transcript)
+    Ok(run.record.finish())
 }
 
 /// The event of every `call` and `timeout`, in step order (setup first); every unknown name
@@ -124,12 +107,8 @@ struct Run<'r, 's> {
     events: Vec<[[Option<EventId>; 2]; 2]>,
     settings: [Settings; 2],
     ends: [Endpoint; 2],
-    /// Segments in the network, by sender, oldest first.
-    links: [Vec<InFlight>; 2],
-    next_id: u64,
-    transcript: Transcript,
-    line: u32,
-    visible: bool,
+    /// The rows so far, and the segments in the network.
+    record: Recorder,
     log: Vec<String>,
 }
 
@@ -228,21 +207,12 @@ impl Run<'_, '_> {
     /// Fills in states and overrides, numbers the row and adds it (when visible).
     fn push_row(&mut self, step: &Step, mut row: Row) -> Result<(), ScenarioError> {
         row.log = std::mem::take(&mut self.log);
-        if !self.visible {
+        if !self.record.visible {
             return Ok(());
-        }
-        if !step.continued {
-            self.line += 1;
-            row.line = Some(self.line);
         }
         if !row.is_note {
             let shown = step.states.unwrap_or_else(|| match &row.segment {
-                Some(segment) => {
-                    let mut involved = [false; 2];
-                    involved[segment.from.index()] = segment.departs;
-                    involved[segment.from.peer().index()] = segment.fate == Fate::Arrives;
-                    involved
-                }
+                Some(segment) => segment.involved(),
                 None => [true; 2],
             });
             for side in Side::BOTH {
@@ -257,7 +227,7 @@ impl Run<'_, '_> {
                 };
             }
         }
-        self.transcript.rows.push(row);
+        self.record.push(row, step.continued);
         Ok(())
     }
 
@@ -285,10 +255,11 @@ impl Run<'_, '_> {
                 ),
             ));
         };
-        self.transcript.notes.push(format!(
-            "Line {}, {side}: shown as {shown}, as the figure prints it; the simulated state \
-             is {state}. {why}",
-            self.line
+        // The row is numbered when pushed, after this check.
+        let line = self.record.line() + u32::from(!step.continued);
+        self.record.transcript.notes.push(format!(
+            "Line {line}, {side}: shown as {shown}, as the figure prints it; the simulated \
+             state is {state}. {why}"
         ));
         Ok(())
     }
@@ -345,44 +316,24 @@ impl Run<'_, '_> {
     }
 
     fn emit(&mut self, side: Side, segments: impl IntoIterator<Item = Segment>) {
-        let row = self.visible.then_some(self.transcript.rows.len());
-        for segment in segments {
-            self.next_id += 1;
-            self.links[side.index()].push(InFlight {
-                segment,
-                id: self.next_id,
-                departed: false,
-                row,
-            });
-        }
+        self.record.emit(side, segments);
     }
 
     fn duplicate(&mut self, side: Side, nth: usize, span: Span) -> Result<(), ScenarioError> {
-        let link = &self.links[side.index()];
-        let Some(original) = link.get(nth - 1).cloned() else {
+        let Some(original) = self.record.duplicate(side, nth - 1) else {
+            let count = self.record.network.link(side).len();
             return Err(self.error(
                 span,
-                format!(
-                    "{side} has {} segment(s) in the network, not {nth}",
-                    link.len()
-                ),
+                format!("{side} has {count} segment(s) in the network, not {nth}"),
             ));
         };
-        self.next_id += 1;
-        self.log
-            .push(format!("the network duplicates {}", original.segment));
-        let copy = InFlight {
-            id: self.next_id,
-            departed: true,
-            ..original
-        };
-        self.links[side.index()].insert(nth, copy);
+        self.log.push(format!("the network duplicates {original}"));
         Ok(())
     }
 
     /// Picks the in-flight segment a movement moves: the `nth`, or the first that may move.
     fn pick(&self, step: &Step, side: Side, waiting: bool) -> Result<usize, ScenarioError> {
-        let link = &self.links[side.index()];
+        let link = self.record.network.link(side);
         let index = match step.nth {
             Some(nth) => nth - 1,
             None if waiting => link.iter().position(|s| !s.departed).unwrap_or(link.len()),
@@ -409,11 +360,11 @@ impl Run<'_, '_> {
     }
 
     fn movement(&mut self, step: &Step, movement: Movement) -> Result<SegmentCell, ScenarioError> {
-        let (from, departs, fate, index) = match movement {
+        let (from, cell, arrived) = match movement {
             Movement::Transmit(side) => {
                 let index = self.pick(step, side, true)?;
                 if index > 0 && !step.reorder {
-                    let ahead = self.links[side.index()][0].segment;
+                    let ahead = self.record.network.link(side)[0].segment;
                     return Err(self.error(
                         step.span,
                         format!(
@@ -422,66 +373,35 @@ impl Run<'_, '_> {
                         ),
                     ));
                 }
-                (side, true, Fate::Arrives, Some(index))
+                let (segment, cell) = self.record.take(side, index, Fate::Arrives);
+                (side, cell, Some(segment))
             }
-            Movement::Send(side) => (
-                side,
-                true,
-                Fate::InFlight,
-                Some(self.pick(step, side, true)?),
-            ),
-            Movement::Arrive(side) => (
-                side,
-                false,
-                Fate::Arrives,
-                Some(self.pick(step, side, false)?),
-            ),
+            Movement::Send(side) => {
+                let index = self.pick(step, side, true)?;
+                let cell = self.record.depart(side, index);
+                (side, cell.expect("picked"), None)
+            }
+            Movement::Arrive(side) => {
+                let index = self.pick(step, side, false)?;
+                let (segment, cell) = self.record.arrive_from_network(side, index);
+                (side, cell, Some(segment))
+            }
             Movement::Drop(side) => {
                 let index = self.pick(step, side, false)?;
-                let departs = !self.links[side.index()][index].departed;
-                (side, departs, Fate::Lost, Some(index))
+                let (segment, cell) = self.record.take(side, index, Fate::Lost);
+                self.log.push(format!("{segment} is lost"));
+                (side, cell, None)
             }
-            Movement::Inject(side, _) => (side, false, Fate::Arrives, None),
-        };
-        let this_row = self.transcript.rows.len();
-        let flight = match (movement, index) {
-            (Movement::Inject(_, segment), _) => {
-                self.next_id += 1;
+            Movement::Inject(side, segment) => {
                 self.log
                     .push(format!("an old segment {segment} arrives from the network"));
-                InFlight {
-                    segment,
-                    id: self.next_id,
-                    departed: true,
-                    row: None,
-                }
+                (side, self.record.inject(side, segment), Some(segment))
             }
-            (Movement::Send(_), Some(index)) => {
-                let flight = &mut self.links[from.index()][index];
-                flight.departed = true;
-                flight.row = Some(this_row);
-                flight.clone()
-            }
-            (_, Some(index)) => self.links[from.index()].remove(index),
-            (_, None) => unreachable!("every movement but inject picks a segment"),
         };
-        let origin_row = match departs {
-            true => None,
-            false => flight.row,
-        };
-        match fate {
-            Fate::Arrives => self.deliver(from.peer(), &flight.segment, step.span)?,
-            Fate::Lost => self.log.push(format!("{} is lost", flight.segment)),
-            Fate::InFlight => {}
+        if let Some(segment) = arrived {
+            self.deliver(from.peer(), &segment, step.span)?;
         }
-        Ok(SegmentCell {
-            text: flight.segment.to_string(),
-            from,
-            departs,
-            fate,
-            id: flight.id,
-            origin_row,
-        })
+        Ok(cell)
     }
 
     fn deliver(&mut self, to: Side, segment: &Segment, span: Span) -> Result<(), ScenarioError> {
@@ -502,24 +422,13 @@ impl Run<'_, '_> {
     fn settle(&mut self, step: &Step) -> Result<(), ScenarioError> {
         let mut continued = step.continued;
         for _ in 0..SETTLE_LIMIT {
-            let oldest = Side::BOTH
-                .into_iter()
-                .filter_map(|side| self.links[side.index()].first().map(|f| (f.id, side)))
-                .min();
-            let Some((_, from)) = oldest else {
+            let Some(from) = self.record.network.oldest(|flight| flight.id) else {
                 return Ok(());
             };
-            let flight = self.links[from.index()].remove(0);
-            self.deliver(from.peer(), &flight.segment, step.span)?;
+            let (segment, cell) = self.record.take(from, 0, Fate::Arrives);
+            self.deliver(from.peer(), &segment, step.span)?;
             let mut row = self.row(step);
-            row.segment = Some(SegmentCell {
-                text: flight.segment.to_string(),
-                from,
-                departs: !flight.departed,
-                fate: Fate::Arrives,
-                id: flight.id,
-                origin_row: flight.row.filter(|_| flight.departed),
-            });
+            row.segment = Some(cell);
             let row_step = Step {
                 continued,
                 ..step.clone()
@@ -531,27 +440,5 @@ impl Run<'_, '_> {
             step.span,
             format!("the endpoints still exchange segments after {SETTLE_LIMIT} deliveries"),
         ))
-    }
-
-    /// Notes the segments still in the network when the scenario ends.
-    fn note_segments_left(&mut self) {
-        for side in Side::BOTH {
-            for flight in &self.links[side.index()] {
-                let line = flight.row.and_then(|r| self.transcript.line_of(r));
-                let when = match (flight.departed, line) {
-                    (true, Some(line)) => {
-                        format!("departed on line {line} and is still in the network")
-                    }
-                    (true, None) => "is still in the network".to_string(),
-                    (false, Some(line)) => {
-                        format!("emitted on line {line}, has not departed in the figure")
-                    }
-                    (false, None) => "has not departed".to_string(),
-                };
-                self.transcript
-                    .notes
-                    .push(format!("{} from {side} {when}.", flight.segment));
-            }
-        }
     }
 }

@@ -102,7 +102,7 @@ fn parse_row(line: &str, middle: usize) -> Result<FigureRow, String> {
     let middle_words: Vec<&str> = words[first..=last].iter().map(|(_, w)| *w).collect();
     let segment_at = middle_words
         .iter()
-        .position(|w| w.starts_with('<'))
+        .position(|w| w.starts_with('<') && !MARKERS.contains(w))
         .ok_or_else(|| format!("`{}`: arrows without a segment", line.trim()))?;
     let marker = |w: Option<&&str>| w.map(|w| w.to_string());
     Ok(FigureRow {
@@ -168,6 +168,20 @@ mod tests {
         assert_eq!(rows[2].segment.as_deref(), Some("<SEQ=400><CTL=SYN>"));
         assert_eq!(rows[2].b, "(??)");
         assert_eq!((rows[3].line, rows[3].b.as_str()), (Some(7), ""));
+    }
+
+    #[test]
+    fn an_arrow_to_the_left_is_a_marker_not_the_segment() {
+        let figure = "    TCP A            TCP B\n  3.  ESTABLISHED <-- <SEQ=300><ACK=101><CTL=SYN,ACK> <-- SYN-RECEIVED\n";
+        let row = &parse(figure).unwrap()[0];
+        assert_eq!(
+            row.segment.as_deref(),
+            Some("<SEQ=300><ACK=101><CTL=SYN,ACK>")
+        );
+        assert_eq!(
+            (row.left.as_deref(), row.right.as_deref()),
+            (Some("<--"), Some("<--"))
+        );
     }
 
     #[test]

@@ -10,9 +10,11 @@
 //! ```
 //!
 //! As in the RFC, states are those after the departure or arrival of the row's segment, `...`
-//! marks a segment still in the network and `XXX` one that is lost.
+//! marks a segment still in the network and `XXX` one that is lost. [`record`] builds a
+//! transcript from moves as they happen; the simulator and the explorer both use it.
 
 pub mod figure;
+pub mod record;
 pub mod sequence;
 
 use crate::endpoint::Side;
