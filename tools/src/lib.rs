@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod check;
 pub mod diagram;
+pub mod expand;
 pub mod explore;
 pub mod export;
 pub mod input;
