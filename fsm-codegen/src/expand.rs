@@ -84,11 +84,17 @@ pub fn generate(
     })
 }
 
+/// The small spec of the unit tests, for the diagram's test in `docs.rs`.
+#[cfg(all(test, feature = "doc-diagram"))]
+pub(crate) fn tests_door() -> &'static str {
+    tests::DOOR
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const DOOR: &str = r#"
+    pub(super) const DOOR: &str = r#"
 [machine]
 name = "Door"
 initial = "CLOSED"
