@@ -53,7 +53,7 @@ TOML
   cp "$2" "$ws/hand-written/spec.toml"
   (cd "$repo" && FSM_EXPAND_SPEC="$ws/hand-written/spec.toml" \
     FSM_EXPAND_OUT="$ws/hand-written/src/lib.rs" \
-    cargo test -q -p tcp-fsm-macros --lib -- --ignored --exact dump::write_expansion >/dev/null)
+    cargo test -q -p fsm-codegen --lib -- --ignored --exact dump::write_expansion >/dev/null)
   rustfmt --edition 2024 "$ws/hand-written/src/lib.rs"
   # The same dependency versions as the repository (cargo drops the packages not needed).
   cp "$repo/Cargo.lock" "$ws/Cargo.lock"

@@ -1,6 +1,7 @@
 //! What can be wrong with a spec, and how it is reported.
 
 use crate::source::{Location, SourceFile, Span};
+#[cfg(feature = "snippets")]
 use annotate_snippets::{Level, Renderer, Snippet};
 use std::fmt;
 use std::sync::Arc;
@@ -246,6 +247,7 @@ impl Diagnostic {
     }
 
     /// A multi-line report quoting the offending source lines, as rustc does.
+    #[cfg(feature = "snippets")]
     pub fn render_snippet(&self, source: &SourceFile) -> String {
         let title = self.problem.to_string();
         let help = self.problem.help();

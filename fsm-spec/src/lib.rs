@@ -6,6 +6,10 @@
 //! and exports a normalised JSON form. It has no proc-macro dependencies, so the `fsm!` macro
 //! and the command-line tool share it.
 //!
+//! Cargo features, all on by default: `analysis` (graph warnings, petgraph), `render`
+//! (diagrams), `audit`, `json` (serde_json) and `snippets` (annotate-snippets). The macro
+//! turns them all off, so its build compiles only the parser and the checks.
+//!
 //! ```
 //! use fsm_spec::{SourceFile, Spec};
 //!
@@ -39,13 +43,17 @@
 //! assert_eq!(spec.initial_state().name, "CLOSED");
 //! ```
 
+#[cfg(feature = "analysis")]
 pub mod analysis;
+#[cfg(feature = "audit")]
 pub mod audit;
 pub mod diagnostic;
+#[cfg(feature = "json")]
 pub mod export;
 pub mod model;
 pub mod naming;
 mod parse;
+#[cfg(feature = "render")]
 pub mod render;
 pub mod source;
 mod suggest;
@@ -80,12 +88,15 @@ impl Report {
 }
 
 /// Parses and checks a spec: syntax, keys, references, names, determinism, and (when there
-/// are no errors) the graph analyses that produce warnings.
+/// are no errors) the graph analyses that produce warnings. Without the `analysis` feature
+/// (the `fsm!` macro turns it off: a proc macro cannot show warnings) there are no warnings;
+/// the errors are the same.
 pub fn check(source: &SourceFile) -> Report {
     let mut problems = Vec::new();
     let spec = parse::parse(source.text(), &mut problems);
     if let Some(spec) = &spec {
         validate::validate(spec, source, &mut problems);
+        #[cfg(feature = "analysis")]
         if problems.is_empty() {
             analysis::warnings(spec, &mut problems);
         }

@@ -2,8 +2,8 @@
 //!
 //! `fsm!("path/to/spec.toml")` reads the spec (relative to the calling crate's
 //! `CARGO_MANIFEST_DIR`), checks it with `fsm-spec`, and expands to Rust items at the call
-//! site. Parsing and checking live in `fsm-spec`; this crate only maps the checked model to
-//! tokens. What is generated, and why, is described in `docs/typestate.md`.
+//! site. The expansion is `fsm_codegen::expand`; this crate is only the macro entry point.
+//! What is generated, and why, is described in `docs/typestate.md`.
 //!
 //! ```
 //! // The door of this crate's tests: CLOSED, OPEN, LOCKED and BROKEN.
@@ -17,17 +17,6 @@
 //! }
 //! ```
 
-mod docs;
-#[cfg(test)]
-mod dump;
-mod expand;
-mod load;
-mod names;
-#[cfg(test)]
-mod robustness;
-mod runtime;
-mod typestate;
-
 use proc_macro::TokenStream;
 
 /// Generates the typestate and runtime API of the state machine described by a TOML spec.
@@ -38,7 +27,7 @@ use proc_macro::TokenStream;
 #[proc_macro]
 pub fn fsm(input: TokenStream) -> TokenStream {
     let path = syn::parse_macro_input!(input as syn::LitStr);
-    expand::expand(&path)
+    fsm_codegen::expand(&path)
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
 }

@@ -108,9 +108,9 @@ pub mod endpoint;
 pub mod explore;
 #[cfg(feature = "engine")]
 pub mod interpreter;
-pub mod references;
 #[cfg(feature = "engine")]
 pub mod network;
+pub mod references;
 #[cfg(feature = "engine")]
 pub mod scenario;
 #[cfg(feature = "engine")]

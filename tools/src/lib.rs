@@ -7,6 +7,7 @@ pub mod audit;
 pub mod check;
 pub mod diagram;
 pub mod error;
+pub mod expand;
 pub mod explore;
 pub mod export;
 pub mod input;

@@ -5,7 +5,7 @@
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
-use tcp_fsm_tools::{audit, check, diagram, explore, export, report, simulate, track};
+use tcp_fsm_tools::{audit, check, diagram, expand, explore, export, report, simulate, track};
 
 /// Check, export, draw and audit declarative state-machine specs.
 ///
@@ -22,6 +22,7 @@ struct Cli {
 enum Command {
     Check(check::Args),
     Export(export::Args),
+    Expand(expand::Args),
     Diagram(diagram::Args),
     Audit(audit::Args),
     Report(report::Args),
@@ -35,6 +36,7 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Export(args) => export::run(&args),
+        Command::Expand(args) => expand::run(&args),
         Command::Diagram(args) => diagram::run(&args),
         Command::Audit(args) => audit::run(&args),
         Command::Report(args) => report::run(&args),

@@ -18,6 +18,7 @@ const INVOCATIONS: &[&[&str]] = &[
     &["check", FILE],
     &["check", FILE, "--format", "json"],
     &["export", FILE],
+    &["expand", FILE],
     &["diagram", FILE],
     &["diagram", FILE, "--format", "svg"],
     &["audit", FILE],

@@ -36,6 +36,7 @@
 
 mod dot;
 mod edges;
+#[cfg(feature = "audit")]
 pub mod html;
 mod layout;
 mod mermaid;

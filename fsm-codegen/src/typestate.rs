@@ -38,6 +38,8 @@ fn handle(m: &Model<'_>) -> TokenStream {
         ),
         m.file,
     );
+    #[cfg(feature = "doc-diagram")]
+    let doc = format!("{doc}\n\n{}", docs::diagram(spec));
     let methods = m.spec.event_ids().map(|event| event_method(m, event));
     quote! {
         #[doc = #doc]

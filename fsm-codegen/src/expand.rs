@@ -41,7 +41,7 @@ impl Model<'_> {
 }
 
 /// Expands `fsm!("path")`.
-pub(crate) fn expand(literal: &syn::LitStr) -> syn::Result<TokenStream> {
+pub fn expand(literal: &syn::LitStr) -> syn::Result<TokenStream> {
     let Loaded { spec, source, path } = load::load(literal)?;
     let path = path.to_str().ok_or_else(|| {
         syn::Error::new(literal.span(), "fsm!: the spec's path is not valid UTF-8")
@@ -56,7 +56,7 @@ pub(crate) fn expand(literal: &syn::LitStr) -> syn::Result<TokenStream> {
 
 /// Generates the items for a spec that passed `fsm_spec::check` (which also checked every
 /// Rust name, see `fsm_spec::naming`).
-pub(crate) fn generate(
+pub fn generate(
     spec: &Spec,
     source: &SourceFile,
     file: &str,
@@ -84,11 +84,17 @@ pub(crate) fn generate(
     })
 }
 
+/// The small spec of the unit tests, for the diagram's test in `docs.rs`.
+#[cfg(all(test, feature = "doc-diagram"))]
+pub(crate) fn tests_door() -> &'static str {
+    tests::DOOR
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const DOOR: &str = r#"
+    pub(super) const DOOR: &str = r#"
 [machine]
 name = "Door"
 initial = "CLOSED"

@@ -5,7 +5,7 @@
 //!
 //! ```sh
 //! FSM_EXPAND_SPEC=tcp-fsm/tcp.toml FSM_EXPAND_OUT=/tmp/tcp.rs \
-//!     cargo test -p tcp-fsm-macros --lib -- --ignored --exact dump::write_expansion
+//!     cargo test -p fsm-codegen --lib -- --ignored --exact dump::write_expansion
 //! ```
 
 use crate::{expand, load};

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 /// Set by our own UI tests: trybuild compiles each test in a scratch crate under `target/`,
 /// so `CARGO_MANIFEST_DIR` there is not the directory that holds the test specs.
-pub(crate) const MANIFEST_DIR_OVERRIDE: &str = "FSM_MANIFEST_DIR_OVERRIDE";
+pub const MANIFEST_DIR_OVERRIDE: &str = "FSM_MANIFEST_DIR_OVERRIDE";
 
 /// A spec that passed `fsm_spec::check`, with where it came from.
 pub(crate) struct Loaded {

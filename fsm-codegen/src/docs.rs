@@ -70,6 +70,30 @@ pub(crate) fn or_named(doc: Option<&str>, fallback: String) -> String {
     doc.map(escape).unwrap_or(fallback)
 }
 
+/// The state diagram as inline SVG for a doc comment, drawn by `fsm_spec::render::svg`: the
+/// arcs tagged `figure6` when the spec tags any (TCP's RFC 793 Figure 6), else every arc. One
+/// line, since a blank line would end Markdown's HTML block.
+#[cfg(feature = "doc-diagram")]
+pub(crate) fn diagram(spec: &fsm_spec::Spec) -> String {
+    use fsm_spec::render::Options;
+    let figure6 = spec
+        .transitions
+        .iter()
+        .any(|t| t.tags.iter().any(|tag| tag == "figure6"));
+    let options = if figure6 {
+        Options::tagged("figure6")
+    } else {
+        Options::all()
+    };
+    let svg = fsm_spec::render::svg::svg(spec, &options);
+    let lines: Vec<&str> = svg
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    format!("# State diagram\n\n<div>{}</div>", lines.join(" "))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -92,5 +116,24 @@ mod tests {
     fn empty_state_lists_read_as_no_state() {
         assert_eq!(state_list([]), "no state");
         assert_eq!(state_list(["A", "B"]), "A, B");
+    }
+
+    #[cfg(feature = "doc-diagram")]
+    #[test]
+    fn the_diagram_is_one_html_line_under_a_heading() {
+        let source = fsm_spec::SourceFile::new("t.toml", crate::expand::tests_door());
+        let spec = fsm_spec::Spec::from_source(&source).expect("a valid spec");
+        let doc = diagram(&spec);
+        let (heading, html) = doc.split_once("\n\n").expect("a heading, then the SVG");
+        assert_eq!(heading, "# State diagram");
+        assert!(
+            html.starts_with("<div><svg ") && html.ends_with("</svg></div>"),
+            "{html}"
+        );
+        assert!(
+            !html.contains('\n'),
+            "a line break could end the HTML block"
+        );
+        assert!(html.contains(">LOCKED<"), "the states are drawn");
     }
 }
