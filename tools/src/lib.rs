@@ -9,6 +9,7 @@ pub mod export;
 pub mod input;
 pub mod output;
 pub mod report;
+pub mod schema;
 pub mod sim;
 pub mod simulate;
 pub mod track;

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 /// Check and audit a spec (against RFC 793 by default) and write its diagrams to a folder:
 /// NAME.dot and NAME.svg (every transition), NAME-figure6.svg and NAME.mmd (the arcs of
 /// RFC 793 Figure 6, with the blog's client and server paths), NAME being the machine's
-/// name in snake case.
+/// name in snake case; and spec.schema.json, the JSON Schema of the spec format.
 ///
 /// With --check nothing is written; the command fails if a file differs from what it would
 /// write. Exits 0 when the spec is clean, the audit passes and (with --check) the files are
@@ -96,7 +96,9 @@ pub fn run(args: &Args) -> Result<ExitCode, input::InputError> {
         return Ok(ExitCode::FAILURE);
     };
     let passed = audit(&spec, &source, &args.against)?;
-    let files = diagrams(&spec);
+    let mut files = diagrams(&spec);
+    // The schema does not depend on the spec, but is kept current with the diagrams.
+    files.push((crate::schema::FILE_NAME.to_string(), crate::schema::text()));
     let fresh = if args.check {
         let stale = stale(&args.out, &files);
         for path in &stale {
