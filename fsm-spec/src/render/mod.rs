@@ -15,11 +15,17 @@ mod dot;
 mod edges;
 mod layout;
 mod mermaid;
+mod plantuml;
+mod scxml;
 pub mod svg;
+mod xstate;
 
 pub use dot::dot;
 pub use edges::{Edge, edges};
 pub use mermaid::mermaid;
+pub use plantuml::plantuml;
+pub use scxml::scxml;
+pub use xstate::xstate;
 
 use crate::model::{EventId, Spec, StateId};
 
