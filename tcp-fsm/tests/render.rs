@@ -140,3 +140,22 @@ fn no_two_texts_of_the_svg_overlap() {
         }
     }
 }
+
+#[test]
+fn plantuml_of_rfc793_figure6_with_a_highlighted_path() {
+    let spec = tcp_fsm::references::RFC793.spec();
+    let events: Vec<_> = ["passive_open", "rcv_syn", "rcv_ack"]
+        .iter()
+        .map(|e| spec.event_named(e).unwrap())
+        .collect();
+    let options = Options {
+        arcs: Arcs::Tagged("figure6".into()),
+        highlights: vec![Highlight::run(&spec, "server", "#d62728", &events).unwrap()],
+    };
+    let text = render::plantuml(&spec, &options);
+    assert!(
+        text.contains("LISTEN -[#d62728,bold]-> SYN_RECEIVED"),
+        "{text}"
+    );
+    insta::assert_snapshot!(text);
+}

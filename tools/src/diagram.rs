@@ -1,4 +1,4 @@
-//! `tcp-fsm diagram`: draw a spec as DOT, SVG or Mermaid.
+//! `tcp-fsm diagram`: draw a spec as DOT, SVG, Mermaid or PlantUML.
 
 use crate::error::Error;
 use crate::input;
@@ -8,7 +8,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 
-/// Draw a spec: Graphviz DOT (default), SVG or a Mermaid state diagram.
+/// Draw a spec: Graphviz DOT (default), SVG, a Mermaid or a PlantUML state diagram.
 ///
 /// Edges between the same two states are merged into one, labelled like RFC 793 Figure 6
 /// (`rcv SYN / snd SYN,ACK`). SVG is laid out in Rust and needs no Graphviz; with
@@ -16,7 +16,7 @@ use std::process::{Command, ExitCode, Stdio};
 ///
 /// Examples: `tcp-fsm diagram --format svg -o tcp.svg`,
 /// `tcp-fsm diagram --arcs figure6 --highlight client --highlight server`,
-/// `tcp-fsm diagram --format mermaid`
+/// `tcp-fsm diagram --format mermaid`, `tcp-fsm diagram --format plantuml | plantuml -pipe -tsvg`
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The spec file [default: the bundled TCP spec]
@@ -46,6 +46,7 @@ enum Format {
     Dot,
     Svg,
     Mermaid,
+    Plantuml,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -142,6 +143,7 @@ pub fn render(spec: &Spec, args: &Args) -> Result<String, DiagramError> {
     Ok(match (args.format, args.engine) {
         (Format::Dot, _) => render::dot(spec, &options),
         (Format::Mermaid, _) => render::mermaid(spec, &options),
+        (Format::Plantuml, _) => render::plantuml(spec, &options),
         (Format::Svg, Engine::Builtin) => render::svg::svg(spec, &options),
         (Format::Svg, Engine::Graphviz) => graphviz(&render::dot(spec, &options))?,
     })

@@ -1,14 +1,17 @@
-//! `tcp-fsm export`: print the normalised spec.
+//! `tcp-fsm export`: print the spec for other programs: normalised JSON, SCXML or an XState
+//! machine config.
 
 use crate::error::Error;
 use crate::input;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// Print a spec in normalised form: names resolved, one transition per `from` state,
-/// every optional key present.
+/// Print a spec for other programs, every transition included: `json`, the normalised spec
+/// (names resolved, one transition per `from` state, every optional key present); `scxml`,
+/// a W3C SCXML document (ECMAScript data model; guards are booleans in its `guards` object);
+/// `xstate`, an XState v5 machine config (guards are named guards the caller implements).
 ///
-/// Example: `tcp-fsm export --format json > tcp.json`
+/// Examples: `tcp-fsm export --format json > tcp.json`, `tcp-fsm export --format scxml`
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The spec file [default: the bundled TCP spec]
@@ -21,12 +24,16 @@ pub struct Args {
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 enum Format {
     Json,
+    Scxml,
+    Xstate,
 }
 
 pub fn run(args: &Args) -> Result<ExitCode, Error> {
     let (_, spec) = input::load(args.spec.as_deref())?;
     match args.format {
         Format::Json => println!("{}", spec.to_json()),
+        Format::Scxml => print!("{}", fsm_spec::render::scxml(&spec)),
+        Format::Xstate => print!("{}", fsm_spec::render::xstate(&spec)),
     }
     Ok(ExitCode::SUCCESS)
 }

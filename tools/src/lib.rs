@@ -13,6 +13,7 @@ pub mod export;
 pub mod input;
 pub mod output;
 pub mod report;
+pub mod schema;
 pub mod simulate;
 pub mod track;
 pub mod track_report;

@@ -5,7 +5,9 @@
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
-use tcp_fsm_tools::{audit, check, diagram, expand, explore, export, report, simulate, track};
+use tcp_fsm_tools::{
+    audit, check, diagram, expand, explore, export, report, schema, simulate, track,
+};
 
 /// Check, export, draw and audit declarative state-machine specs.
 ///
@@ -26,6 +28,7 @@ enum Command {
     Diagram(diagram::Args),
     Audit(audit::Args),
     Report(report::Args),
+    Schema(schema::Args),
     Simulate(simulate::Args),
     Explore(explore::Args),
     Track(track::Args),
@@ -40,6 +43,7 @@ fn main() -> ExitCode {
         Command::Diagram(args) => diagram::run(&args),
         Command::Audit(args) => audit::run(&args),
         Command::Report(args) => report::run(&args),
+        Command::Schema(args) => Ok(schema::run(&args)),
         Command::Simulate(args) => simulate::run(&args),
         Command::Explore(args) => explore::run(&args),
         Command::Track(args) => track::run(&args),

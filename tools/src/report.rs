@@ -15,7 +15,8 @@ use std::process::ExitCode;
 /// RFC 793 Figure 6, or NAME-figure5.svg for RFC 9293 Figure 5, with the blog's client and
 /// server paths), NAME being the machine's name in snake case. Without SPEC: both bundled
 /// specs (tcp.toml, and tcp9293.toml also against RFC 9293), each also as NAME.html, the
-/// page of --html (which then shows tcp.toml).
+/// page of --html (which then shows tcp.toml); and spec.schema.json, the JSON Schema of the
+/// spec format.
 ///
 /// With --check nothing is written; the command fails if a file differs from what it would
 /// write. Exits 0 when the spec is clean, the audit passes and (with --check) the files are
@@ -200,6 +201,8 @@ fn run_one(
         // The checked-in page shows no conformance results: they depend on the machine.
         files.push((format!("{name}.html"), page(&spec, &source, &report, None)));
     }
+    // The schema does not depend on the spec, but is kept current with the diagrams.
+    files.push((crate::schema::FILE_NAME.to_string(), crate::schema::text()));
     let fresh = if args.check {
         let stale = stale(&args.out, &files);
         for path in &stale {

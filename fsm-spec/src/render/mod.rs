@@ -40,11 +40,21 @@ mod edges;
 pub mod html;
 mod layout;
 mod mermaid;
+mod plantuml;
+#[cfg(feature = "json")]
+mod scxml;
 pub mod svg;
+#[cfg(feature = "json")]
+mod xstate;
 
 pub use dot::dot;
 pub use edges::{Edge, edges};
 pub use mermaid::mermaid;
+pub use plantuml::plantuml;
+#[cfg(feature = "json")]
+pub use scxml::scxml;
+#[cfg(feature = "json")]
+pub use xstate::xstate;
 
 use crate::model::{EventId, Spec, StateId};
 

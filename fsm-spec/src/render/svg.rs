@@ -11,7 +11,7 @@ const FONT: &str = "DejaVu Sans Mono, Menlo, Consolas, Liberation Mono, monospac
 const INK: &str = "#222222";
 
 /// Text for XML: `&`, `<`, `>`, `"` and `'` escaped, control characters dropped.
-fn xml(text: &str) -> String {
+pub(crate) fn xml(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
