@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod check;
+pub mod conform;
 pub mod diagram;
 pub mod explore;
 pub mod export;

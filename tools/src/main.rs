@@ -5,7 +5,7 @@
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
-use tcp_fsm_tools::{audit, check, diagram, explore, export, report, simulate, track};
+use tcp_fsm_tools::{audit, check, conform, diagram, explore, export, report, simulate, track};
 
 /// Check, export, draw and audit declarative state-machine specs.
 ///
@@ -28,6 +28,7 @@ enum Command {
     Simulate(simulate::Args),
     Explore(explore::Args),
     Track(track::Args),
+    Conform(conform::Args),
 }
 
 fn main() -> ExitCode {
@@ -41,6 +42,7 @@ fn main() -> ExitCode {
         Command::Simulate(args) => simulate::run(&args),
         Command::Explore(args) => explore::run(&args),
         Command::Track(args) => track::run(&args),
+        Command::Conform(args) => conform::run(&args),
     };
     match outcome {
         Ok(code) => code,

@@ -8,6 +8,7 @@
 //! - [`report`]: verdicts, and which reference explains a difference.
 
 pub mod cases;
+pub mod linux;
 pub mod peer;
 pub mod report;
 pub mod smoltcp;
