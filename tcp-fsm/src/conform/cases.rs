@@ -229,10 +229,20 @@ pub fn cases(machine: &Interpreter) -> Result<Vec<Case>, ConformError> {
     };
     let mut all = Vec::new();
     for (index, t) in spec.transitions.iter().enumerate() {
-        let run = runs.iter().find(|((state, history), _)| {
-            *state == t.from
-                && machine.choose(*state, t.event, history, None) == Choice::Taken(index)
-        });
+        // A call or timeout where a passive OPEN's SYN leads is tried, where the guard
+        // allows, on a connection opened actively (rule C2's reason holds for the case's own
+        // event too: the user timeout is set on the connection's socket).
+        let passive = machine.binding().call(Call::PassiveOpen);
+        let run = runs
+            .iter()
+            .filter(|((state, history), _)| {
+                *state == t.from
+                    && machine.choose(*state, t.event, history, None) == Choice::Taken(index)
+            })
+            .min_by_key(|((_, history), _)| {
+                spec.event(t.event).kind != EventKind::Receive
+                    && passive.is_some_and(|p| history.calls().contains(&p))
+            });
         let kind = match t.from == t.to {
             true => CaseKind::SelfLoop,
             false => CaseKind::Transition,
@@ -322,6 +332,15 @@ mod tests {
             Vec::<String>::new()
         );
         assert_eq!(named(&cases, "established_send").kind, CaseKind::SelfLoop);
+        // A call in SYN_RECEIVED is made on an actively opened connection.
+        assert_eq!(
+            named(&cases, "syn_received_close").prefix,
+            ["active_open", "rcv_syn"]
+        );
+        assert_eq!(
+            named(&cases, "syn_received_rcv_ack").prefix,
+            ["passive_open", "rcv_syn"]
+        );
     }
 
     #[test]

@@ -300,6 +300,19 @@ impl Stack for Linux {
                 self.listener = Some(fd);
                 refusal
             }
+            Call::ActiveOpen if self.listener.is_some() => {
+                // An active OPEN of the listening connection: connect(2) on the listener.
+                let fd = self.listener.as_ref().map_or(-1, AsRawFd::as_raw_fd);
+                let remote = sockaddr(PEER);
+                // SAFETY: a sockaddr_in of its size.
+                errno(unsafe {
+                    libc::connect(
+                        fd,
+                        (&remote as *const libc::sockaddr_in).cast(),
+                        size_of::<libc::sockaddr_in>() as libc::socklen_t,
+                    )
+                } as isize)
+            }
             Call::ActiveOpen => {
                 let fd = Linux::tcp_socket().map_err(NotDriven)?;
                 let remote = sockaddr(PEER);
@@ -321,6 +334,10 @@ impl Stack for Linux {
             Call::Send => {
                 let fd = match self.connection() {
                     Some(fd) => fd,
+                    // SEND on the listening connection: send(2) on the listener.
+                    None if state.as_deref() == Some("LISTEN") => {
+                        self.listener.as_ref().map_or(-1, AsRawFd::as_raw_fd)
+                    }
                     None if self.listener.is_some() => return Err(self.no_socket()),
                     None => return Err(NotDriven("no socket to send on".into())),
                 };

@@ -205,7 +205,12 @@ fn describe(state: &Option<String>, observation: &Observation) -> String {
                 .join(" ")
         ),
     };
-    format!("the stack went to {went} and {sent}")
+    match &observation.refusal {
+        Some(refusal) => {
+            format!("the call was refused ({refusal}); the stack went to {went} and {sent}")
+        }
+        None => format!("the stack went to {went} and {sent}"),
+    }
 }
 
 /// Rules V2 to V4.
