@@ -193,11 +193,14 @@ pub fn drive(
                 offset = Some(s.seq.0.wrapping_sub(m.seq.0));
             }
         }
-        if matches!(step, Step::TimeWait | Step::UserTimeout) {
-            // Retransmissions while the timer runs, and the octet queued to start the user
-            // timeout, are not what the timeout sends.
-            segments.retain(|s| s.data == 0 && !seen.contains(&(s.seq, s.ctl, s.data)));
-        }
+        let timer = matches!(step, Step::TimeWait | Step::UserTimeout);
+        // A retransmission (of a SYN, FIN or text already seen; the stack's timer may fire
+        // while a step is observed) is not what the step made the stack send. Nor, while a
+        // timer runs, is the octet queued to start the user timeout.
+        segments.retain(|s| {
+            let repeated = seen.contains(&(s.seq, s.ctl, s.data));
+            !(repeated && (timer || !s.is_empty())) && !(timer && s.data > 0)
+        });
         seen.extend(segments.iter().map(|s| (s.seq, s.ctl, s.data)));
         let stack_state = stack.state();
         if last {
