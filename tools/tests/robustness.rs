@@ -29,6 +29,8 @@ const INVOCATIONS: &[&[&str]] = &[
     &["explore", FILE],
     &["track", FILE],
     &["track", CAPTURE, "--spec", FILE],
+    &["conform", FILE, "--list"],
+    &["conform", FILE, "--target", "smoltcp"],
 ];
 
 /// A scenario and a capture that work, for the verbs whose spec is an option.
