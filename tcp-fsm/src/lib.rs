@@ -96,12 +96,16 @@
 //! - [`scenario`]: scenario files and running them (`tcp-fsm simulate`); [`transcript`]: the
 //!   result in the RFC's figure format and as sequence diagrams;
 //! - [`explore`]: every interleaving of two endpoints (`tcp-fsm explore`);
-//! - [`track`]: following a capture's connections through the spec (`tcp-fsm track`).
+//! - [`track`]: following a capture's connections through the spec (`tcp-fsm track`);
+//! - [`conform`] (feature `conform`): driving real TCP stacks through every transition of the
+//!   spec (`tcp-fsm conform`).
 
 tcp_fsm_macros::fsm!("tcp.toml");
 
 #[cfg(feature = "engine")]
 pub mod binding;
+#[cfg(feature = "conform")]
+pub mod conform;
 #[cfg(feature = "engine")]
 pub mod endpoint;
 #[cfg(feature = "engine")]

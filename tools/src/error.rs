@@ -39,6 +39,10 @@ pub enum Error {
     /// A diagram that cannot be made.
     #[error(transparent)]
     Diagram(#[from] DiagramError),
+    /// A conformance run that cannot be made: a spec it cannot drive, an unknown target, a
+    /// target that cannot run here (not root, no TUN device).
+    #[error(transparent)]
+    Conform(#[from] tcp_fsm::conform::ConformError),
     /// An output file that cannot be written.
     #[error("{path}: cannot write: {source}")]
     Write {

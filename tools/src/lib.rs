@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod check;
+pub mod conform;
 pub mod diagram;
 pub mod error;
 pub mod expand;

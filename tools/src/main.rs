@@ -6,7 +6,7 @@
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 use tcp_fsm_tools::{
-    audit, check, diagram, expand, explore, export, report, schema, simulate, track,
+    audit, check, conform, diagram, expand, explore, export, report, schema, simulate, track,
 };
 
 /// Check, export, draw and audit declarative state-machine specs.
@@ -32,6 +32,7 @@ enum Command {
     Simulate(simulate::Args),
     Explore(explore::Args),
     Track(track::Args),
+    Conform(conform::Args),
 }
 
 fn main() -> ExitCode {
@@ -47,6 +48,7 @@ fn main() -> ExitCode {
         Command::Simulate(args) => simulate::run(&args),
         Command::Explore(args) => explore::run(&args),
         Command::Track(args) => track::run(&args),
+        Command::Conform(args) => conform::run(&args),
     };
     match outcome {
         Ok(code) => code,

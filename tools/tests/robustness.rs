@@ -33,6 +33,8 @@ const INVOCATIONS: &[&[&str]] = &[
     &["explore", FILE],
     &["track", FILE],
     &["track", CAPTURE, "--spec", FILE],
+    &["conform", FILE, "--list"],
+    &["conform", FILE, "--target", "smoltcp"],
 ];
 
 /// The verbs that read no file (`schema` prints the format's schema).

@@ -188,13 +188,56 @@ pub struct MixedFamilies {
 /// The Ethernet frame that carries `captured` over IPv4 or IPv6 (by its addresses), with
 /// `window` as the TCP window and `data` octets of text: what [`decode`] reads back.
 pub fn encode_ethernet(captured: &Captured, window: u16) -> Result<Vec<u8>, MixedFamilies> {
-    let Captured { src, dst, segment } = *captured;
     let link = etherparse::PacketBuilder::ethernet2([2, 0, 0, 0, 0, 1], [2, 0, 0, 0, 0, 2]);
-    let ip = match (src.ip(), dst.ip()) {
-        (IpAddr::V4(s), IpAddr::V4(d)) => link.ipv4(s.octets(), d.octets(), 64),
-        (IpAddr::V6(s), IpAddr::V6(d)) => link.ipv6(s.octets(), d.octets(), 64),
-        _ => return Err(MixedFamilies { src, dst }),
-    };
+    match (captured.src.ip(), captured.dst.ip()) {
+        (IpAddr::V4(s), IpAddr::V4(d)) => Ok(encode_tcp(
+            link.ipv4(s.octets(), d.octets(), 64),
+            captured,
+            window,
+        )),
+        (IpAddr::V6(s), IpAddr::V6(d)) => Ok(encode_tcp(
+            link.ipv6(s.octets(), d.octets(), 64),
+            captured,
+            window,
+        )),
+        _ => Err(mixed(captured)),
+    }
+}
+
+/// Encodes a segment as a raw IPv4 or IPv6 packet (what a TUN device carries with
+/// `IFF_NO_PI`, and a `Medium::Ip` device of smoltcp), checksums computed.
+pub fn encode_ip(captured: &Captured, window: u16) -> Result<Vec<u8>, MixedFamilies> {
+    use etherparse::PacketBuilder;
+    match (captured.src.ip(), captured.dst.ip()) {
+        (IpAddr::V4(s), IpAddr::V4(d)) => Ok(encode_tcp(
+            PacketBuilder::ipv4(s.octets(), d.octets(), 64),
+            captured,
+            window,
+        )),
+        (IpAddr::V6(s), IpAddr::V6(d)) => Ok(encode_tcp(
+            PacketBuilder::ipv6(s.octets(), d.octets(), 64),
+            captured,
+            window,
+        )),
+        _ => Err(mixed(captured)),
+    }
+}
+
+fn mixed(captured: &Captured) -> MixedFamilies {
+    MixedFamilies {
+        src: captured.src,
+        dst: captured.dst,
+    }
+}
+
+/// The TCP header and text of `captured` on top of an IP (over a link or not) builder; one
+/// function for both encoders, so both set the same bits the same way.
+fn encode_tcp(
+    ip: etherparse::PacketBuilderStep<etherparse::IpHeaders>,
+    captured: &Captured,
+    window: u16,
+) -> Vec<u8> {
+    let Captured { src, dst, segment } = *captured;
     let mut tcp = ip.tcp(src.port(), dst.port(), segment.seq.0, window);
     if let Some(ack) = segment.acknowledgment() {
         tcp = tcp.ack(ack.0);
@@ -212,7 +255,7 @@ pub fn encode_ethernet(captured: &Captured, window: u16) -> Result<Vec<u8>, Mixe
     let mut bytes = Vec::with_capacity(tcp.size(payload.len()));
     tcp.write(&mut bytes, &payload)
         .expect("writing to a Vec cannot fail");
-    Ok(bytes)
+    bytes
 }
 
 #[cfg(test)]
