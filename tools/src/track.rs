@@ -8,7 +8,7 @@ use crate::track_report::Report;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use tcp_fsm::interpreter::Interpreter;
-use tcp_fsm::track::capture::{self, CaptureError};
+use tcp_fsm::track::capture::CaptureError;
 use tcp_fsm::track::tracker::Detail;
 use tcp_fsm::track::{TrackError, track};
 
@@ -51,13 +51,19 @@ pub fn run(args: &Args) -> Result<ExitCode, Error> {
         path: name.clone(),
         source,
     };
-    let bytes = capture::read_file(&args.capture).map_err(unreadable)?;
+    // Checked here: opening a directory succeeds, and reading it then fails with an
+    // error that does not say what is wrong.
+    if args.capture.is_dir() {
+        let error = std::io::Error::other("is a directory, not a capture file");
+        return Err(unreadable(CaptureError::Io(error)));
+    }
+    let file = std::fs::File::open(&args.capture).map_err(|e| unreadable(e.into()))?;
     let detail = if args.summary {
         Detail::Summary
     } else {
         Detail::Timeline
     };
-    let outcome = match track(&bytes, machine, detail) {
+    let outcome = match track(file, machine, detail) {
         Ok(outcome) => outcome,
         Err(TrackError::Capture(error)) => return Err(unreadable(error)),
         Err(TrackError::Binding(error)) => return Err(Error::drive(source.name(), error)),

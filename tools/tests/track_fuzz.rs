@@ -94,7 +94,7 @@ fn track_anything(bytes: &[u8]) -> Result<Outcome, CaptureError> {
             totals.frames + 1,
             "the damaged record is the next frame"
         );
-        assert!(*offset <= bytes.len());
+        assert!(*offset <= bytes.len() as u64);
     }
     // Rendering a damaged result must not panic either.
     let report = tcp_fsm_tools::track_report::Report {

@@ -1,17 +1,25 @@
-//! Reading capture files: pcap and pcapng, through the `pcap-file` crate, into numbered
-//! frames with a timestamp and a link type.
+//! Reading capture files: pcap and pcapng, through the `pcap-file` crate's slice parsers,
+//! into numbered frames with a timestamp and a link type.
 //!
-//! The whole file is read into memory and parsed in place, so a frame borrows its bytes and
-//! a damaged record can be named by its packet number and byte offset.
+//! The capture is read as a stream through a bounded window: the file header is checked
+//! first, then each record's length is read from its own header (pcap `incl_len`, pcapng
+//! block total length) and only that record is brought into the window before the parser
+//! sees it. A record that claims more than [`MAX_RECORD_BYTES`] is refused with its packet
+//! number before anything is allocated for it, so memory stays bounded by the largest
+//! sane record, whatever the capture's size.
 
 use pcap_file::pcap::PcapParser;
 use pcap_file::pcapng::{Block, PcapNgParser};
-use pcap_file::{DataLink, PcapError, TsResolution};
-use std::path::Path;
+use pcap_file::{DataLink, Endianness, PcapError, TsResolution};
+use std::io::Read;
 use std::time::Duration;
 
-/// Captures larger than this are refused before reading: the file is held in memory.
-pub const MAX_CAPTURE_BYTES: u64 = 8 * 1024 * 1024 * 1024;
+/// Records (pcap packet records, pcapng blocks) longer than this are refused: no link type
+/// carries frames this large, and the window must stay bounded.
+pub const MAX_RECORD_BYTES: u64 = 16 * 1024 * 1024;
+
+/// How much is asked of the reader at a time.
+const READ_CHUNK: usize = 256 * 1024;
 
 /// One captured frame.
 #[derive(Debug, Clone, Copy)]
@@ -32,9 +40,6 @@ pub enum CaptureError {
     /// The file cannot be opened or read.
     #[error("cannot read: {0}")]
     Io(#[from] std::io::Error),
-    /// The file is larger than [`MAX_CAPTURE_BYTES`].
-    #[error("is {0} bytes; captures are limited to {MAX_CAPTURE_BYTES} bytes")]
-    TooLarge(u64),
     /// The file starts with neither a pcap nor a pcapng magic number.
     #[error("is not a pcap or pcapng capture (it starts with {0})")]
     NotCapture(String),
@@ -47,29 +52,26 @@ pub enum CaptureError {
         /// The number the damaged frame would have had.
         number: u64,
         /// Byte offset of the damaged record in the file.
-        offset: usize,
+        offset: u64,
         /// What is wrong with it.
         reason: String,
     },
 }
 
-/// Reads the whole capture at `path` into memory.
-pub fn read_file(path: &Path) -> Result<Vec<u8>, CaptureError> {
-    let size = std::fs::metadata(path)?.len();
-    if size > MAX_CAPTURE_BYTES {
-        return Err(CaptureError::TooLarge(size));
-    }
-    Ok(std::fs::read(path)?)
-}
-
-/// The frames of a pcap or pcapng capture held in memory, in file order.
+/// The frames of a pcap or pcapng capture, read from `R` in file order.
 ///
-/// Iteration yields frames until the end of the file or the first damaged record, which is
-/// yielded as an error and ends the iteration (a damaged length field leaves no reliable
-/// way to find the next record).
-pub struct Frames<'a> {
-    bytes: &'a [u8],
-    rest: &'a [u8],
+/// [`Frames::next_frame`] yields frames until the end of the file or the first damaged
+/// record, which is yielded as an error and ends the reading (a damaged length field leaves
+/// no reliable way to find the next record).
+pub struct Frames<R> {
+    reader: R,
+    /// The window: `window[start..end]` is read and not yet consumed.
+    window: Vec<u8>,
+    start: usize,
+    end: usize,
+    /// File offset of `window[0]`.
+    base: u64,
+    eof: bool,
     next_number: u64,
     format: Format,
     done: bool,
@@ -91,50 +93,145 @@ const PCAP_MAGICS: [[u8; 4]; 4] = [
     [0x4d, 0x3c, 0xb2, 0xa1],
 ];
 const PCAPNG_MAGIC: [u8; 4] = [0x0a, 0x0d, 0x0d, 0x0a];
+/// pcap file header and record header sizes.
+const PCAP_HEADER: usize = 24;
+const PCAP_RECORD_HEADER: usize = 16;
+/// A pcapng block starts with its type and total length; a section header block adds the
+/// byte-order magic that says how to read that length.
+const PCAPNG_BLOCK_HEADER: usize = 8;
+const PCAPNG_SECTION_START: usize = 12;
+const PCAPNG_BYTE_ORDER_MAGIC: u32 = 0x1a2b_3c4d;
 
-impl<'a> Frames<'a> {
-    /// Starts reading `bytes`, which must begin with a pcap or pcapng file header.
-    pub fn new(bytes: &'a [u8]) -> Result<Self, CaptureError> {
-        let magic: [u8; 4] = bytes
-            .get(..4)
-            .and_then(|m| m.try_into().ok())
-            .ok_or_else(|| CaptureError::NotCapture(describe_start(bytes)))?;
-        let (rest, format) = if PCAP_MAGICS.contains(&magic) {
-            let (rest, parser) = PcapParser::new(bytes).map_err(header_error)?;
-            (rest, Format::Pcap(parser))
-        } else if magic == PCAPNG_MAGIC {
-            let (rest, parser) = PcapNgParser::new(bytes).map_err(header_error)?;
-            let parser = Box::new(parser);
-            let last_timestamp = Duration::ZERO;
-            (
-                rest,
-                Format::PcapNg {
-                    parser,
-                    last_timestamp,
-                },
-            )
-        } else {
-            return Err(CaptureError::NotCapture(describe_start(bytes)));
-        };
-        Ok(Frames {
-            bytes,
-            rest,
+/// Where a packet's bytes lie in the window, so that the borrow of the window ends before
+/// the next read.
+struct Located {
+    timestamp: Duration,
+    link: DataLink,
+    offset: usize,
+    len: usize,
+}
+
+impl<R: Read> Frames<R> {
+    /// Starts reading `reader`, which must begin with a pcap or pcapng file header; the
+    /// header is checked before anything else is read.
+    pub fn new(reader: R) -> Result<Self, CaptureError> {
+        let mut frames = Frames {
+            reader,
+            window: Vec::new(),
+            start: 0,
+            end: 0,
+            base: 0,
+            eof: false,
             next_number: 1,
-            format,
+            format: Format::Pcap(
+                PcapParser::new(&PCAP_EMPTY_HEADER)
+                    .expect("a valid header")
+                    .1,
+            ),
             done: false,
-        })
-    }
-
-    fn offset(&self) -> usize {
-        self.bytes.len() - self.rest.len()
-    }
-
-    fn record_error(&mut self, error: PcapError) -> CaptureError {
-        self.done = true;
-        let reason = match error {
-            PcapError::IncompleteBuffer => "the record is cut short (truncated file)".to_string(),
-            other => other.to_string(),
         };
+        frames.fill(4)?;
+        let magic: [u8; 4] = match frames.buffered().get(..4) {
+            Some(magic) => magic.try_into().expect("four bytes"),
+            None => return Err(CaptureError::NotCapture(describe_start(frames.buffered()))),
+        };
+        if PCAP_MAGICS.contains(&magic) {
+            frames.fill(PCAP_HEADER)?;
+            let (rest, parser) = PcapParser::new(frames.buffered()).map_err(header_error)?;
+            let used = frames.buffered().len() - rest.len();
+            frames.start += used;
+            frames.format = Format::Pcap(parser);
+        } else if magic == PCAPNG_MAGIC {
+            frames.fill(PCAPNG_SECTION_START)?;
+            let claimed = section_length(frames.buffered())
+                .ok_or_else(|| CaptureError::Header("the file ends inside it".into()))?;
+            if claimed > MAX_RECORD_BYTES {
+                return Err(CaptureError::Header(format!(
+                    "its section header claims {claimed} bytes, more than the \
+                     {MAX_RECORD_BYTES} a record may have"
+                )));
+            }
+            frames.fill(claimed as usize)?;
+            let (rest, parser) = PcapNgParser::new(frames.buffered()).map_err(header_error)?;
+            let used = frames.buffered().len() - rest.len();
+            frames.start += used;
+            frames.format = Format::PcapNg {
+                parser: Box::new(parser),
+                last_timestamp: Duration::ZERO,
+            };
+        } else {
+            return Err(CaptureError::NotCapture(describe_start(frames.buffered())));
+        }
+        Ok(frames)
+    }
+
+    /// The next frame, `None` at the end of the capture or after a damaged record.
+    pub fn next_frame(&mut self) -> Option<Result<Frame<'_>, CaptureError>> {
+        if self.done {
+            return None;
+        }
+        let located = match self.locate_next() {
+            Ok(Some(located)) => located,
+            Ok(None) => {
+                self.done = true;
+                return None;
+            }
+            Err(error) => {
+                self.done = true;
+                return Some(Err(error));
+            }
+        };
+        let number = self.next_number;
+        self.next_number += 1;
+        Some(Ok(Frame {
+            number,
+            timestamp: located.timestamp,
+            link: located.link,
+            data: &self.window[located.offset..located.offset + located.len],
+        }))
+    }
+
+    fn buffered(&self) -> &[u8] {
+        &self.window[self.start..self.end]
+    }
+
+    fn offset(&self) -> u64 {
+        self.base + self.start as u64
+    }
+
+    /// Reads until at least `wanted` bytes are buffered or the file ends, moving what is
+    /// buffered to the front of the window first, so the window never holds more than one
+    /// record and one read chunk.
+    fn fill(&mut self, wanted: usize) -> Result<(), CaptureError> {
+        if self.end - self.start >= wanted || self.eof {
+            return Ok(());
+        }
+        if self.start > 0 {
+            self.window.copy_within(self.start..self.end, 0);
+            self.base += self.start as u64;
+            self.end -= self.start;
+            self.start = 0;
+        }
+        let size = wanted.max(READ_CHUNK);
+        if self.window.len() < size {
+            self.window.resize(size, 0);
+        }
+        while self.end < wanted {
+            let read = match self.reader.read(&mut self.window[self.end..]) {
+                Ok(read) => read,
+                Err(error) if error.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(error) => return Err(error.into()),
+            };
+            if read == 0 {
+                self.eof = true;
+                break;
+            }
+            self.end += read;
+        }
+        Ok(())
+    }
+
+    fn record_error(&self, reason: String) -> CaptureError {
         CaptureError::Record {
             number: self.next_number,
             offset: self.offset(),
@@ -142,15 +239,51 @@ impl<'a> Frames<'a> {
         }
     }
 
-    fn next_pcap(&mut self) -> Option<Result<Frame<'a>, CaptureError>> {
+    fn parse_error(&self, error: PcapError) -> CaptureError {
+        let reason = match error {
+            PcapError::IncompleteBuffer => "the record is cut short (truncated file)".to_string(),
+            other => other.to_string(),
+        };
+        self.record_error(reason)
+    }
+
+    /// Brings the next record, `header` bytes and the `claimed` bytes its header gives,
+    /// into the window, refusing it first when the claim is over [`MAX_RECORD_BYTES`].
+    fn fill_record(&mut self, header: usize, claimed: u64) -> Result<(), CaptureError> {
+        if claimed > MAX_RECORD_BYTES {
+            return Err(self.record_error(format!(
+                "its header claims {claimed} bytes, more than the {MAX_RECORD_BYTES} a record \
+                 may have"
+            )));
+        }
+        self.fill(header + claimed as usize)
+    }
+
+    fn locate_next(&mut self) -> Result<Option<Located>, CaptureError> {
+        match self.format {
+            Format::Pcap(_) => self.locate_pcap(),
+            Format::PcapNg { .. } => self.locate_pcapng(),
+        }
+    }
+
+    fn locate_pcap(&mut self) -> Result<Option<Located>, CaptureError> {
+        self.fill(PCAP_RECORD_HEADER)?;
+        if self.buffered().is_empty() {
+            return Ok(None);
+        }
         let Format::Pcap(parser) = &self.format else {
-            unreachable!("next_pcap is called for pcap files only")
+            unreachable!("locate_pcap is called for pcap files only")
         };
         let header = parser.header();
-        let (rest, raw) = match parser.next_raw_packet(self.rest) {
-            Ok(parsed) => parsed,
-            Err(error) => return Some(Err(self.record_error(error))),
+        if let Some(incl_len) = self.buffered().get(8..12) {
+            let incl_len = read_u32(incl_len, header.endianness);
+            self.fill_record(PCAP_RECORD_HEADER, u64::from(incl_len))?;
+        }
+        let Format::Pcap(parser) = &self.format else {
+            unreachable!("locate_pcap is called for pcap files only")
         };
+        let parsed = parser.next_raw_packet(&self.window[self.start..self.end]);
+        let (rest, raw) = parsed.map_err(|error| self.parse_error(error))?;
         // Lenient on purpose: a record longer than the snapshot length in the header is
         // kept (some writers set the header wrong); only the nanoseconds are checked.
         let nanos = match header.ts_resolution {
@@ -159,86 +292,116 @@ impl<'a> Frames<'a> {
         };
         if nanos >= 1_000_000_000 {
             let error = PcapError::InvalidField("sub-second timestamp is one second or more");
-            return Some(Err(self.record_error(error)));
+            return Err(self.parse_error(error));
         }
         let timestamp = Duration::new(u64::from(raw.ts_sec), nanos as u32);
-        let data: &'a [u8] = match raw.data {
-            std::borrow::Cow::Borrowed(data) => data,
-            std::borrow::Cow::Owned(_) => unreachable!("parsing a slice borrows from it"),
-        };
-        self.rest = rest;
-        Some(Ok(self.frame(timestamp, header.datalink, data)))
+        let offset = self.start + PCAP_RECORD_HEADER;
+        let len = raw.data.len();
+        self.start = self.end - rest.len();
+        Ok(Some(Located {
+            timestamp,
+            link: header.datalink,
+            offset,
+            len,
+        }))
     }
 
-    fn next_pcapng(&mut self) -> Option<Result<Frame<'a>, CaptureError>> {
+    fn locate_pcapng(&mut self) -> Result<Option<Located>, CaptureError> {
         loop {
-            if self.rest.is_empty() {
-                return None;
+            self.fill(PCAPNG_SECTION_START)?;
+            if self.buffered().is_empty() {
+                return Ok(None);
             }
+            let claimed = self.pcapng_block_length();
+            if let Some(claimed) = claimed {
+                self.fill_record(0, claimed)?;
+            }
+            let window_start = self.start;
+            let window = &self.window[self.start..self.end];
             let Format::PcapNg {
                 parser,
                 last_timestamp,
             } = &mut self.format
             else {
-                unreachable!("next_pcapng is called for pcapng files only")
+                unreachable!("locate_pcapng is called for pcapng files only")
             };
-            let (rest, block) = match parser.next_block(self.rest) {
-                Ok(parsed) => parsed,
-                Err(error) => return Some(Err(self.record_error(error))),
-            };
-            let packet = match block {
-                Block::EnhancedPacket(packet) => {
-                    let Some(interface) = parser.packet_interface(&packet) else {
-                        let error = PcapError::InvalidInterfaceId(packet.interface_id);
-                        return Some(Err(self.record_error(error)));
-                    };
-                    let timestamp = scale_timestamp(packet.timestamp, ts_resolution(interface));
-                    *last_timestamp = timestamp;
-                    Some((timestamp, interface.linktype, packet.data))
-                }
-                Block::SimplePacket(packet) => match parser.interfaces().first() {
-                    Some(interface) => Some((*last_timestamp, interface.linktype, packet.data)),
-                    None => {
-                        let error = PcapError::InvalidInterfaceId(0);
-                        return Some(Err(self.record_error(error)));
-                    }
-                },
-                _ => None,
-            };
-            self.rest = rest;
-            if let Some((timestamp, link, data)) = packet {
-                let data: &'a [u8] = match data {
-                    std::borrow::Cow::Borrowed(data) => data,
-                    std::borrow::Cow::Owned(_) => unreachable!("parsing a slice borrows from it"),
+            let parsed = parser.next_block(window).map(|(rest, block)| {
+                let rest = rest.len();
+                let located = match block {
+                    Block::EnhancedPacket(packet) => match parser.packet_interface(&packet) {
+                        Some(interface) => {
+                            let resolution = ts_resolution(interface);
+                            let timestamp = scale_timestamp(packet.timestamp, resolution);
+                            *last_timestamp = timestamp;
+                            Ok(Some((timestamp, interface.linktype, packet.data)))
+                        }
+                        None => Err(PcapError::InvalidInterfaceId(packet.interface_id)),
+                    },
+                    Block::SimplePacket(packet) => match parser.interfaces().first() {
+                        Some(interface) => {
+                            Ok(Some((*last_timestamp, interface.linktype, packet.data)))
+                        }
+                        None => Err(PcapError::InvalidInterfaceId(0)),
+                    },
+                    _ => Ok(None),
                 };
-                return Some(Ok(self.frame(timestamp, link, data)));
+                let located = located.map(|packet| {
+                    packet.map(|(timestamp, link, data)| Located {
+                        timestamp,
+                        link,
+                        offset: window_start + (data.as_ptr() as usize - window.as_ptr() as usize),
+                        len: data.len(),
+                    })
+                });
+                (rest, located)
+            });
+            let (rest, located) = parsed.map_err(|error| self.parse_error(error))?;
+            let located = located.map_err(|error| self.parse_error(error))?;
+            self.start = self.end - rest;
+            if let Some(located) = located {
+                return Ok(Some(located));
             }
         }
     }
 
-    fn frame(&mut self, timestamp: Duration, link: DataLink, data: &'a [u8]) -> Frame<'a> {
-        let number = self.next_number;
-        self.next_number += 1;
-        Frame {
-            number,
-            timestamp,
-            link,
-            data,
+    /// The total length the next pcapng block claims, in the byte order of its section (a
+    /// section header block gives its own); `None` when too little is left to say.
+    fn pcapng_block_length(&self) -> Option<u64> {
+        let bytes = self.buffered();
+        if bytes.get(..4) == Some(&PCAPNG_MAGIC[..]) {
+            return section_length(bytes);
         }
+        let Format::PcapNg { parser, .. } = &self.format else {
+            unreachable!("pcapng_block_length is called for pcapng files only")
+        };
+        let length = bytes.get(4..PCAPNG_BLOCK_HEADER)?;
+        Some(u64::from(read_u32(length, parser.section().endianness)))
     }
 }
 
-impl<'a> Iterator for Frames<'a> {
-    type Item = Result<Frame<'a>, CaptureError>;
+/// A valid empty pcap header, to have a parser before the real header is read.
+const PCAP_EMPTY_HEADER: [u8; PCAP_HEADER] = [
+    0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0, 1, 0, 0, 0,
+];
 
-    fn next(&mut self) -> Option<Self::Item> {
-        if self.done || self.rest.is_empty() {
-            return None;
-        }
-        match self.format {
-            Format::Pcap(_) => self.next_pcap(),
-            Format::PcapNg { .. } => self.next_pcapng(),
-        }
+/// The total length a pcapng section header block claims, read in the byte order its
+/// byte-order magic gives.
+fn section_length(bytes: &[u8]) -> Option<u64> {
+    let length = bytes.get(4..8)?;
+    let magic = bytes.get(8..12)?;
+    let endianness = if read_u32(magic, Endianness::Little) == PCAPNG_BYTE_ORDER_MAGIC {
+        Endianness::Little
+    } else {
+        Endianness::Big
+    };
+    Some(u64::from(read_u32(length, endianness)))
+}
+
+fn read_u32(bytes: &[u8], endianness: Endianness) -> u32 {
+    let bytes: [u8; 4] = bytes[..4].try_into().expect("four bytes");
+    match endianness {
+        Endianness::Big => u32::from_be_bytes(bytes),
+        Endianness::Little => u32::from_le_bytes(bytes),
     }
 }
 
@@ -296,8 +459,11 @@ mod tests {
 
     #[test]
     fn empty_and_foreign_files_are_not_captures() {
-        assert!(matches!(Frames::new(b""), Err(CaptureError::NotCapture(_))));
-        let error = Frames::new(b"GIF89a...").err().unwrap();
+        assert!(matches!(
+            Frames::new(&b""[..]),
+            Err(CaptureError::NotCapture(_))
+        ));
+        let error = Frames::new(&b"GIF89a..."[..]).err().unwrap();
         assert_eq!(
             error.to_string(),
             "is not a pcap or pcapng capture (it starts with bytes 47 49 46 38)"
@@ -306,7 +472,9 @@ mod tests {
 
     #[test]
     fn a_pcap_header_cut_short_is_a_header_error() {
-        let error = Frames::new(&[0xd4, 0xc3, 0xb2, 0xa1, 2, 0]).err().unwrap();
+        let error = Frames::new(&[0xd4u8, 0xc3, 0xb2, 0xa1, 2, 0][..])
+            .err()
+            .unwrap();
         assert!(matches!(error, CaptureError::Header(_)), "{error}");
     }
 

@@ -38,18 +38,18 @@ pub enum TrackError {
     Capture(#[from] CaptureError),
 }
 
-/// Tracks the capture in `bytes` with `machine`. Fails only when the spec cannot be bound or
+/// Tracks the capture read from `reader` (a file, or bytes in memory) with `machine`. Fails only when the spec cannot be bound or
 /// the file header cannot be read; a damaged record later on ends the reading and is
 /// returned in [`Outcome::damage`].
 pub fn track(
-    bytes: &[u8],
+    reader: impl std::io::Read,
     machine: Interpreter<'_>,
     detail: Detail,
 ) -> Result<Outcome, TrackError> {
     let mut tracker = Tracker::new(machine, detail)?;
-    let frames = Frames::new(bytes)?;
+    let mut frames = Frames::new(reader)?;
     let mut damage = None;
-    for frame in frames {
+    while let Some(frame) = frames.next_frame() {
         let frame = match frame {
             Ok(frame) => frame,
             Err(error) => {
