@@ -12,7 +12,7 @@ fn the_list_has_one_case_per_transition_with_its_run() {
     let output = tcp_fsm(&["conform", "--list"]);
     assert_eq!(output.status.code(), Some(0));
     let stdout = text(&output.stdout);
-    assert!(stdout.ends_with("82 cases\n"), "{stdout}");
+    assert!(stdout.ends_with("92 cases\n"), "{stdout}");
     assert!(
         stdout.contains(
             "syn_received_rcv_rst_passive_open    SYN_RECEIVED --rcv_rst--> LISTEN sends nothing; after passive_open, rcv_syn"
@@ -22,7 +22,7 @@ fn the_list_has_one_case_per_transition_with_its_run() {
     let json = tcp_fsm(&["conform", "--list", "--format", "json"]);
     let cases: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     let cases = cases.as_array().unwrap();
-    assert_eq!(cases.len(), 82);
+    assert_eq!(cases.len(), 92);
     assert_eq!(cases[1]["case"], "closed_active_open");
     assert_eq!(cases[1]["expected"]["send"], "SYN");
 }
@@ -40,8 +40,32 @@ fn an_unknown_target_lists_the_known_ones() {
 
 #[test]
 fn a_spec_without_segment_bindings_names_the_events() {
+    // An unbound receive event: its cases say why they cannot be driven.
     let text_without = tcp_fsm::SPEC_SOURCE.replace("segment = \"RST\"\n", "");
     let path = temp_file("no-rst-segment.toml", text_without);
+    let output = tcp_fsm(&[
+        "conform",
+        "--list",
+        "--format",
+        "json",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let cases: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let rst = cases
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["case"] == "established_rcv_rst")
+        .expect("the case is listed");
+    let why = rst["unreachable"].as_str().unwrap_or_default();
+    assert!(why.contains("`rcv_rst` has no `segment`"), "{why}");
+    // No receive event bound at all: nothing can be driven, an error names them.
+    let mut none = tcp_fsm::SPEC_SOURCE.to_string();
+    for segment in ["SYN", "SYN,ACK", "ACK", "FIN", "FIN,ACK", "RST"] {
+        none = none.replacen(&format!("segment = \"{segment}\"\n"), "", 1);
+    }
+    let path = temp_file("no-segments.toml", none);
     let output = tcp_fsm(&["conform", "--list", path.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(2));
     let stderr = text(&output.stderr);
@@ -55,7 +79,7 @@ fn smoltcp_reports_json_with_every_field() {
     assert_eq!(output.status.code(), Some(1), "{}", text(&output.stderr));
     let reports: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let cases = reports[0]["cases"].as_array().unwrap();
-    assert_eq!(cases.len(), 82);
+    assert_eq!(cases.len(), 92);
     for key in [
         "case",
         "from",
