@@ -24,7 +24,14 @@ fn verdict<'r>(report: &'r TargetReport, case: &str) -> &'r conform::report::Cas
 fn smoltcp_is_driven_through_almost_every_transition_and_agrees_on_the_handshake() {
     let report = run(&tcp_fsm::spec());
     let counts = report.counts();
-    assert!(counts.not_driven <= 7, "{counts:?}");
+    // The security mismatch has no segment binding (an IP option): its cases are never
+    // driven. Of the others, at most 7 are left out.
+    let left_out = report
+        .cases
+        .iter()
+        .filter(|c| c.verdict == Verdict::NotDriven && c.event != "rcv_bad_security")
+        .count();
+    assert!(left_out <= 7, "{left_out} left out: {counts:?}");
     for case in [
         "listen_rcv_syn",
         "syn_sent_rcv_syn_ack",

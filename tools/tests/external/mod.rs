@@ -60,8 +60,9 @@ pub fn text(out: &Output) -> String {
 /// The specs of the repository that are meant to be valid.
 pub const VALID_SPECS: &[&str] = &[
     "tcp-fsm/tcp.toml",
-    "fsm-spec/references/rfc793.toml",
-    "fsm-spec/references/rfc9293.toml",
+    "tcp-fsm/tcp9293.toml",
+    "tcp-fsm/references/rfc793.toml",
+    "tcp-fsm/references/rfc9293.toml",
     "tcp-fsm-macros/tests/door.toml",
     "tcp-fsm/benches/large/spec.toml",
 ];
