@@ -101,6 +101,14 @@ fn hand_written_step(state: State, event: Event) -> Option<Next> {
         (State::TimeWait, Event::RcvRst) => Some((State::Closed, None)),
         (State::TimeWait, Event::Timeout2msl) => Some((State::Closed, None)),
         (State::TimeWait, Event::UserTimeout) => Some((State::Closed, None)),
+        // A segment whose security/compartment does not match (RFC 793 3.9 third check, 3.4):
+        // a reset; the synchronized states close.
+        (State::Listen | State::SynSent | State::SynReceived, Event::RcvBadSecurity) => {
+            Some((state, Some(Output::Rst)))
+        }
+        (_, Event::RcvBadSecurity) if state != State::Closed => {
+            Some((State::Closed, Some(Output::Rst)))
+        }
         _ => None,
     }
 }
