@@ -19,7 +19,7 @@ version=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n 1)
 work="$repo/target/package-check"
 rm -rf "$work/unpacked" "$work/user"
 mkdir -p "$work/unpacked" "$work/user/src"
-for crate in fsm-spec tcp-fsm-macros; do
+for crate in fsm-spec fsm-codegen tcp-fsm-macros; do
   tar -xzf "target/package/$crate-$version.crate" -C "$work/unpacked"
 done
 
@@ -37,6 +37,7 @@ tcp-fsm-macros = "$version"
 [patch.crates-io]
 tcp-fsm-macros = { path = "../unpacked/tcp-fsm-macros-$version" }
 fsm-spec = { path = "../unpacked/fsm-spec-$version" }
+fsm-codegen = { path = "../unpacked/fsm-codegen-$version" }
 
 # Not a member of any enclosing workspace.
 [workspace]
