@@ -127,6 +127,20 @@ pub enum Problem {
         event: String,
         with_transition: bool,
     },
+    #[error("`{key}` must name a Rust type, found an empty string")]
+    EmptyType { key: &'static str },
+    #[error("the initial state {state} cannot hold data (`{data}`): a handle starts without any")]
+    InitialStateData { state: String, data: String },
+    #[error(
+        "{from} --{event}--> {to}: {to} holds `{data}`, but {from} holds no data and `{event}` \
+         carries no payload, so there is nothing to make it from"
+    )]
+    NothingToEnterWith {
+        from: String,
+        event: String,
+        to: String,
+        data: String,
+    },
 }
 
 impl Problem {
@@ -165,6 +179,9 @@ impl Problem {
             Problem::TooFewReadings { .. } => "too-few-readings",
             Problem::DuplicateReading { .. } => "duplicate-reading",
             Problem::NoTransitionConflict { .. } => "no-transition-conflict",
+            Problem::EmptyType { .. } => "empty-type",
+            Problem::InitialStateData { .. } => "initial-state-data",
+            Problem::NothingToEnterWith { .. } => "nothing-to-enter-with",
         }
     }
 
@@ -217,6 +234,14 @@ impl Problem {
             Problem::DeadEnd { .. } => {
                 Some("add a transition out of it, or mark it `final = true`".to_string())
             }
+            Problem::InitialStateData { .. } => Some(
+                "keep what every state needs in the handle's own data `D`, or give the data to \
+                 a state the machine enters later"
+                    .to_string(),
+            ),
+            Problem::NothingToEnterWith { event, .. } => Some(format!(
+                "give `{event}` a `payload`, or give the state it leaves `data`"
+            )),
             _ => None,
         }
     }

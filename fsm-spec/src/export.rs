@@ -40,6 +40,9 @@ pub struct NormalState<'a> {
     pub aliases: &'a [String],
     #[serde(rename = "final")]
     pub is_final: bool,
+    /// Left out when the state holds no data, as in most specs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<&'a str>,
 }
 
 #[derive(Debug, Serialize)]
@@ -51,6 +54,9 @@ pub struct NormalEvent<'a> {
     pub doc: Option<&'a str>,
     pub aliases: &'a [String],
     pub refines: Option<&'a str>,
+    /// Left out when the event carries no payload, as in most specs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payload: Option<&'a str>,
 }
 
 #[derive(Debug, Serialize)]
@@ -107,6 +113,7 @@ impl Spec {
                     doc: s.doc.as_deref(),
                     aliases: &s.aliases,
                     is_final: s.is_final,
+                    data: s.data.as_ref().map(|d| d.text.as_str()),
                 })
                 .collect(),
             events: self
@@ -120,6 +127,7 @@ impl Spec {
                     doc: e.doc.as_deref(),
                     aliases: &e.aliases,
                     refines: e.refines.map(|r| self.event(r).name.as_str()),
+                    payload: e.payload.as_ref().map(|p| p.text.as_str()),
                 })
                 .collect(),
             transitions: self

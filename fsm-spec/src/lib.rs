@@ -64,7 +64,7 @@ mod validate;
 pub use diagnostic::{Diagnostic, Diagnostics, Problem, Severity};
 pub use model::{
     Contradiction, ContradictionKind, Deviation, Event, EventId, EventKind, Machine, NoTransition,
-    NoTransitionKind, Reading, Spec, State, StateId, Transition,
+    NoTransitionKind, Reading, RustType, Spec, State, StateId, Transition,
 };
 pub use source::{SourceFile, Span};
 

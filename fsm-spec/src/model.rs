@@ -58,8 +58,25 @@ pub struct State {
     pub alias_spans: Vec<Span>,
     /// A final state may have no way out without being reported as a dead end.
     pub is_final: bool,
+    /// `data = "Type"`: the Rust type of the data a handle holds while in this state.
+    pub data: Option<RustType>,
     /// Span of the state's name.
     pub span: Span,
+}
+
+/// A Rust type named by a spec (`data` of a state, `payload` of an event), as written.
+/// The spec tools carry it as text; the code generator parses it where the macro is called.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RustType {
+    pub text: String,
+    /// Span of the string in the spec.
+    pub span: Span,
+}
+
+impl fmt::Display for RustType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
 }
 
 /// What causes an event.
@@ -108,6 +125,9 @@ pub struct Event {
     /// A coarser event of the same spec that this one is a special case of (`rcv_fin_ack`
     /// refines `rcv_fin`). A spec that does not tell them apart handles this event as that one.
     pub refines: Option<EventId>,
+    /// `payload = "Type"`: the Rust type of the value the event carries (the typed method
+    /// takes it; guards and the entry into a state holding data can read it).
+    pub payload: Option<RustType>,
     /// Span of the event's name.
     pub span: Span,
 }

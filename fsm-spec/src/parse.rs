@@ -7,7 +7,7 @@
 use crate::diagnostic::Problem;
 use crate::model::{
     Contradiction, ContradictionKind, Deviation, Event, EventId, EventKind, Machine, NoTransition,
-    NoTransitionKind, Reading, Spec, State, StateId, Transition,
+    NoTransitionKind, Reading, RustType, Spec, State, StateId, Transition,
 };
 use crate::naming::check_identifier;
 use crate::source::Span;
@@ -29,8 +29,10 @@ const TOP_KEYS: &[&str] = &[
     "no_transition",
 ];
 const MACHINE_KEYS: &[&str] = &["name", "initial", "doc", "require_cite"];
-const STATE_KEYS: &[&str] = &["doc", "aliases", "final"];
-const EVENT_KEYS: &[&str] = &["kind", "segment", "label", "doc", "aliases", "refines"];
+const STATE_KEYS: &[&str] = &["doc", "aliases", "final", "data"];
+const EVENT_KEYS: &[&str] = &[
+    "kind", "segment", "label", "doc", "aliases", "refines", "payload",
+];
 const TRANSITION_KEYS: &[&str] = &[
     "from",
     "event",
@@ -192,6 +194,17 @@ impl<'a, 'i> Fields<'a, 'i> {
         self.string(key, problems)
     }
 
+    /// A key naming a Rust type: a non-empty string, kept as written (the code generator
+    /// parses it as Rust; the spec tools only carry it).
+    fn rust_type(&self, key: &'static str, problems: &mut Problems) -> Option<RustType> {
+        let (text, span) = self.string(key, problems)?;
+        if text.trim().is_empty() {
+            problems.push((Problem::EmptyType { key }, span));
+            return None;
+        }
+        Some(RustType { text, span })
+    }
+
     fn text(&self, key: &str, problems: &mut Problems) -> Option<String> {
         self.string(key, problems).map(|(text, _)| text)
     }
@@ -322,6 +335,7 @@ fn parse_states(table: (&DeTable<'_>, Span), problems: &mut Problems) -> Vec<Sta
             doc: fields.text("doc", problems),
             aliases: aliases.iter().map(|(alias, _)| alias.clone()).collect(),
             alias_spans: aliases.iter().map(|(_, span)| *span).collect(),
+            data: fields.rust_type("data", problems),
             name,
             is_final,
             span,
@@ -370,6 +384,7 @@ fn parse_events(table: (&DeTable<'_>, Span), problems: &mut Problems) -> Vec<Eve
                 .map(|(alias, _)| alias)
                 .collect(),
             refines: None,
+            payload: fields.rust_type("payload", problems),
             name,
             span,
         });

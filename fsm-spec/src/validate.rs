@@ -17,6 +17,33 @@ pub(crate) fn validate(spec: &Spec, source: &SourceFile, problems: &mut Problems
     check_readings(&spec.contradictions, &spec.transitions, problems);
     check_no_transitions(spec, problems);
     check_transitions(spec, source, problems);
+    check_state_data(spec, problems);
+}
+
+/// A handle is created in the initial state with nothing but its own data, and a state that
+/// holds data is entered with data made from what the transition has: the data of the state
+/// it leaves, the event's payload, or both. With neither there is nothing to make it from.
+fn check_state_data(spec: &Spec, problems: &mut Problems) {
+    let initial = spec.initial_state();
+    if let Some(data) = &initial.data {
+        let problem = Problem::InitialStateData {
+            state: initial.name.clone(),
+            data: data.text.clone(),
+        };
+        problems.push((problem, data.span));
+    }
+    for t in &spec.transitions {
+        let (from, to, event) = (spec.state(t.from), spec.state(t.to), spec.event(t.event));
+        if let (Some(data), None, None) = (&to.data, &from.data, &event.payload) {
+            let problem = Problem::NothingToEnterWith {
+                from: from.name.clone(),
+                event: event.name.clone(),
+                to: to.name.clone(),
+                data: data.text.clone(),
+            };
+            problems.push((problem, t.span));
+        }
+    }
 }
 
 /// Names and aliases must each point at one state.

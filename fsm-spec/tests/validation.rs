@@ -598,3 +598,78 @@ mod reserved_names {
         );
     }
 }
+
+#[test]
+fn state_data_and_event_payloads_are_read_as_written() {
+    let text = replaced(
+        "[states.OPEN]\n",
+        "[states.OPEN]\ndata = \"crate::Visit\"\n",
+    )
+    .replacen(
+        "[events.open]\n",
+        "[events.open]\npayload = \"Key<'static>\"\n",
+        1,
+    );
+    assert_eq!(diagnostics(&text), Vec::<String>::new());
+    let spec = check(&SourceFile::new("door.toml", &text))
+        .spec
+        .expect("a spec");
+    let open = spec.states.iter().find(|s| s.name == "OPEN").unwrap();
+    assert_eq!(
+        open.data.as_ref().map(|d| d.text.as_str()),
+        Some("crate::Visit")
+    );
+    let event = spec.events.iter().find(|e| e.name == "open").unwrap();
+    assert_eq!(
+        event.payload.as_ref().map(|p| p.text.as_str()),
+        Some("Key<'static>")
+    );
+}
+
+#[test]
+fn an_empty_type_is_reported_at_its_string() {
+    let d = diagnostics(&replaced(
+        "[states.OPEN]\n",
+        "[states.OPEN]\ndata = \" \"\n",
+    ));
+    assert_eq!(
+        d,
+        ["10:8: error: `data` must name a Rust type, found an empty string"]
+    );
+}
+
+#[test]
+fn the_initial_state_cannot_hold_data() {
+    let d = diagnostics(&replaced(
+        "[states.CLOSED]\n",
+        "[states.CLOSED]\ndata = \"u8\"\n",
+    ));
+    assert_eq!(
+        d[0],
+        "6:8: error: the initial state CLOSED cannot hold data (`u8`): a handle starts without \
+         any; keep what every state needs in the handle's own data `D`, or give the data to a \
+         state the machine enters later"
+    );
+    // Entering CLOSED again needs a `u8` too, and nothing on the way in has one.
+    assert_eq!(d.len(), 3, "{d:?}");
+}
+
+#[test]
+fn a_state_with_data_needs_something_to_make_it_from() {
+    // LOCKED holds a code, but CLOSED has no data and `lock` no payload.
+    let d = diagnostics(&replaced(
+        "[states.LOCKED]\n",
+        "[states.LOCKED]\ndata = \"Code\"\n",
+    ));
+    assert_eq!(
+        d,
+        [
+            "40:1: error: CLOSED --lock--> LOCKED: LOCKED holds `Code`, but CLOSED holds no data \
+          and `lock` carries no payload, so there is nothing to make it from; give `lock` a \
+          `payload`, or give the state it leaves `data`"
+        ]
+    );
+    let with_payload = replaced("[states.LOCKED]\n", "[states.LOCKED]\ndata = \"Code\"\n")
+        .replacen("[events.lock]\n", "[events.lock]\npayload = \"Code\"\n", 1);
+    assert_eq!(diagnostics(&with_payload), Vec::<String>::new());
+}

@@ -107,6 +107,12 @@ const STATE: &[Key] = &[
         false,
         "`true` when the state may have no way out (not reported as a dead end).",
     ),
+    key(
+        "data",
+        Text,
+        false,
+        "The Rust type of the data a handle holds in this state, e.g. `crate::tcb::Sent`.",
+    ),
 ];
 
 const EVENT: &[Key] = &[
@@ -135,6 +141,12 @@ const EVENT: &[Key] = &[
         Text,
         false,
         "A coarser event this one is a special case of.",
+    ),
+    key(
+        "payload",
+        Text,
+        false,
+        "The Rust type of the value the event carries, e.g. `crate::tcb::Segment`.",
     ),
 ];
 
