@@ -3,6 +3,7 @@
 
 use crate::load::{self, Loaded};
 use crate::names::Names;
+use crate::types::Types;
 use crate::{runtime, typestate};
 use fsm_spec::{SourceFile, Spec, StateId, Transition};
 use proc_macro2::TokenStream;
@@ -13,6 +14,7 @@ use quote::quote;
 pub(crate) struct Model<'a> {
     pub spec: &'a Spec,
     pub names: &'a Names,
+    pub types: &'a Types,
     pub file: &'a str,
 }
 
@@ -71,9 +73,11 @@ pub fn generate(
         );
         syn::Error::new(span, message)
     })?;
+    let types = Types::parse(spec, source, span)?;
     let model = Model {
         spec,
         names: &names,
+        types: &types,
         file,
     };
     let typestate = typestate::generate(&model);

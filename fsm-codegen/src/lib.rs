@@ -50,6 +50,7 @@ mod names;
 #[cfg(test)]
 mod robustness;
 mod runtime;
+mod types;
 mod typestate;
 
 pub use expand::{expand, generate};

@@ -542,7 +542,65 @@ fn step(m: &Model<'_>) -> TokenStream {
             }
         }
     });
+    // A guard that reads a state's data or an event's payload needs values the runtime API
+    // does not hold: for such a spec, the caller decides (`guard::..::Variant.into()` gives
+    // the `Taken`) and there is no `decide` or `Machine`.
+    let decides = !groups.iter().any(|g| m.types.guard_reads(g.from, g.event));
+    let step_decide = decides.then(|| {
+        quote! {
+            /// The transition taken: the only one, or the one that `guards` selects.
+            #[must_use]
+            #[inline]
+            pub fn decide<G: super::guard::Guards + ?Sized>(self, guards: &G) -> Taken {
+                match self {
+                    Step::Unguarded(taken) => taken,
+                    Step::Guarded(group) => group.decide(guards),
+                }
+            }
+        }
+    });
+    let guarded_decide = decides.then(|| {
+        quote! {
+            /// The alternative that `guards` selects.
+            #[must_use]
+            #[inline]
+            pub fn decide<G: super::guard::Guards + ?Sized>(self, #guards: &G) -> Taken {
+                match self {
+                    #(#decisions)*
+                }
+            }
+        }
+    });
+    let machine = if decides {
+        machine()
+    } else {
+        TokenStream::new()
+    };
+    let choices = groups.iter().map(|g| {
+        let name = &g.name;
+        let arms = g.variants.iter().zip(&g.transitions).map(|(variant, &t)| {
+            let taken = taken(t);
+            quote!(super::guard::#name::#variant => #taken)
+        });
+        let doc = format!(
+            "The transition a decision of {} takes.",
+            crate::names::group_label(spec, g)
+        );
+        quote! {
+            impl ::core::convert::From<super::guard::#name> for Taken {
+                #[doc = #doc]
+                #[inline]
+                fn from(decision: super::guard::#name) -> Self {
+                    match decision {
+                        #(#arms,)*
+                    }
+                }
+            }
+        }
+    });
     quote! {
+        #(#choices)*
+
         /// A transition chosen by [`step`] and [`Step::decide`]: the next state and the output,
         /// held in the value itself so that stepping reads no more than one small table, and
         /// the spec's full record (guard, tags, cite, doc) through [`Taken::transition`].
@@ -580,6 +638,112 @@ fn step(m: &Model<'_>) -> TokenStream {
             }
         }
 
+        #machine
+
+        impl ::core::fmt::Display for Taken {
+            /// As the record: `LISTEN --rcv_syn--> SYN_RECEIVED / SYN,ACK`.
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                ::core::fmt::Display::fmt(self.transition(), f)
+            }
+        }
+
+        /// What the spec does on an event: one transition, or several told apart by guards.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Step {
+            /// The only transition for the state and event.
+            Unguarded(Taken),
+            /// Several transitions; [`Step::decide`] picks one with the user's guards.
+            Guarded(Guarded),
+        }
+
+        impl Step {
+            #step_decide
+
+            /// The records of the transitions the step may take: the only one, or every
+            /// guarded alternative.
+            #[must_use]
+            #[inline]
+            pub fn transitions(self) -> &'static [Transition] {
+                match self {
+                    Step::Unguarded(taken) => ::core::slice::from_ref(taken.transition()),
+                    Step::Guarded(group) => group.transitions(),
+                }
+            }
+        }
+
+        /// A state and event with guarded transitions.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Guarded {
+            #(#[doc = #group_docs] #group_names,)*
+        }
+
+        impl Guarded {
+            /// The records of the alternatives, in the spec's order.
+            #[must_use]
+            #[inline]
+            pub fn transitions(self) -> &'static [Transition] {
+                match self {
+                    #(Guarded::#group_names => #ranges,)*
+                }
+            }
+
+            #guarded_decide
+        }
+
+        /// Takes `event` in `state`: the transition (next state, output), the guarded
+        /// alternatives, or an error if the spec has no transition for the pair.
+        ///
+        /// One load from a dense `state × event` table of small values, as a hand-written
+        /// table would do; the spec's full record is read only when asked for.
+        ///
+        /// # Errors
+        ///
+        /// [`IllegalTransition`] when the spec has no transition from `state` on `event`.
+        #[inline]
+        pub fn step(state: State, event: Event) -> ::core::result::Result<Step, IllegalTransition> {
+            const ILLEGAL: ::core::option::Option<Step> = ::core::option::Option::None;
+            const STEPS: [[::core::option::Option<Step>; #row_length]; #state_count] = [#(#rows),*];
+            match STEPS[state as usize][event as usize] {
+                ::core::option::Option::Some(step) => ::core::result::Result::Ok(step),
+                ::core::option::Option::None => {
+                    ::core::result::Result::Err(IllegalTransition { state, event })
+                }
+            }
+        }
+
+        /// An event that the spec does not allow in a state.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub struct IllegalTransition {
+            /// The state the machine was in.
+            pub state: State,
+            /// The event it got.
+            pub event: Event,
+        }
+
+        impl ::core::fmt::Display for IllegalTransition {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                ::core::write!(f, "{} has no transition on `{}`; it is legal in ", self.state, self.event)?;
+                let legal = self.event.legal_in();
+                if legal.is_empty() {
+                    return f.write_str("no state");
+                }
+                for (i, state) in legal.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    ::core::write!(f, "{state}")?;
+                }
+                ::core::result::Result::Ok(())
+            }
+        }
+
+        impl ::core::error::Error for IllegalTransition {}
+    }
+}
+
+/// `Machine`, which keeps the state and decides guards with its data, and its `Observer`.
+fn machine() -> TokenStream {
+    quote! {
         /// Called by [`Machine::handle`] on every transition taken, after the state changed:
         /// for logging or tracing. `()` observes nothing; any `FnMut(Taken)` closure is an
         /// observer. Nothing is allocated, so it works in `no_std` code.
@@ -704,119 +868,5 @@ fn step(m: &Model<'_>) -> TokenStream {
                     .finish_non_exhaustive()
             }
         }
-
-        impl ::core::fmt::Display for Taken {
-            /// As the record: `LISTEN --rcv_syn--> SYN_RECEIVED / SYN,ACK`.
-            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                ::core::fmt::Display::fmt(self.transition(), f)
-            }
-        }
-
-        /// What the spec does on an event: one transition, or several told apart by guards.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        pub enum Step {
-            /// The only transition for the state and event.
-            Unguarded(Taken),
-            /// Several transitions; [`Step::decide`] picks one with the user's guards.
-            Guarded(Guarded),
-        }
-
-        impl Step {
-            /// The transition taken: the only one, or the one that `guards` selects.
-            #[must_use]
-            #[inline]
-            pub fn decide<G: super::guard::Guards + ?Sized>(self, guards: &G) -> Taken {
-                match self {
-                    Step::Unguarded(taken) => taken,
-                    Step::Guarded(group) => group.decide(guards),
-                }
-            }
-
-            /// The records of the transitions the step may take: the only one, or every
-            /// guarded alternative.
-            #[must_use]
-            #[inline]
-            pub fn transitions(self) -> &'static [Transition] {
-                match self {
-                    Step::Unguarded(taken) => ::core::slice::from_ref(taken.transition()),
-                    Step::Guarded(group) => group.transitions(),
-                }
-            }
-        }
-
-        /// A state and event with guarded transitions.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum Guarded {
-            #(#[doc = #group_docs] #group_names,)*
-        }
-
-        impl Guarded {
-            /// The records of the alternatives, in the spec's order.
-            #[must_use]
-            #[inline]
-            pub fn transitions(self) -> &'static [Transition] {
-                match self {
-                    #(Guarded::#group_names => #ranges,)*
-                }
-            }
-
-            /// The alternative that `guards` selects.
-            #[must_use]
-            #[inline]
-            pub fn decide<G: super::guard::Guards + ?Sized>(self, #guards: &G) -> Taken {
-                match self {
-                    #(#decisions)*
-                }
-            }
-        }
-
-        /// Takes `event` in `state`: the transition (next state, output), the guarded
-        /// alternatives, or an error if the spec has no transition for the pair.
-        ///
-        /// One load from a dense `state × event` table of small values, as a hand-written
-        /// table would do; the spec's full record is read only when asked for.
-        ///
-        /// # Errors
-        ///
-        /// [`IllegalTransition`] when the spec has no transition from `state` on `event`.
-        #[inline]
-        pub fn step(state: State, event: Event) -> ::core::result::Result<Step, IllegalTransition> {
-            const ILLEGAL: ::core::option::Option<Step> = ::core::option::Option::None;
-            const STEPS: [[::core::option::Option<Step>; #row_length]; #state_count] = [#(#rows),*];
-            match STEPS[state as usize][event as usize] {
-                ::core::option::Option::Some(step) => ::core::result::Result::Ok(step),
-                ::core::option::Option::None => {
-                    ::core::result::Result::Err(IllegalTransition { state, event })
-                }
-            }
-        }
-
-        /// An event that the spec does not allow in a state.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub struct IllegalTransition {
-            /// The state the machine was in.
-            pub state: State,
-            /// The event it got.
-            pub event: Event,
-        }
-
-        impl ::core::fmt::Display for IllegalTransition {
-            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                ::core::write!(f, "{} has no transition on `{}`; it is legal in ", self.state, self.event)?;
-                let legal = self.event.legal_in();
-                if legal.is_empty() {
-                    return f.write_str("no state");
-                }
-                for (i, state) in legal.iter().enumerate() {
-                    if i > 0 {
-                        f.write_str(", ")?;
-                    }
-                    ::core::write!(f, "{state}")?;
-                }
-                ::core::result::Result::Ok(())
-            }
-        }
-
-        impl ::core::error::Error for IllegalTransition {}
     }
 }

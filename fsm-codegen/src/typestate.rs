@@ -41,11 +41,71 @@ fn handle(m: &Model<'_>) -> TokenStream {
     #[cfg(feature = "doc-diagram")]
     let doc = format!("{doc}\n\n{}", docs::diagram(spec));
     let methods = m.spec.event_ids().map(|event| event_method(m, event));
+    // A spec whose states hold no data keeps the zero-sized handle it always had; with data,
+    // the handle holds the current state's (`()` in states without any).
+    let any_data = m.types.any_data();
+    let (struct_params, held_field, held_new, held_kept) = if any_data {
+        (
+            quote!(S: state::State, D = ()),
+            quote!(held: <S as state::State>::Data,),
+            quote!(held: (),),
+            quote!(held: self.held,),
+        )
+    } else {
+        (quote!(S, D = ()), quote!(), quote!(), quote!())
+    };
+    let state_data = any_data.then(|| {
+        quote! {
+            /// The data the current state holds (its `data` in the spec; `()` in a state
+            /// without). Only the states that hold a type give access to it: reading another
+            /// state's data does not compile.
+            #[inline(always)]
+            #[must_use]
+            pub fn state_data(&self) -> &S::Data {
+                &self.held
+            }
+
+            /// The data the current state holds, to change it.
+            #[inline(always)]
+            #[must_use]
+            pub fn state_data_mut(&mut self) -> &mut S::Data {
+                &mut self.held
+            }
+        }
+    });
+    let debug = if any_data {
+        quote! {
+            impl<S: state::State, D: ::core::fmt::Debug> ::core::fmt::Debug for #machine<S, D>
+            where
+                S::Data: ::core::fmt::Debug,
+            {
+                fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                    f.debug_struct(::core::stringify!(#machine))
+                        .field("state", &S::NAME)
+                        .field("state_data", &self.held)
+                        .field("data", &self.data)
+                        .finish()
+                }
+            }
+        }
+    } else {
+        quote! {
+            impl<S: state::State, D: ::core::fmt::Debug> ::core::fmt::Debug for #machine<S, D> {
+                fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                    f.debug_struct(::core::stringify!(#machine))
+                        .field("state", &S::NAME)
+                        .field("data", &self.data)
+                        .finish()
+                }
+            }
+        }
+    };
     quote! {
         #[doc = #doc]
         #[allow(dead_code)]
-        pub struct #machine<S, D = ()> {
+        pub struct #machine<#struct_params> {
             state: S,
+            #held_field
             data: D,
         }
 
@@ -55,7 +115,7 @@ fn handle(m: &Model<'_>) -> TokenStream {
             #[inline(always)]
             #[must_use]
             pub const fn new() -> Self {
-                #machine { state: state::#initial, data: () }
+                #machine { state: state::#initial, #held_new data: () }
             }
         }
 
@@ -68,7 +128,7 @@ fn handle(m: &Model<'_>) -> TokenStream {
             #[inline(always)]
             #[must_use]
             pub const fn with_data(data: D) -> Self {
-                #machine { state: state::#initial, data }
+                #machine { state: state::#initial, #held_new data }
             }
         }
 
@@ -112,20 +172,15 @@ fn handle(m: &Model<'_>) -> TokenStream {
             #[inline(always)]
             #[must_use]
             pub fn map_data<E>(self, f: impl ::core::ops::FnOnce(D) -> E) -> #machine<S, E> {
-                #machine { state: self.state, data: f(self.data) }
+                #machine { state: self.state, #held_kept data: f(self.data) }
             }
+
+            #state_data
 
             #(#methods)*
         }
 
-        impl<S: state::State, D: ::core::fmt::Debug> ::core::fmt::Debug for #machine<S, D> {
-            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.debug_struct(::core::stringify!(#machine))
-                    .field("state", &S::NAME)
-                    .field("data", &self.data)
-                    .finish()
-            }
-        }
+        #debug
 
         impl<S: state::State, D> ::core::convert::From<&#machine<S, D>> for runtime::State {
             #[inline(always)]
@@ -169,15 +224,19 @@ fn event_method(m: &Model<'_>, event: fsm_spec::EventId) -> TokenStream {
          # Compile errors\n\nIn any other state the call does not compile: \
          [`event::{trait_name}`] is implemented only for the states above.",
     ));
+    let (parameter, argument) = match m.types.payload(event) {
+        Some(ty) => (quote!(payload: #ty), quote!(payload,)),
+        None => (quote!(), quote!()),
+    };
     quote! {
         #[doc = #doc]
         #[inline(always)]
         #[allow(non_snake_case)]
-        pub fn #method<N>(self) -> N
+        pub fn #method<N>(self, #parameter) -> N
         where
             event::Rules: event::#trait_name<S, D, Next = N>,
         {
-            <event::Rules as event::#trait_name<S, D>>::apply(self, event::sealed::Token)
+            <event::Rules as event::#trait_name<S, D>>::apply(self, #argument event::sealed::Token)
         }
     }
 }
@@ -219,6 +278,19 @@ fn states(m: &Model<'_>) -> TokenStream {
         } else {
             doc.push_str(&format!("\n\nEvents: {}.", moves.join(", ")));
         }
+        let data = m.types.any_data().then(|| {
+            let ty = m
+                .types
+                .data(id)
+                .map_or_else(|| quote!(()), |ty| quote!(#ty));
+            quote!(type Data = #ty;)
+        });
+        if let Some(ty) = &state.data {
+            doc.push_str(&format!(
+                "\n\nHolds `{}`: [`state_data`](super::{machine}::state_data) reads it.",
+                docs::escape(&ty.text)
+            ));
+        }
         quote! {
             #[doc = #doc]
             #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -229,6 +301,7 @@ fn states(m: &Model<'_>) -> TokenStream {
             impl State for #ty {
                 const NAME: &'static str = #name;
                 const RUNTIME: super::runtime::State = super::runtime::State::#ty;
+                #data
             }
         }
     });
@@ -237,10 +310,19 @@ fn states(m: &Model<'_>) -> TokenStream {
          of `{}`.",
         m.file
     );
+    let data = m.types.any_data().then(|| {
+        quote! {
+            /// The data a handle holds in this state (the spec's `data`; `()` if it has none).
+            type Data;
+        }
+    });
+    let callers_types = callers_types(m);
     quote! {
         #[doc = #doc]
         #[allow(dead_code)]
         pub mod state {
+            #callers_types
+
             mod sealed {
                 pub trait GeneratedState {}
             }
@@ -256,6 +338,7 @@ fn states(m: &Model<'_>) -> TokenStream {
                 const NAME: &'static str;
                 /// The same state as a value of the runtime API.
                 const RUNTIME: super::runtime::State;
+                #data
             }
 
             #(#markers)*
@@ -295,6 +378,7 @@ fn events(m: &Model<'_>) -> TokenStream {
             .state_ids()
             .filter(|&s| legal.contains(&m.spec.state(s).name.as_str()))
             .map(|s| rule_impl(m, s, event));
+        let payload = m.types.payload(event).map(|ty| quote!(payload: #ty,));
         quote! {
             #[doc = #doc]
             #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
@@ -303,7 +387,7 @@ fn events(m: &Model<'_>) -> TokenStream {
                 /// the outcomes of a guarded transition.
                 type Next;
                 /// Takes the transition; called by the handle's method of the same name.
-                fn apply(handle: super::#machine<S, D>, token: sealed::Token) -> Self::Next;
+                fn apply(handle: super::#machine<S, D>, #payload token: sealed::Token) -> Self::Next;
             }
 
             #(#impls)*
@@ -315,10 +399,13 @@ fn events(m: &Model<'_>) -> TokenStream {
          compile error; call the handle's methods rather than these traits.",
         m.file
     );
+    let callers_types = callers_types(m);
     quote! {
         #[doc = #doc]
         #[allow(dead_code)]
         pub mod event {
+            #callers_types
+
             pub(super) mod sealed {
                 /// Only the generated code can name this type, so only it can implement the
                 /// event traits: other crates cannot add transitions.
@@ -342,6 +429,11 @@ fn rule_impl(m: &Model<'_>, from: StateId, event: fsm_spec::EventId) -> TokenStr
     let trait_name = &m.names.events[event.0];
     let from_ty = &m.names.states[from.0];
     let handle = quote!(super::#machine<super::state::#from_ty, D>);
+    // With a payload, `apply` takes it (a transition into a state without data drops it).
+    let payload = m.types.payload(event).map(|ty| quote!(payload: #ty,));
+    let allow_unused = payload
+        .is_some()
+        .then(|| quote!(#[allow(unused_variables)]));
     if let Some(group) = m.names.group(from, event) {
         let name = &group.name;
         let method = &group.method;
@@ -353,6 +445,7 @@ fn rule_impl(m: &Model<'_>, from: StateId, event: fsm_spec::EventId) -> TokenStr
                 let next = next_fields(m, &m.spec.transitions[t]);
                 quote! { super::guard::#name::#variant => super::outcome::#name::#variant(#next) }
             });
+        let reads = guard_arguments(m, from, event);
         let doc = format!(
             "Guarded: the handle's data decides, through [`Guards::{method}`](super::guard::Guards::{method}).\n\n{}",
             group
@@ -368,8 +461,9 @@ fn rule_impl(m: &Model<'_>, from: StateId, event: fsm_spec::EventId) -> TokenStr
                 type Next = super::outcome::#name<D>;
 
                 #[inline(always)]
-                fn apply(handle: #handle, _: sealed::Token) -> Self::Next {
-                    match super::guard::Guards::#method(&handle.data) {
+                #allow_unused
+                fn apply(handle: #handle, #payload _: sealed::Token) -> Self::Next {
+                    match super::guard::Guards::#method(&handle.data #(, #reads)*) {
                         #(#arms,)*
                     }
                 }
@@ -396,7 +490,8 @@ fn rule_impl(m: &Model<'_>, from: StateId, event: fsm_spec::EventId) -> TokenStr
             type Next = #next_type;
 
             #[inline(always)]
-            fn apply(handle: #handle, _: sealed::Token) -> Self::Next {
+            #allow_unused
+            fn apply(handle: #handle, #payload _: sealed::Token) -> Self::Next {
                 #next
             }
         }
@@ -418,7 +513,11 @@ fn next_type(m: &Model<'_>, t: &Transition) -> TokenStream {
 fn next_fields(m: &Model<'_>, t: &Transition) -> TokenStream {
     let machine = &m.names.machine;
     let to = &m.names.states[t.to.0];
-    let next = quote!(super::#machine { state: super::state::#to, data: handle.data });
+    let held = m.types.any_data().then(|| {
+        let value = m.types.entry(t).value();
+        quote!(held: #value,)
+    });
+    let next = quote!(super::#machine { state: super::state::#to, #held data: handle.data });
     match m.names.output(t.send.as_deref()) {
         Some(output) => quote!(#next, super::output::#output),
         None => next,
@@ -512,9 +611,11 @@ fn guards(m: &Model<'_>) -> TokenStream {
             crate::names::group_label(m.spec, g),
             group_alternatives(m, g)
         );
+        let state = m.types.data(g.from).map(|ty| quote!(, state: &#ty));
+        let payload = m.types.payload(g.event).map(|ty| quote!(, payload: &#ty));
         quote! {
             #[doc = #doc]
-            fn #method(&self) -> #name;
+            fn #method(&self #state #payload) -> #name;
         }
     });
     let decisions = groups.iter().map(|g| {
@@ -559,6 +660,7 @@ fn guards(m: &Model<'_>) -> TokenStream {
         "implement `guard::Guards` for the data the handle carries, and attach it with \
          `{machine}::with_data` or `.map_data(..)`"
     ));
+    let callers_types = callers_types(m);
     let unit_impl = groups.is_empty().then(|| {
         quote! {
             /// The spec has no guarded transitions, so there is nothing to decide.
@@ -580,6 +682,8 @@ fn guards(m: &Model<'_>) -> TokenStream {
         #[doc = "Guard decisions: the trait that decides guarded transitions, and one enum per guarded state and event."]
         #[allow(dead_code)]
         pub mod guard {
+            #callers_types
+
             #[doc = #trait_doc]
             #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note, note = #help)]
             pub trait Guards {
@@ -649,5 +753,27 @@ fn outcomes(m: &Model<'_>) -> TokenStream {
         pub mod outcome {
             #(#enums)*
         }
+    }
+}
+
+/// What a guard reads besides the handle's data: the data of the state it decides in and
+/// the event's payload, where the spec has them.
+fn guard_arguments(m: &Model<'_>, from: StateId, event: fsm_spec::EventId) -> Vec<TokenStream> {
+    let state = m.types.data(from).map(|_| quote!(&handle.held));
+    let payload = m.types.payload(event).map(|_| quote!(&payload));
+    state.into_iter().chain(payload).collect()
+}
+
+/// The types a spec names are written as the macro's caller would write them, but are used
+/// inside the generated modules, one level down: importing the caller's names there makes
+/// `Sent` mean what it means next to `fsm!`. (Items of the module itself still win.)
+fn callers_types(m: &Model<'_>) -> TokenStream {
+    if m.types.any() {
+        quote! {
+            #[allow(unused_imports)]
+            use super::*;
+        }
+    } else {
+        TokenStream::new()
     }
 }

@@ -1,4 +1,5 @@
-//! Malformed specs fed to `fsm!`: each must fail to compile with the spec's `file:line:col`
+//! Malformed specs fed to `fsm!`, and a spec whose state data the caller cannot make: each
+//! must fail to compile with the spec's `file:line:col`
 //! and the message from `fsm-spec`. Each `tests/ui/*.stderr` is what a user sees; regenerate
 //! with `TRYBUILD=overwrite` and read them as a user would.
 

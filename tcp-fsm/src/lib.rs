@@ -111,6 +111,8 @@ pub mod endpoint;
 #[cfg(feature = "engine")]
 pub mod explore;
 #[cfg(feature = "engine")]
+pub mod handshake;
+#[cfg(feature = "engine")]
 pub mod interpreter;
 #[cfg(feature = "engine")]
 pub mod network;

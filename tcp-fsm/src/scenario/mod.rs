@@ -3,7 +3,7 @@
 //!
 //! A scenario is read in two passes: this module checks everything that does not depend on
 //! the spec (keys, types, which keys go together, segment notation), collecting every problem
-//! with its `file:line:col`; [`run`] then checks call and timeout names against the
+//! with its `file:line:col`; `run` then checks call and timeout names against the
 //! spec before running anything.
 
 mod run;

@@ -1,0 +1,3 @@
+tcp_fsm_macros::fsm!("tests/ui/data_not_a_type.toml");
+
+fn main() {}
