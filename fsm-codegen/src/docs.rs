@@ -71,19 +71,14 @@ pub(crate) fn or_named(doc: Option<&str>, fallback: String) -> String {
 }
 
 /// The state diagram as inline SVG for a doc comment, drawn by `fsm_spec::render::svg`: the
-/// arcs tagged `figure6` when the spec tags any (TCP's RFC 793 Figure 6), else every arc. One
-/// line, since a blank line would end Markdown's HTML block.
+/// arcs with the spec's `diagram_tag` (TCP's RFC 793 Figure 6), else every arc. One line,
+/// since a blank line would end Markdown's HTML block.
 #[cfg(feature = "doc-diagram")]
 pub(crate) fn diagram(spec: &fsm_spec::Spec) -> String {
     use fsm_spec::render::Options;
-    let figure6 = spec
-        .transitions
-        .iter()
-        .any(|t| t.tags.iter().any(|tag| tag == "figure6"));
-    let options = if figure6 {
-        Options::tagged("figure6")
-    } else {
-        Options::all()
+    let options = match &spec.machine.diagram_tag {
+        Some((tag, _)) => Options::tagged(tag),
+        None => Options::all(),
     };
     let svg = fsm_spec::render::svg::svg(spec, &options);
     let lines: Vec<&str> = svg
@@ -135,5 +130,26 @@ mod tests {
             "a line break could end the HTML block"
         );
         assert!(html.contains(">LOCKED<"), "the states are drawn");
+    }
+
+    #[test]
+    fn the_diagram_draws_only_the_arcs_of_the_diagram_tag() {
+        let door = crate::expand::tests_door();
+        // Tag the first transition (CLOSED --open--> OPEN) and name the tag.
+        let tagged = door
+            .replacen("to = \"OPEN\"", "to = \"OPEN\"\ntags = [\"front\"]", 1)
+            .replacen(
+                "initial = \"CLOSED\"",
+                "initial = \"CLOSED\"\ndiagram_tag = \"front\"",
+                1,
+            );
+        let draw = |text: &str| {
+            let source = fsm_spec::SourceFile::new("t.toml", text);
+            diagram(&fsm_spec::Spec::from_source(&source).expect("a valid spec"))
+        };
+        let (all, front) = (draw(door), draw(&tagged));
+        assert!(all.contains(">lock<"), "every arc without a tag: {all}");
+        assert!(front.contains(">open<"), "the tagged arc: {front}");
+        assert!(!front.contains(">lock<"), "only the tagged arc: {front}");
     }
 }

@@ -127,6 +127,8 @@ pub enum Problem {
         event: String,
         with_transition: bool,
     },
+    #[error("no transition has the tag `{tag}` that `diagram_tag` names")]
+    UnusedDiagramTag { tag: String },
     #[error("`{key}` must name a Rust type, found an empty string")]
     EmptyType { key: &'static str },
     #[error("the initial state {state} cannot hold data (`{data}`): a handle starts without any")]
@@ -179,6 +181,7 @@ impl Problem {
             Problem::TooFewReadings { .. } => "too-few-readings",
             Problem::DuplicateReading { .. } => "duplicate-reading",
             Problem::NoTransitionConflict { .. } => "no-transition-conflict",
+            Problem::UnusedDiagramTag { .. } => "unused-diagram-tag",
             Problem::EmptyType { .. } => "empty-type",
             Problem::InitialStateData { .. } => "initial-state-data",
             Problem::NothingToEnterWith { .. } => "nothing-to-enter-with",

@@ -43,6 +43,9 @@ pub struct Machine {
     /// `require_cite = true`: every transition must say where it comes from (the TCP specs
     /// ask for it; a spec that models no document leaves it off).
     pub require_cite: bool,
+    /// `diagram_tag = "figure6"`: the arcs with this tag are the machine's own picture (TCP's
+    /// RFC 793 Figure 6), drawn in the generated docs instead of every arc. With its span.
+    pub diagram_tag: Option<(String, Span)>,
     /// Span of the `[machine]` table.
     pub span: Span,
 }

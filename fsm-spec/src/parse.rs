@@ -28,7 +28,7 @@ const TOP_KEYS: &[&str] = &[
     "deviation",
     "no_transition",
 ];
-const MACHINE_KEYS: &[&str] = &["name", "initial", "doc", "require_cite"];
+const MACHINE_KEYS: &[&str] = &["name", "initial", "doc", "require_cite", "diagram_tag"];
 const STATE_KEYS: &[&str] = &["doc", "aliases", "final", "data"];
 const EVENT_KEYS: &[&str] = &[
     "kind", "segment", "label", "doc", "aliases", "refines", "payload",
@@ -419,6 +419,7 @@ fn parse_machine(
         initial: initial?,
         doc: fields.text("doc", problems),
         require_cite,
+        diagram_tag: fields.string("diagram_tag", problems),
         span,
     })
 }

@@ -18,6 +18,16 @@ pub(crate) fn validate(spec: &Spec, source: &SourceFile, problems: &mut Problems
     check_no_transitions(spec, problems);
     check_transitions(spec, source, problems);
     check_state_data(spec, problems);
+    check_diagram_tag(spec, problems);
+}
+
+/// A diagram of no arc would be an empty picture: the tag must be on some transition.
+fn check_diagram_tag(spec: &Spec, problems: &mut Problems) {
+    if let Some((tag, span)) = &spec.machine.diagram_tag
+        && !spec.transitions.iter().any(|t| t.has_tag(tag))
+    {
+        problems.push((Problem::UnusedDiagramTag { tag: tag.clone() }, *span));
+    }
 }
 
 /// A handle is created in the initial state with nothing but its own data, and a state that

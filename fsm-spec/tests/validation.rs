@@ -673,3 +673,32 @@ fn a_state_with_data_needs_something_to_make_it_from() {
         .replacen("[events.lock]\n", "[events.lock]\npayload = \"Code\"\n", 1);
     assert_eq!(diagnostics(&with_payload), Vec::<String>::new());
 }
+
+#[test]
+fn the_diagram_tag_must_be_on_some_transition() {
+    let tagged = replaced(
+        "cite = \"manual 1\"",
+        "cite = \"manual 1\"\ntags = [\"front\"]",
+    );
+    let named = tagged.replacen(
+        "initial = \"CLOSED\"",
+        "initial = \"CLOSED\"\ndiagram_tag = \"front\"",
+        1,
+    );
+    assert_eq!(diagnostics(&named), Vec::<String>::new());
+    let spec = check(&SourceFile::new("door.toml", &named))
+        .spec
+        .expect("a spec");
+    assert_eq!(
+        spec.machine.diagram_tag.map(|(tag, _)| tag).as_deref(),
+        Some("front")
+    );
+    let unused = replaced(
+        "initial = \"CLOSED\"",
+        "initial = \"CLOSED\"\ndiagram_tag = \"back\"",
+    );
+    assert_eq!(
+        diagnostics(&unused),
+        ["4:15: error: no transition has the tag `back` that `diagram_tag` names"]
+    );
+}

@@ -45,12 +45,13 @@ pub struct Args {
     conformance: Option<PathBuf>,
 }
 
-/// The tag of the RFC figure a bundled spec is drawn as: RFC 793's Figure 6, or RFC 9293's
-/// Figure 5; `None` for a spec tagged with neither.
-fn figure_tag(spec: &Spec) -> Option<&'static str> {
-    ["figure6", "figure5"]
-        .into_iter()
-        .find(|&tag| spec.transitions.iter().any(|t| t.has_tag(tag)))
+/// The tag of the figure a spec is drawn as (its `diagram_tag`: RFC 793's Figure 6, RFC
+/// 9293's Figure 5); `None` for a spec without one.
+fn figure_tag(spec: &Spec) -> Option<&str> {
+    spec.machine
+        .diagram_tag
+        .as_ref()
+        .map(|(tag, _)| tag.as_str())
 }
 
 /// The HTML page of `spec`: its figure's arcs and every transition, the blog's client and

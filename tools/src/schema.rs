@@ -91,6 +91,12 @@ const MACHINE: &[Key] = &[
         false,
         "`true`: every transition must have a `cite`.",
     ),
+    key(
+        "diagram_tag",
+        Text,
+        false,
+        "The tag of the arcs that are the machine's own picture, drawn in the generated docs.",
+    ),
 ];
 
 const STATE: &[Key] = &[
