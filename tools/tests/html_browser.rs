@@ -10,6 +10,7 @@
 //! them the test prints "skipped: ..." and passes, unless `TCP_FSM_REQUIRE_BROWSER=1` (set by
 //! `.ci/run`) turns the skip into a failure.
 
+use fantoccini::elements::Element;
 use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::{Client, ClientBuilder, Locator, key::Key};
 use serde_json::{Value, json};
@@ -200,11 +201,30 @@ async fn the_page_works_in_a_real_browser() {
     result.unwrap_or_else(|message| panic!("{message}"));
 }
 
+/// A WebDriver error as the test's failure message.
+fn failed(error: impl std::fmt::Display) -> String {
+    error.to_string()
+}
+
+/// The element at `locator`, or a failure that names it.
+async fn element(client: &Client, locator: Locator<'_>) -> Result<Element, String> {
+    let named = format!("{locator:?}");
+    client
+        .find(locator)
+        .await
+        .map_err(|e| format!("{named}: {e}"))
+}
+
+/// The text of the element at `locator`.
+async fn text_of(client: &Client, locator: Locator<'_>) -> Result<String, String> {
+    element(client, locator).await?.text().await.map_err(failed)
+}
+
 async fn check_page(client: &Client, bundled: &Bundled) -> Result<(), String> {
     let audit = &bundled.audit;
     let url = url::Url::from_file_path(&bundled.page).map_err(|()| "a file URL")?;
-    client.goto(url.as_str()).await.map_err(|e| e.to_string())?;
-    let title = client.title().await.map_err(|e| e.to_string())?;
+    client.goto(url.as_str()).await.map_err(failed)?;
+    let title = client.title().await.map_err(failed)?;
     assert_eq!(title, "Tcp: state machine");
 
     // The scenario player shows line 1 of Figure 7 (the first scenario) on load.
@@ -212,20 +232,10 @@ async fn check_page(client: &Client, bundled: &Bundled) -> Result<(), String> {
     assert_eq!((a, b), (vec!["CLOSED".into()], vec!["LISTEN".into()]));
 
     // Clicking the arc LISTEN -> SYN_RECEIVED (on its label) shows its RFC 793 citation.
-    let arc = client
-        .find(Locator::Css(
-            ".view:not([hidden]) .edge[data-from='LISTEN'][data-to='SYN_RECEIVED'] text",
-        ))
-        .await
-        .map_err(|e| format!("the arc LISTEN -> SYN_RECEIVED: {e}"))?;
-    arc.click().await.map_err(|e| e.to_string())?;
-    let details = client
-        .find(Locator::Id("details"))
-        .await
-        .map_err(|e| e.to_string())?
-        .text()
-        .await
-        .map_err(|e| e.to_string())?;
+    let arc =
+        Locator::Css(".view:not([hidden]) .edge[data-from='LISTEN'][data-to='SYN_RECEIVED'] text");
+    element(client, arc).await?.click().await.map_err(failed)?;
+    let details = text_of(client, Locator::Id("details")).await?;
     assert!(
         details.contains("LISTEN \u{2192} SYN_RECEIVED"),
         "{details}"
@@ -237,22 +247,15 @@ async fn check_page(client: &Client, bundled: &Bundled) -> Result<(), String> {
     }
 
     // Pointing at a state (WebDriver moves the pointer there to click) shows its aliases.
-    client
-        .find(Locator::Css(
-            ".view:not([hidden]) .state[data-state='SYN_RECEIVED'] text",
-        ))
-        .await
-        .map_err(|e| e.to_string())?
-        .click()
-        .await
-        .map_err(|e| e.to_string())?;
-    let details = client
-        .find(Locator::Id("details"))
-        .await
-        .map_err(|e| e.to_string())?
-        .text()
-        .await
-        .map_err(|e| e.to_string())?;
+    element(
+        client,
+        Locator::Css(".view:not([hidden]) .state[data-state='SYN_RECEIVED'] text"),
+    )
+    .await?
+    .click()
+    .await
+    .map_err(failed)?;
+    let details = text_of(client, Locator::Id("details")).await?;
     assert!(
         details.contains("State SYN_RECEIVED") && details.contains("SYN_RCVD"),
         "the state's details: {details}"
@@ -266,8 +269,8 @@ async fn check_page(client: &Client, bundled: &Bundled) -> Result<(), String> {
             vec![],
         )
         .await
-        .map_err(|e| e.to_string())?;
-    let cells: Vec<[String; 6]> = serde_json::from_value(cells).map_err(|e| e.to_string())?;
+        .map_err(failed)?;
+    let cells: Vec<[String; 6]> = serde_json::from_value(cells).map_err(failed)?;
     let mut expected = Vec::new();
     for row in audit["coverage"].as_array().ok_or("coverage")? {
         for cell in row["cells"].as_array().ok_or("cells")? {
@@ -304,23 +307,16 @@ async fn check_page(client: &Client, bundled: &Bundled) -> Result<(), String> {
     );
 
     // Enter on a declared cell shows the declaration's reason and the RFC's citation.
-    let declared = client
-        .find(Locator::Css(
-            "#audit-grid button.cell[data-status='declared']",
-        ))
-        .await
-        .map_err(|e| e.to_string())?;
+    let declared = element(
+        client,
+        Locator::Css("#audit-grid button.cell[data-status='declared']"),
+    )
+    .await?;
     declared
         .send_keys(&Key::Enter.to_string())
         .await
-        .map_err(|e| e.to_string())?;
-    let text = client
-        .find(Locator::Id("audit-details"))
-        .await
-        .map_err(|e| e.to_string())?
-        .text()
-        .await
-        .map_err(|e| e.to_string())?;
+        .map_err(failed)?;
+    let text = text_of(client, Locator::Id("audit-details")).await?;
     assert!(
         text.contains("declared") && text.contains("RFC 793"),
         "{text}"
@@ -334,17 +330,14 @@ async fn check_page(client: &Client, bundled: &Bundled) -> Result<(), String> {
         ("ESTABLISHED", "ESTABLISHED"),
         ("ESTABLISHED", "ESTABLISHED"),
     ];
-    let player = client
-        .find(Locator::Id("scenarios"))
-        .await
-        .map_err(|e| e.to_string())?;
-    player.click().await.map_err(|e| e.to_string())?;
+    let player = element(client, Locator::Id("scenarios")).await?;
+    player.click().await.map_err(failed)?;
     for (line, (a, b)) in figure7.iter().enumerate() {
         if line > 0 {
             player
                 .send_keys(&Key::Right.to_string())
                 .await
-                .map_err(|e| e.to_string())?;
+                .map_err(failed)?;
         }
         let shown = highlighted(client).await;
         assert_eq!(
@@ -353,13 +346,7 @@ async fn check_page(client: &Client, bundled: &Bundled) -> Result<(), String> {
             "line {} of Figure 7",
             line + 1
         );
-        let current = client
-            .find(Locator::Css("#figure .current"))
-            .await
-            .map_err(|e| e.to_string())?
-            .text()
-            .await
-            .map_err(|e| e.to_string())?;
+        let current = text_of(client, Locator::Css("#figure .current")).await?;
         assert!(
             current.trim_start().starts_with(&format!("{}.", line + 1)),
             "the figure's line {} is marked: {current}",
@@ -370,14 +357,8 @@ async fn check_page(client: &Client, bundled: &Bundled) -> Result<(), String> {
     player
         .send_keys(&(Key::Right + &Key::Left.to_string()))
         .await
-        .map_err(|e| e.to_string())?;
-    let position = client
-        .find(Locator::Id("position"))
-        .await
-        .map_err(|e| e.to_string())?
-        .text()
-        .await
-        .map_err(|e| e.to_string())?;
+        .map_err(failed)?;
+    let position = text_of(client, Locator::Id("position")).await?;
     assert_eq!(position, "line 4 of 5");
 
     // No console message at all (errors, CSP violations), and no request made for the page
@@ -404,7 +385,7 @@ async fn check_page(client: &Client, bundled: &Bundled) -> Result<(), String> {
             vec![],
         )
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(failed)?;
     assert_eq!(resources, json!(0), "resources fetched by the page");
     Ok(())
 }
