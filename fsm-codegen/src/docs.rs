@@ -132,6 +132,7 @@ mod tests {
         assert!(html.contains(">LOCKED<"), "the states are drawn");
     }
 
+    #[cfg(feature = "doc-diagram")]
     #[test]
     fn the_diagram_draws_only_the_arcs_of_the_diagram_tag() {
         let door = crate::expand::tests_door();

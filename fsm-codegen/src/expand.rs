@@ -82,7 +82,9 @@ pub fn generate(
     };
     let typestate = typestate::generate(&model);
     let runtime = runtime::generate(&model);
+    let aliases = types.aliases();
     Ok(quote! {
+        #aliases
         #typestate
         #runtime
     })

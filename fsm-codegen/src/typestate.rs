@@ -224,7 +224,7 @@ fn event_method(m: &Model<'_>, event: fsm_spec::EventId) -> TokenStream {
          # Compile errors\n\nIn any other state the call does not compile: \
          [`event::{trait_name}`] is implemented only for the states above.",
     ));
-    let (parameter, argument) = match m.types.payload(event) {
+    let (parameter, argument) = match m.types.payload_as_written(event) {
         Some(ty) => (quote!(payload: #ty), quote!(payload,)),
         None => (quote!(), quote!()),
     };
@@ -316,13 +316,10 @@ fn states(m: &Model<'_>) -> TokenStream {
             type Data;
         }
     });
-    let callers_types = callers_types(m);
     quote! {
         #[doc = #doc]
         #[allow(dead_code)]
         pub mod state {
-            #callers_types
-
             mod sealed {
                 pub trait GeneratedState {}
             }
@@ -399,13 +396,10 @@ fn events(m: &Model<'_>) -> TokenStream {
          compile error; call the handle's methods rather than these traits.",
         m.file
     );
-    let callers_types = callers_types(m);
     quote! {
         #[doc = #doc]
         #[allow(dead_code)]
         pub mod event {
-            #callers_types
-
             pub(super) mod sealed {
                 /// Only the generated code can name this type, so only it can implement the
                 /// event traits: other crates cannot add transitions.
@@ -660,7 +654,6 @@ fn guards(m: &Model<'_>) -> TokenStream {
         "implement `guard::Guards` for the data the handle carries, and attach it with \
          `{machine}::with_data` or `.map_data(..)`"
     ));
-    let callers_types = callers_types(m);
     let unit_impl = groups.is_empty().then(|| {
         quote! {
             /// The spec has no guarded transitions, so there is nothing to decide.
@@ -682,8 +675,6 @@ fn guards(m: &Model<'_>) -> TokenStream {
         #[doc = "Guard decisions: the trait that decides guarded transitions, and one enum per guarded state and event."]
         #[allow(dead_code)]
         pub mod guard {
-            #callers_types
-
             #[doc = #trait_doc]
             #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note, note = #help)]
             pub trait Guards {
@@ -762,18 +753,4 @@ fn guard_arguments(m: &Model<'_>, from: StateId, event: fsm_spec::EventId) -> Ve
     let state = m.types.data(from).map(|_| quote!(&handle.held));
     let payload = m.types.payload(event).map(|_| quote!(&payload));
     state.into_iter().chain(payload).collect()
-}
-
-/// The types a spec names are written as the macro's caller would write them, but are used
-/// inside the generated modules, one level down: importing the caller's names there makes
-/// `Sent` mean what it means next to `fsm!`. (Items of the module itself still win.)
-fn callers_types(m: &Model<'_>) -> TokenStream {
-    if m.types.any() {
-        quote! {
-            #[allow(unused_imports)]
-            use super::*;
-        }
-    } else {
-        TokenStream::new()
-    }
 }

@@ -85,6 +85,26 @@ impl From<(Sent, Segment)> for Synchronized {
     }
 }
 
+/// A segment that leaves the handshake where it was (dropped, or answered with a reset)
+/// changes no initial sequence number; the same for the ACK that ends SYN-RECEIVED.
+impl From<(Iss, Segment)> for Iss {
+    fn from((iss, _): (Iss, Segment)) -> Iss {
+        iss
+    }
+}
+
+impl From<(Sent, Segment)> for Sent {
+    fn from((sent, _): (Sent, Segment)) -> Sent {
+        sent
+    }
+}
+
+impl From<(Synchronized, Segment)> for Synchronized {
+    fn from((known, _): (Synchronized, Segment)) -> Synchronized {
+        known
+    }
+}
+
 /// A SYN in LISTEN gives the IRS; the ISS was chosen at the passive OPEN.
 impl From<(Iss, Segment)> for Synchronized {
     fn from((Iss(iss), syn): (Iss, Segment)) -> Synchronized {

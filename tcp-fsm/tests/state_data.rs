@@ -66,7 +66,7 @@ fn the_server_keeps_the_iss_chosen_at_the_passive_open() {
     else {
         panic!("the ACK of our SYN establishes the connection");
     };
-    // SYN-RECEIVED and ESTABLISHED hold the same type: the value moves over as it was.
+    // The ACK that ends the handshake changes neither ISS nor IRS.
     assert_eq!(*tcp.state_data(), known);
 }
 

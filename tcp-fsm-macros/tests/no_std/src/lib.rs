@@ -65,6 +65,65 @@ impl guard::Guards for Opened {
     }
 }
 
+/// State data and payloads without std: the credit exists only in PAYING, each coin adds to
+/// it, and the guard reads it.
+pub mod turnstile {
+    tcp_fsm_macros::fsm!("turnstile.toml");
+
+    /// What one pass costs, in cents.
+    pub const FARE: u32 = 250;
+
+    /// A coin, in cents: the payload of `coin`.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Coin(pub u32);
+
+    /// What has been paid so far, in cents: the data of PAYING.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub struct Credit(pub u32);
+
+    impl From<Coin> for Credit {
+        fn from(Coin(cents): Coin) -> Credit {
+            Credit(cents)
+        }
+    }
+
+    impl From<(Credit, Coin)> for Credit {
+        fn from((Credit(paid), Coin(cents)): (Credit, Coin)) -> Credit {
+            Credit(paid.saturating_add(cents))
+        }
+    }
+
+    /// The turnstile itself carries no data; the guard reads the credit.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct Fare;
+
+    impl guard::Guards for Fare {
+        fn paying_push(&self, credit: &Credit) -> guard::PayingPush {
+            if credit.0 >= FARE {
+                guard::PayingPush::Paid
+            } else {
+                guard::PayingPush::Short
+            }
+        }
+    }
+
+    /// Pays `coins` and pushes: whether the arm let a person through, and the credit left
+    /// in PAYING if it did not.
+    pub fn pay_and_push(coins: &[u32]) -> Result<(), Credit> {
+        let Some((first, rest)) = coins.split_first() else {
+            return Err(Credit(0));
+        };
+        let mut paying = Turnstile::with_data(Fare).coin(Coin(*first));
+        for &cents in rest {
+            paying = paying.coin(Coin(cents));
+        }
+        match paying.push() {
+            outcome::PayingPush::Paid(_locked, _pass) => Ok(()),
+            outcome::PayingPush::Short(paying) => Err(*paying.state_data()),
+        }
+    }
+}
+
 struct Buffer<'a> {
     bytes: &'a mut [u8],
     len: usize,

@@ -1,7 +1,9 @@
 //! The `#![no_std]` library's functions, run: its typed and runtime paths give what the spec
 //! says, and its errors format without an allocator.
 
-use fsm_no_std_check::{handshake, handshake_at_run_time, illegal_message, parse_state, runtime};
+use fsm_no_std_check::{
+    handshake, handshake_at_run_time, illegal_message, parse_state, runtime, turnstile,
+};
 
 #[test]
 fn the_typed_handshake_ends_established() {
@@ -48,5 +50,26 @@ fn a_parse_error_keeps_the_input_without_allocating() {
         error
             .to_string()
             .starts_with(&format!("`{}...` is not a state", "é".repeat(32)))
+    );
+}
+
+#[test]
+fn coins_add_up_to_the_fare_in_the_state_data() {
+    assert_eq!(turnstile::pay_and_push(&[100, 100, 50]), Ok(()));
+    assert_eq!(
+        turnstile::pay_and_push(&[100, 100]),
+        Err(turnstile::Credit(200))
+    );
+    assert_eq!(turnstile::pay_and_push(&[]), Err(turnstile::Credit(0)));
+}
+
+#[test]
+fn the_turnstile_handle_is_its_credit() {
+    use core::mem::size_of;
+    use turnstile::{Credit, Fare, Turnstile, state};
+    assert_eq!(size_of::<Turnstile<state::Locked, Fare>>(), 0);
+    assert_eq!(
+        size_of::<Turnstile<state::Paying, Fare>>(),
+        size_of::<Credit>()
     );
 }
