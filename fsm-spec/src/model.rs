@@ -31,6 +31,9 @@ pub struct Spec {
     /// transition in some states (an error reply, a dropped segment, an impossible event),
     /// one per `from` state (lists are expanded).
     pub no_transitions: Vec<NoTransition>,
+    /// The files of the base specs whose states and events this one inherits
+    /// (`[machine] extends`), nearest first, by the names diagnostics use for them.
+    pub bases: Vec<String>,
 }
 
 /// The `[machine]` table.
@@ -43,6 +46,9 @@ pub struct Machine {
     /// `require_cite = true`: every transition must say where it comes from (the TCP specs
     /// ask for it; a spec that models no document leaves it off).
     pub require_cite: bool,
+    /// `extends = "base.toml"`: the base spec, as written, whose states and events this
+    /// one inherits.
+    pub extends: Option<String>,
     /// Span of the `[machine]` table.
     pub span: Span,
 }
