@@ -217,6 +217,16 @@ impl SourceFile {
         self
     }
 
+    /// The file diagnostics name `name` (a base spec found through this one), read from
+    /// the same [`Files`].
+    pub fn open_named(&self, name: &str) -> Result<SourceFile, ReadError> {
+        let text = self.files.read(name)?;
+        Ok(SourceFile {
+            files: Arc::clone(&self.files),
+            ..SourceFile::new(name, text)
+        })
+    }
+
     /// The file that `path`, written in this one, names: resolved against this file's
     /// directory ([`resolve_name`]) and read from the same [`Files`].
     pub fn open_relative(&self, path: &str) -> Result<SourceFile, (String, ReadError)> {
