@@ -223,7 +223,9 @@ pub const BLOG_PATHS: [Path; 2] = [CLIENT_PATH, SERVER_PATH];
 pub mod rfc9293 {
     tcp_fsm_macros::fsm!("tcp9293.toml");
 
-    /// The text of the spec, `tcp-fsm/tcp9293.toml`.
+    /// The text of the spec, `tcp-fsm/tcp9293.toml`. It extends `tcp.toml`: check it as
+    /// `tcp_fsm::bundled("tcp9293")`'s [`source_file`](crate::Bundled::source_file), which
+    /// finds the base among [`BUNDLED_FILES`](crate::BUNDLED_FILES).
     pub const SPEC_SOURCE: &str = include_str!("../tcp9293.toml");
 
     /// The name diagnostics use for the spec.

@@ -2,8 +2,8 @@
 //! with every difference declared: the RFC 5961 challenge ACKs and SYN-RECEIVED's return to
 //! LISTEN on a SYN, and nothing else.
 
+use fsm_spec::Spec;
 use fsm_spec::audit::{self, Status};
-use fsm_spec::{SourceFile, Spec};
 use std::collections::BTreeSet;
 use tcp_fsm::references as reference;
 
