@@ -222,3 +222,33 @@ fn without_its_notation_figure_12_prints_numbers_and_differs_from_the_rfc() {
     let expect = plain.expect.as_ref().unwrap();
     assert_eq!(figure::differences(&expect.figure, &figure).len(), 3);
 }
+
+#[test]
+fn rfc_9293_figures_come_out_line_by_line_on_the_rfc_9293_spec_too() {
+    let bundled = tcp_fsm::bundled("tcp9293").unwrap();
+    let spec = Spec::from_source(&bundled.source_file()).unwrap_or_else(|e| panic!("{e}"));
+    let mut played = 0;
+    for entry in std::fs::read_dir(scenarios_dir()).unwrap() {
+        let name = entry
+            .unwrap()
+            .path()
+            .file_stem()
+            .unwrap()
+            .to_string_lossy()
+            .to_string();
+        if !name.starts_with("rfc9293-figure-") {
+            continue;
+        }
+        let scenario = scenario(&name);
+        let expect = scenario.expect.as_ref().expect("an [expect] figure");
+        let figure = play(&spec, &scenario).figure();
+        let differences = figure::differences(&expect.figure, &figure);
+        assert!(
+            differences.is_empty(),
+            "{name}:\n{}",
+            differences.join("\n")
+        );
+        played += 1;
+    }
+    assert_eq!(played, 8, "RFC 9293 Figures 6 to 13");
+}
