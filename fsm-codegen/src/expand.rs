@@ -44,14 +44,30 @@ impl Model<'_> {
 
 /// Expands `fsm!("path")`.
 pub fn expand(literal: &syn::LitStr) -> syn::Result<TokenStream> {
-    let Loaded { spec, source, path } = load::load(literal)?;
-    let path = path.to_str().ok_or_else(|| {
-        syn::Error::new(literal.span(), "fsm!: the spec's path is not valid UTF-8")
-    })?;
+    expand_loaded(load::load(literal)?, literal)
+}
+
+/// The items for a loaded spec, with the files it was read from made inputs of the crate.
+fn expand_loaded(loaded: Loaded, literal: &syn::LitStr) -> syn::Result<TokenStream> {
+    let Loaded {
+        spec,
+        source,
+        path,
+        bases,
+    } = loaded;
+    let paths = std::iter::once(&path)
+        .chain(&bases)
+        .map(|path| {
+            path.to_str().map(str::to_string).ok_or_else(|| {
+                syn::Error::new(literal.span(), "fsm!: the spec's path is not valid UTF-8")
+            })
+        })
+        .collect::<syn::Result<Vec<String>>>()?;
     let items = generate(&spec, &source, &literal.value(), literal.span())?;
     Ok(quote! {
-        // Makes the spec an input of the calling crate: editing it rebuilds the crate.
-        const _: &[u8] = ::core::include_bytes!(#path);
+        // Makes the spec and the base specs it extends inputs of the calling crate: editing
+        // any of them rebuilds the crate.
+        #(const _: &[u8] = ::core::include_bytes!(#paths);)*
         #items
     })
 }
@@ -184,6 +200,31 @@ cite = "manual 5"
         assert!(code.contains("Shut &lt;but&gt; not locked."));
         // The syntax is valid Rust.
         syn::parse_file(&code).expect("the expansion parses as a Rust file");
+    }
+
+    #[test]
+    fn a_spec_and_every_base_it_extends_are_inputs_of_the_crate() {
+        let dir = std::env::temp_dir().join(format!("fsm-codegen-extends-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("specs")).unwrap();
+        std::fs::write(dir.join("specs/door.toml"), DOOR).unwrap();
+        // The door's states and events, inherited; its transitions, repeated.
+        let extending = format!(
+            "[machine]\nname = \"Door2\"\ninitial = \"CLOSED\"\nextends = \"door.toml\"\n{}",
+            &DOOR[DOOR.find("[[transition]]").unwrap()..]
+        );
+        std::fs::write(dir.join("specs/door2.toml"), extending).unwrap();
+        let literal: syn::LitStr = syn::parse_quote!("specs/door2.toml");
+        let loaded = load::load_in(&dir, &literal).unwrap_or_else(|e| panic!("{e}"));
+        let tokens = expand_loaded(loaded, &literal).unwrap().to_string();
+        let cwd = std::env::current_dir().unwrap();
+        for file in ["specs/door2.toml", "specs/door.toml"] {
+            let path = load::display_path(&dir.join(file), Some(&cwd));
+            let absolute = cwd.join(path).display().to_string();
+            let include = format!("include_bytes ! ({absolute:?})");
+            assert!(tokens.contains(&include), "missing `{include}` in {tokens}");
+        }
+        assert!(tokens.contains("pub struct Door2"));
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     /// The macro's errors for `text`, and `fsm_spec::check`'s (what `tcp-fsm check` prints),

@@ -15,6 +15,8 @@ pub(crate) struct Loaded {
     pub source: SourceFile,
     /// Absolute path, for `include_bytes!` so that editing the spec rebuilds the crate.
     pub path: PathBuf,
+    /// Absolute paths of the base specs it extends, for the same reason.
+    pub bases: Vec<PathBuf>,
 }
 
 /// Reads the spec named by `literal` (relative to the calling crate's manifest directory)
@@ -31,6 +33,12 @@ pub(crate) fn load(literal: &syn::LitStr) -> syn::Result<Loaded> {
                  (build with cargo)",
             )
         })?;
+    load_in(&manifest_dir, literal)
+}
+
+/// [`load`], with the path relative to `manifest_dir`.
+pub(crate) fn load_in(manifest_dir: &Path, literal: &syn::LitStr) -> syn::Result<Loaded> {
+    let span = literal.span();
     let path = manifest_dir.join(literal.value());
     let cwd = std::env::current_dir().ok();
     let shown = display_path(&path, cwd.as_deref());
@@ -39,7 +47,7 @@ pub(crate) fn load(literal: &syn::LitStr) -> syn::Result<Loaded> {
             ReadError::Io(error) if error.kind() == std::io::ErrorKind::NotFound => format!(
                 "no such file (the path is relative to `{}`, the directory of the calling \
                  crate's Cargo.toml)",
-                display_path(&manifest_dir, cwd.as_deref())
+                display_path(manifest_dir, cwd.as_deref())
             ),
             error => error.to_string(),
         };
@@ -47,7 +55,21 @@ pub(crate) fn load(literal: &syn::LitStr) -> syn::Result<Loaded> {
     })?;
     let source = SourceFile::new(shown, text);
     let spec = check(&source, span)?;
-    Ok(Loaded { spec, source, path })
+    // A base is named as the spec is: relative to the working directory, or absolute.
+    let bases = spec
+        .bases
+        .iter()
+        .map(|name| match &cwd {
+            Some(cwd) => cwd.join(name),
+            None => PathBuf::from(name),
+        })
+        .collect();
+    Ok(Loaded {
+        spec,
+        source,
+        path,
+        bases,
+    })
 }
 
 /// How errors name the spec: relative to the compiler's working directory (the workspace

@@ -118,6 +118,18 @@ pub enum Problem {
     TooFewReadings { id: String, count: usize },
     #[error("contradiction `{id}` has two readings named `{reading}`")]
     DuplicateReading { id: String, reading: String },
+    #[error("cannot read the base spec `{name}`: {reason}")]
+    BaseUnreadable { name: String, reason: String },
+    #[error("`extends` goes round in a circle: {chain}")]
+    ExtendsCycle { chain: String },
+    #[error("the base spec `{name}` has {count} error(s), reported in it")]
+    BaseHasErrors { name: String, count: usize },
+    #[error("`{key}` of {what} comes from the base spec `{base}`")]
+    InheritedKey {
+        key: String,
+        what: String,
+        base: String,
+    },
     #[error(
         "{state} on `{event}` is declared as a [[no_transition]] but {}",
         if *with_transition { "a transition also handles it" } else { "an earlier entry already declares it" }
@@ -185,6 +197,10 @@ impl Problem {
             Problem::EmptyType { .. } => "empty-type",
             Problem::InitialStateData { .. } => "initial-state-data",
             Problem::NothingToEnterWith { .. } => "nothing-to-enter-with",
+            Problem::BaseUnreadable { .. } => "base-unreadable",
+            Problem::ExtendsCycle { .. } => "extends-cycle",
+            Problem::BaseHasErrors { .. } => "base-has-errors",
+            Problem::InheritedKey { .. } => "inherited-key",
         }
     }
 
@@ -245,6 +261,20 @@ impl Problem {
             Problem::NothingToEnterWith { event, .. } => Some(format!(
                 "give `{event}` a `payload`, or give the state it leaves `data`"
             )),
+            Problem::BaseUnreadable { .. } => Some(
+                "`extends` names a spec file relative to the directory of the file that \
+                 writes it"
+                    .to_string(),
+            ),
+            Problem::ExtendsCycle { .. } => {
+                Some("a base spec cannot extend, directly or not, the spec that extends it".into())
+            }
+            Problem::InheritedKey { .. } => Some(
+                "an extending spec may set only `doc` (which replaces the base's) and \
+                 `aliases` (added to the base's) of a state or event it inherits; remove \
+                 the key, or change it in the base spec"
+                    .to_string(),
+            ),
             _ => None,
         }
     }
@@ -313,7 +343,8 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-/// Every diagnostic found in one spec file, sorted by position.
+/// Every diagnostic found in a spec file, sorted by position, then those of the base specs it
+/// extends (each in its own file).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Diagnostics {
     list: Vec<Diagnostic>,
@@ -333,6 +364,16 @@ impl Diagnostics {
             .collect();
         list.sort_by_key(|d| (d.span.start, std::cmp::Reverse(d.severity())));
         Diagnostics { list }
+    }
+
+    /// Diagnostics already located, in this order.
+    pub(crate) fn from_list(list: Vec<Diagnostic>) -> Diagnostics {
+        Diagnostics { list }
+    }
+
+    /// Adds the diagnostics of another file (a base spec's) after these.
+    pub(crate) fn append(&mut self, other: Diagnostics) {
+        self.list.extend(other.list);
     }
 
     pub fn iter(&self) -> std::slice::Iter<'_, Diagnostic> {

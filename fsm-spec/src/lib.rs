@@ -50,6 +50,7 @@ pub mod audit;
 pub mod diagnostic;
 #[cfg(feature = "json")]
 pub mod export;
+mod extend;
 pub mod model;
 pub mod naming;
 mod parse;
@@ -66,7 +67,7 @@ pub use model::{
     Contradiction, ContradictionKind, Deviation, Event, EventId, EventKind, Machine, NoTransition,
     NoTransitionKind, Reading, RustType, Spec, State, StateId, Transition,
 };
-pub use source::{SourceFile, Span};
+pub use source::{Embedded, FileSystem, Files, SourceFile, Span};
 
 /// The outcome of checking a spec: the model (when it could be built) and every diagnostic.
 #[derive(Debug)]
@@ -91,9 +92,64 @@ impl Report {
 /// are no errors) the graph analyses that produce warnings. Without the `analysis` feature
 /// (the `fsm!` macro turns it off: a proc macro cannot show warnings) there are no warnings;
 /// the errors are the same.
+///
+/// A spec with `[machine] extends` reads its base through `source`'s [`Files`] (the file
+/// system unless [`SourceFile::with_files`] says otherwise) and checks it first; the base's
+/// errors are reported in the base's file (see the rules in `docs`, and `extend.rs`).
 pub fn check(source: &SourceFile) -> Report {
+    check_extending(source, &mut Vec::new())
+}
+
+/// [`check`], with the names of the specs that extend this one, outermost first, to find
+/// circles.
+fn check_extending(source: &SourceFile, extending: &mut Vec<String>) -> Report {
     let mut problems = Vec::new();
-    let spec = parse::parse(source.text(), &mut problems);
+    let mut base_diagnostics = Diagnostics::default();
+    let mut base = None;
+    let mut bases = Vec::new();
+    let mut usable = true;
+    if let Some((path, span)) = parse::extends(source.text()) {
+        extending.push(source.name().to_string());
+        match read_base(source, &path, span, extending, &mut problems) {
+            Some((name, report)) => {
+                let errors = report.diagnostics.errors().count();
+                if errors > 0 {
+                    let name = name.clone();
+                    problems.push((
+                        Problem::BaseHasErrors {
+                            name,
+                            count: errors,
+                        },
+                        span,
+                    ));
+                    let only_errors = report
+                        .diagnostics
+                        .iter()
+                        .filter(|d| d.severity() == Severity::Error);
+                    base_diagnostics = Diagnostics::from_list(only_errors.cloned().collect());
+                }
+                match report.spec {
+                    Some(spec) if errors == 0 => {
+                        bases.push(name.clone());
+                        bases.extend(spec.bases.iter().cloned());
+                        base = Some(extend::Base {
+                            name,
+                            span,
+                            states: spec.states,
+                            events: spec.events,
+                        });
+                    }
+                    _ => usable = false,
+                }
+            }
+            None => usable = false,
+        }
+        extending.pop();
+    }
+    // Without its base, a spec's names cannot be resolved: the base's problems are all.
+    let spec = usable
+        .then(|| parse::parse(source.text(), base.as_ref(), &mut problems))
+        .flatten();
     if let Some(spec) = &spec {
         validate::validate(spec, source, &mut problems);
         #[cfg(feature = "analysis")]
@@ -101,9 +157,39 @@ pub fn check(source: &SourceFile) -> Report {
             analysis::warnings(spec, &mut problems);
         }
     }
-    let diagnostics = Diagnostics::new(source, problems);
-    let spec = spec.filter(|_| !diagnostics.has_errors());
+    let mut diagnostics = Diagnostics::new(source, problems);
+    diagnostics.append(base_diagnostics);
+    let spec = spec
+        .filter(|_| !diagnostics.has_errors())
+        .map(|spec| Spec { bases, ..spec });
     Report { spec, diagnostics }
+}
+
+/// Reads and checks the base that `source` names at `span`; `None` (with the problem) when
+/// it cannot be read or it is a spec that extends `source`.
+fn read_base(
+    source: &SourceFile,
+    path: &str,
+    span: Span,
+    extending: &mut Vec<String>,
+    problems: &mut Vec<(Problem, Span)>,
+) -> Option<(String, Report)> {
+    let name = source::resolve_name(source.name(), path);
+    if let Some(first) = extending.iter().position(|n| *n == name) {
+        let mut chain: Vec<&str> = extending[first..].iter().map(String::as_str).collect();
+        chain.push(&name);
+        let chain = chain.join(" extends ");
+        problems.push((Problem::ExtendsCycle { chain }, span));
+        return None;
+    }
+    match source.open_relative(path) {
+        Ok(base) => Some((name, check_extending(&base, extending))),
+        Err((name, error)) => {
+            let reason = error.to_string();
+            problems.push((Problem::BaseUnreadable { name, reason }, span));
+            None
+        }
+    }
 }
 
 impl Spec {

@@ -31,6 +31,9 @@ pub struct Spec {
     /// transition in some states (an error reply, a dropped segment, an impossible event),
     /// one per `from` state (lists are expanded).
     pub no_transitions: Vec<NoTransition>,
+    /// The files of the base specs whose states and events this one inherits
+    /// (`[machine] extends`), nearest first, by the names diagnostics use for them.
+    pub bases: Vec<String>,
 }
 
 /// The `[machine]` table.
@@ -46,6 +49,9 @@ pub struct Machine {
     /// `diagram_tag = "figure6"`: the arcs with this tag are the machine's own picture (TCP's
     /// RFC 793 Figure 6), drawn in the generated docs instead of every arc. With its span.
     pub diagram_tag: Option<(String, Span)>,
+    /// `extends = "base.toml"`: the base spec, as written, whose states and events this
+    /// one inherits.
+    pub extends: Option<String>,
     /// Span of the `[machine]` table.
     pub span: Span,
 }

@@ -5,6 +5,7 @@
 //! name instead of stopping at the first.
 
 use crate::diagnostic::Problem;
+use crate::extend::{self, Base};
 use crate::model::{
     Contradiction, ContradictionKind, Deviation, Event, EventId, EventKind, Machine, NoTransition,
     NoTransitionKind, Reading, RustType, Spec, State, StateId, Transition,
@@ -28,7 +29,14 @@ const TOP_KEYS: &[&str] = &[
     "deviation",
     "no_transition",
 ];
-const MACHINE_KEYS: &[&str] = &["name", "initial", "doc", "require_cite", "diagram_tag"];
+const MACHINE_KEYS: &[&str] = &[
+    "name",
+    "initial",
+    "doc",
+    "require_cite",
+    "diagram_tag",
+    "extends",
+];
 const STATE_KEYS: &[&str] = &["doc", "aliases", "final", "data"];
 const EVENT_KEYS: &[&str] = &[
     "kind", "segment", "label", "doc", "aliases", "refines", "payload",
@@ -56,7 +64,18 @@ const EVENT_KINDS: &[&str] = &["call", "receive", "timeout"];
 const NO_TRANSITION_KINDS: &[&str] = &["error", "drop", "impossible"];
 const CONTRADICTION_KINDS: &[&str] = &["contradiction", "option"];
 
-pub(crate) fn parse(text: &str, problems: &mut Problems) -> Option<Spec> {
+/// The `[machine] extends` of a spec's text, if it has one that is a string, with its span
+/// (the rest of the text is checked by [`parse`]).
+pub(crate) fn extends(text: &str) -> Option<(String, Span)> {
+    let (document, _) = DeTable::parse_recoverable(text);
+    let machine = document.get_ref().get("machine")?.get_ref().as_table()?;
+    let value = machine.get("extends")?;
+    Some((value.get_ref().as_str()?.to_string(), span_of(value)))
+}
+
+/// Parses a spec; with a `base`, its states and events come first, and `[states]` and
+/// `[events]` may be left out.
+pub(crate) fn parse(text: &str, base: Option<&Base>, problems: &mut Problems) -> Option<Spec> {
     let (document, syntax_errors) = DeTable::parse_recoverable(text);
     if !syntax_errors.is_empty() {
         for error in syntax_errors {
@@ -79,12 +98,31 @@ pub(crate) fn parse(text: &str, problems: &mut Problems) -> Option<Spec> {
         TOP_KEYS,
         problems,
     );
-    let states = top
-        .required_table("states", problems)
-        .map(|t| parse_states(t, problems));
-    let events = top
-        .required_table("events", problems)
-        .map(|t| parse_events(t, problems));
+    let mut table = |key| match base {
+        None => top.required_table(key, problems),
+        Some(_) => top.table(key, problems),
+    };
+    let (state_table, event_table) = (table("states"), table("events"));
+    let mut states = state_table.map(|t| parse_states(t, problems));
+    let mut events = event_table.map(|t| parse_events(t, base, problems));
+    if let Some(base) = base {
+        states = Some(extend::states(
+            base,
+            state_table,
+            states,
+            STATE_KEYS,
+            problems,
+        ));
+        events = Some(extend::events(
+            base,
+            event_table,
+            events,
+            EVENT_KEYS,
+            problems,
+        ));
+    }
+    let events =
+        events.map(|(events, refinements)| resolve_refinements(events, refinements, problems));
     let contradictions = match top.get("contradiction") {
         Some(value) => parse_contradictions(value, problems),
         None => Vec::new(),
@@ -123,6 +161,7 @@ pub(crate) fn parse(text: &str, problems: &mut Problems) -> Option<Spec> {
         contradictions,
         deviations,
         no_transitions,
+        bases: Vec::new(),
     })
 }
 
@@ -344,7 +383,15 @@ fn parse_states(table: (&DeTable<'_>, Span), problems: &mut Problems) -> Vec<Sta
     states
 }
 
-fn parse_events(table: (&DeTable<'_>, Span), problems: &mut Problems) -> Vec<Event> {
+/// An event's `refines`, not resolved yet: the event's index and the name it refines.
+pub(crate) type Refinements = Vec<(usize, (String, Span))>;
+
+/// The events of `[events]` and what they refine. An event the `base` has needs no `kind`.
+fn parse_events(
+    table: (&DeTable<'_>, Span),
+    base: Option<&Base>,
+    problems: &mut Problems,
+) -> (Vec<Event>, Refinements) {
     let mut events = Vec::new();
     let mut refinements = Vec::new();
     for (name, span, inner, table_span) in sub_tables(table, problems) {
@@ -356,20 +403,24 @@ fn parse_events(table: (&DeTable<'_>, Span), problems: &mut Problems) -> Vec<Eve
             EVENT_KEYS,
             problems,
         );
-        let kind = fields
-            .required_string("kind", problems)
-            .and_then(|(kind, kind_span)| {
-                let parsed = EventKind::ALL.into_iter().find(|k| k.as_str() == kind);
-                if parsed.is_none() {
-                    let problem = Problem::InvalidValue {
-                        value: kind,
-                        what: "event kind",
-                        expected: EVENT_KINDS,
-                    };
-                    problems.push((problem, kind_span));
-                }
-                parsed
-            });
+        let inherited = base.is_some_and(|base| base.has_event(&name));
+        let kind = if inherited {
+            fields.string("kind", problems)
+        } else {
+            fields.required_string("kind", problems)
+        };
+        let kind = kind.and_then(|(kind, kind_span)| {
+            let parsed = EventKind::ALL.into_iter().find(|k| k.as_str() == kind);
+            if parsed.is_none() {
+                let problem = Problem::InvalidValue {
+                    value: kind,
+                    what: "event kind",
+                    expected: EVENT_KINDS,
+                };
+                problems.push((problem, kind_span));
+            }
+            parsed
+        });
         if let Some(refined) = fields.string("refines", problems) {
             refinements.push((events.len(), refined));
         }
@@ -389,6 +440,15 @@ fn parse_events(table: (&DeTable<'_>, Span), problems: &mut Problems) -> Vec<Eve
             span,
         });
     }
+    (events, refinements)
+}
+
+/// Sets each event's `refines` to the event it names, reporting unknown names.
+fn resolve_refinements(
+    mut events: Vec<Event>,
+    refinements: Refinements,
+    problems: &mut Problems,
+) -> Vec<Event> {
     let names = Names::new(events.iter().map(|e| e.name.as_str()));
     let refined: Vec<_> = refinements
         .into_iter()
@@ -412,6 +472,7 @@ fn parse_machine(
     }
     let initial = fields.required_string("initial", problems);
     let require_cite = fields.bool("require_cite", problems).unwrap_or(false);
+    let extends = fields.text("extends", problems);
     let states = Names::new(states?.iter().map(|s| s.name.as_str()));
     let initial = states.state(initial?, problems);
     Some(Machine {
@@ -420,6 +481,7 @@ fn parse_machine(
         doc: fields.text("doc", problems),
         require_cite,
         diagram_tag: fields.string("diagram_tag", problems),
+        extends,
         span,
     })
 }

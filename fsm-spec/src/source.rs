@@ -1,8 +1,9 @@
-//! Spec source text and positions in it, and reading it from a file.
+//! Spec source text and positions in it, reading it from a file, and finding the files a
+//! spec names (its `[machine] extends` base).
 
 use std::fmt;
 use std::io::Read;
-use std::path::Path;
+use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
 /// The size limit the command-line tool and the `fsm!` macro put on a spec file, so that a
@@ -116,13 +117,84 @@ impl fmt::Display for Location {
     }
 }
 
-/// A spec's text with the name it is reported under (usually its path).
+/// Where the files a spec names come from, by the name they are reported under. A
+/// [`SourceFile`] carries one, so that a spec read from disk finds its base spec next to it
+/// and an embedded spec finds it among the embedded ones.
+pub trait Files: fmt::Debug + Send + Sync {
+    /// The text of the file `name` (already resolved against the naming file's directory).
+    fn read(&self, name: &str) -> Result<String, ReadError>;
+}
+
+/// Files on disk, at most [`MAX_SPEC_BYTES`] each; names are paths.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FileSystem;
+
+impl Files for FileSystem {
+    fn read(&self, name: &str) -> Result<String, ReadError> {
+        read_text(Path::new(name), MAX_SPEC_BYTES)
+    }
+}
+
+/// Files compiled into a program: `(name, text)` pairs, for example specs embedded with
+/// `include_str!` under their repository paths.
+#[derive(Debug, Clone, Copy)]
+pub struct Embedded(pub &'static [(&'static str, &'static str)]);
+
+impl Files for Embedded {
+    fn read(&self, name: &str) -> Result<String, ReadError> {
+        self.0
+            .iter()
+            .find(|(embedded, _)| *embedded == name)
+            .map(|(_, text)| text.to_string())
+            .ok_or_else(|| {
+                let known: Vec<&str> = self.0.iter().map(|(name, _)| *name).collect();
+                ReadError::Io(std::io::Error::new(
+                    std::io::ErrorKind::NotFound,
+                    format!("not one of the embedded files ({})", known.join(", ")),
+                ))
+            })
+    }
+}
+
+/// `path` as written in the file named `including`: relative to that file's directory
+/// (`tcp.toml` in `specs/tcp9293.toml` is `specs/tcp.toml`), with `.` and `..` resolved
+/// lexically; an absolute `path` stays as it is.
+pub fn resolve_name(including: &str, path: &str) -> String {
+    let joined = match Path::new(including).parent() {
+        Some(directory) => directory.join(path),
+        None => PathBuf::from(path),
+    };
+    let mut normal = PathBuf::new();
+    for component in joined.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir if normal.file_name().is_some() => {
+                normal.pop();
+            }
+            other => normal.push(other),
+        }
+    }
+    normal.display().to_string()
+}
+
+/// A spec's text with the name it is reported under (usually its path), and where the files
+/// it names are read from ([`FileSystem`] unless [`SourceFile::with_files`] says otherwise).
 #[derive(Debug, Clone)]
 pub struct SourceFile {
     name: Arc<str>,
     text: String,
     line_starts: Vec<usize>,
+    files: Arc<dyn Files>,
 }
+
+/// Two sources are equal when their names and texts are.
+impl PartialEq for SourceFile {
+    fn eq(&self, other: &SourceFile) -> bool {
+        self.name == other.name && self.text == other.text
+    }
+}
+
+impl Eq for SourceFile {}
 
 impl SourceFile {
     /// A source with a display name, for example a path or `<bundled tcp.toml>`.
@@ -135,6 +207,36 @@ impl SourceFile {
             name: name.into(),
             text,
             line_starts,
+            files: Arc::new(FileSystem),
+        }
+    }
+
+    /// The same source, reading the files it names from `files`.
+    pub fn with_files(mut self, files: impl Files + 'static) -> SourceFile {
+        self.files = Arc::new(files);
+        self
+    }
+
+    /// The file diagnostics name `name` (a base spec found through this one), read from
+    /// the same [`Files`].
+    pub fn open_named(&self, name: &str) -> Result<SourceFile, ReadError> {
+        let text = self.files.read(name)?;
+        Ok(SourceFile {
+            files: Arc::clone(&self.files),
+            ..SourceFile::new(name, text)
+        })
+    }
+
+    /// The file that `path`, written in this one, names: resolved against this file's
+    /// directory ([`resolve_name`]) and read from the same [`Files`].
+    pub fn open_relative(&self, path: &str) -> Result<SourceFile, (String, ReadError)> {
+        let name = resolve_name(&self.name, path);
+        match self.files.read(&name) {
+            Ok(text) => Ok(SourceFile {
+                files: Arc::clone(&self.files),
+                ..SourceFile::new(name, text)
+            }),
+            Err(error) => Err((name, error)),
         }
     }
 
@@ -232,6 +334,34 @@ mod tests {
         assert_eq!(
             read_text(&binary, MAX_SPEC_BYTES).unwrap_err().to_string(),
             "it is not UTF-8 text: invalid byte 0x89 at line 1, column 1"
+        );
+    }
+
+    #[test]
+    fn names_resolve_against_the_naming_files_directory() {
+        assert_eq!(
+            resolve_name("specs/tcp9293.toml", "tcp.toml"),
+            "specs/tcp.toml"
+        );
+        assert_eq!(resolve_name("tcp9293.toml", "tcp.toml"), "tcp.toml");
+        assert_eq!(resolve_name("a/b/c.toml", "../d.toml"), "a/d.toml");
+        assert_eq!(resolve_name("a/c.toml", "./x/../d.toml"), "a/d.toml");
+        assert_eq!(resolve_name("a/c.toml", "/abs/d.toml"), "/abs/d.toml");
+        assert_eq!(resolve_name("c.toml", "../d.toml"), "../d.toml");
+    }
+
+    #[test]
+    fn embedded_files_are_found_by_name_and_keep_their_reader() {
+        static FILES: &[(&str, &str)] = &[("specs/base.toml", "base"), ("specs/x.toml", "x")];
+        let source = SourceFile::new("specs/x.toml", "x").with_files(Embedded(FILES));
+        let base = source.open_relative("base.toml").unwrap();
+        assert_eq!((base.name(), base.text()), ("specs/base.toml", "base"));
+        assert_eq!(base.open_relative("x.toml").unwrap().text(), "x");
+        let (name, error) = source.open_relative("missing.toml").unwrap_err();
+        assert_eq!(name, "specs/missing.toml");
+        assert!(
+            error.to_string().contains("not one of the embedded files"),
+            "{error}"
         );
     }
 

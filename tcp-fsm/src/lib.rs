@@ -136,7 +136,20 @@ pub const SPEC_NAME: &str = "tcp-fsm/tcp.toml";
 
 /// The bundled spec as a source file, for `fsm_spec::check` and friends.
 pub fn spec_source() -> fsm_spec::SourceFile {
-    fsm_spec::SourceFile::new(SPEC_NAME, SPEC_SOURCE)
+    bundled_source(SPEC_NAME, SPEC_SOURCE)
+}
+
+/// Every bundled spec's text under its repository path: what a bundled spec's `[machine]
+/// extends` finds (`tcp9293.toml` extends `tcp.toml`), without the repository at hand.
+pub const BUNDLED_FILES: &[(&str, &str)] = &[
+    (SPEC_NAME, SPEC_SOURCE),
+    (rfc9293::SPEC_NAME, rfc9293::SPEC_SOURCE),
+];
+
+/// `text` as the bundled spec named `name` (possibly changed, as tests do): its `extends`
+/// reads [`BUNDLED_FILES`].
+pub fn bundled_source(name: &str, text: impl Into<String>) -> fsm_spec::SourceFile {
+    fsm_spec::SourceFile::new(name, text).with_files(fsm_spec::Embedded(BUNDLED_FILES))
 }
 
 /// The bundled spec, parsed and checked.
@@ -212,7 +225,9 @@ pub const BLOG_PATHS: [Path; 2] = [CLIENT_PATH, SERVER_PATH];
 pub mod rfc9293 {
     tcp_fsm_macros::fsm!("tcp9293.toml");
 
-    /// The text of the spec, `tcp-fsm/tcp9293.toml`.
+    /// The text of the spec, `tcp-fsm/tcp9293.toml`. It extends `tcp.toml`: check it as
+    /// `tcp_fsm::bundled("tcp9293")`'s [`source_file`](crate::Bundled::source_file), which
+    /// finds the base among [`BUNDLED_FILES`](crate::BUNDLED_FILES).
     pub const SPEC_SOURCE: &str = include_str!("../tcp9293.toml");
 
     /// The name diagnostics use for the spec.
@@ -254,9 +269,10 @@ pub struct Bundled {
 }
 
 impl Bundled {
-    /// The spec as a source file named by its path.
+    /// The spec as a source file named by its path, finding what it extends among
+    /// [`BUNDLED_FILES`].
     pub fn source_file(&self) -> fsm_spec::SourceFile {
-        fsm_spec::SourceFile::new(self.path, self.source)
+        bundled_source(self.path, self.source)
     }
 }
 

@@ -2,15 +2,15 @@
 //! with every difference declared: the RFC 5961 challenge ACKs and SYN-RECEIVED's return to
 //! LISTEN on a SYN, and nothing else.
 
+use fsm_spec::Spec;
 use fsm_spec::audit::{self, Status};
-use fsm_spec::{SourceFile, Spec};
 use std::collections::BTreeSet;
 use tcp_fsm::references as reference;
 
 const TCP9293: &str = include_str!("../tcp9293.toml");
 
 fn audit(against: reference::Bundled) -> audit::Report {
-    let source = SourceFile::new("tcp9293.toml", TCP9293);
+    let source = tcp_fsm::bundled_source(tcp_fsm::rfc9293::SPEC_NAME, TCP9293);
     let spec = Spec::from_source(&source).unwrap_or_else(|e| panic!("{e}"));
     audit::audit(&spec, &source, &against.spec())
 }
@@ -57,7 +57,7 @@ fn against_rfc_793_only_the_rfc_9293_changes_are_declared() {
 
 #[test]
 fn every_transition_cites_rfc_9293_not_rfc_793() {
-    let source = SourceFile::new("tcp9293.toml", TCP9293);
+    let source = tcp_fsm::bundled_source(tcp_fsm::rfc9293::SPEC_NAME, TCP9293);
     let spec = Spec::from_source(&source).unwrap_or_else(|e| panic!("{e}"));
     assert!(
         spec.machine.require_cite,

@@ -8,8 +8,7 @@ use tcp_fsm::rfc9293::{Tcp9293, outcome};
 
 #[test]
 fn the_spec_is_clean_without_warnings() {
-    let source =
-        fsm_spec::SourceFile::new(tcp_fsm::rfc9293::SPEC_NAME, tcp_fsm::rfc9293::SPEC_SOURCE);
+    let source = tcp_fsm::bundled("tcp9293").unwrap().source_file();
     let report = fsm_spec::check(&source);
     assert!(report.diagnostics.is_empty(), "{}", report.diagnostics);
 }

@@ -1,19 +1,48 @@
 //! `tcp.toml` (RFC 793) and `tcp9293.toml` (RFC 9293) name the same machine: the same
 //! states with the same aliases, the same events with the same kinds, segments and labels,
-//! so the simulator, explorer and tracker read both the same way. Only the docs differ (each
-//! quotes its own RFC), and RFC 9293 adds one event. This test keeps the copies from drifting.
+//! so the simulator, explorer and tracker read both the same way. `tcp9293.toml` inherits
+//! them (`[machine] extends = "tcp.toml"`), so they are declared once; only the docs differ
+//! (each quotes its own RFC), and RFC 9293 adds one event.
 
-use fsm_spec::{EventKind, SourceFile, Spec};
+use fsm_spec::{EventKind, Spec};
 
-fn spec(name: &str, text: &str) -> Spec {
-    Spec::from_source(&SourceFile::new(name, text)).unwrap_or_else(|e| panic!("{e}"))
+fn spec(name: &str) -> Spec {
+    let bundled = tcp_fsm::bundled(name).expect("a bundled spec");
+    Spec::from_source(&bundled.source_file()).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn specs() -> (Spec, Spec) {
-    (
-        spec("tcp.toml", include_str!("../tcp.toml")),
-        spec("tcp9293.toml", include_str!("../tcp9293.toml")),
-    )
+    (spec("tcp"), spec("tcp9293"))
+}
+
+#[test]
+fn the_rfc_9293_spec_declares_no_state_or_event_of_its_own_but_the_in_window_rst() {
+    let text = tcp_fsm::rfc9293::SPEC_SOURCE;
+    assert!(text.contains("\nextends = \"tcp.toml\"\n"));
+    let (_, rfc9293) = specs();
+    assert_eq!(rfc9293.bases, ["tcp-fsm/tcp.toml"]);
+    // Kinds, segments and labels are tcp.toml's: tcp9293.toml writes one of each, for the
+    // event it adds.
+    for key in ["kind = ", "segment = ", "label = ", "aliases = "] {
+        let count = text.lines().filter(|l| l.starts_with(key)).count();
+        let expected = usize::from(key != "aliases = ");
+        assert_eq!(count, expected, "`{key}` in tcp9293.toml");
+    }
+}
+
+#[test]
+fn the_rfc_9293_spec_documents_its_states_with_rfc_9293() {
+    let (rfc793, rfc9293) = specs();
+    for (old, new) in rfc793.states.iter().zip(&rfc9293.states) {
+        let doc = new.doc.as_deref().unwrap_or_default();
+        assert!(doc.starts_with("RFC 9293 3.3.2: "), "{}: {doc}", new.name);
+        assert!(
+            old.doc
+                .as_deref()
+                .unwrap_or_default()
+                .starts_with("RFC 793 3.2: ")
+        );
+    }
 }
 
 #[test]

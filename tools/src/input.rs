@@ -42,10 +42,19 @@ pub fn read(path: Option<&Path>) -> Result<SourceFile, InputError> {
     Ok(SourceFile::new(path.display().to_string(), text))
 }
 
-/// Prints every diagnostic of `report` to stderr with the offending source lines.
+/// Prints every diagnostic of `report` to stderr with the offending source lines, read from
+/// the file the diagnostic is in (a base spec's, for `extends`).
 pub fn print_diagnostics(source: &SourceFile, report: &Report) {
     for diagnostic in &report.diagnostics {
-        eprintln!("{}", diagnostic.render_snippet(source));
+        let rendered = if *diagnostic.file == *source.name() {
+            diagnostic.render_snippet(source)
+        } else {
+            match source.open_named(&diagnostic.file) {
+                Ok(file) => diagnostic.render_snippet(&file),
+                Err(_) => diagnostic.to_string(),
+            }
+        };
+        eprintln!("{rendered}");
     }
 }
 

@@ -97,6 +97,13 @@ const MACHINE: &[Key] = &[
         false,
         "The tag of the arcs that are the machine's own picture, drawn in the generated docs.",
     ),
+    key(
+        "extends",
+        Text,
+        false,
+        "A base spec, relative to this file, whose states and events this spec inherits; \
+         it may set their `doc` and add `aliases`.",
+    ),
 ];
 
 const STATE: &[Key] = &[
@@ -125,8 +132,9 @@ const EVENT: &[Key] = &[
     key(
         "kind",
         OneOf(event_kinds),
-        true,
-        "`call` (the user or application), `receive` (something arrives) or `timeout`.",
+        false,
+        "`call` (the user or application), `receive` (something arrives) or `timeout`; \
+         required unless the event is inherited (`[machine] extends`).",
     ),
     key(
         "segment",
@@ -355,7 +363,7 @@ pub fn schema() -> Value {
             `tcp-fsm check` checks what a schema cannot (names, guards, reachability).",
         "type": "object",
         "additionalProperties": false,
-        "required": ["machine", "states", "events"],
+        "required": ["machine"],
         "properties": {
             "machine": { "$ref": "#/definitions/machine" },
             "states": named_tables("The states, in file order.", "state"),
@@ -368,21 +376,40 @@ pub fn schema() -> Value {
             "deviation": array_of(
                 "Where the spec differs from a reference on purpose.", "deviation"),
         },
-        // `[machine] require_cite = true` makes `cite` required on every transition.
-        "if": {
-            "required": ["machine"],
-            "properties": {
-                "machine": {
-                    "required": ["require_cite"],
-                    "properties": { "require_cite": { "const": true } },
+        "allOf": [
+            // `[machine] require_cite = true` makes `cite` required on every transition.
+            {
+                "if": {
+                    "required": ["machine"],
+                    "properties": {
+                        "machine": {
+                            "required": ["require_cite"],
+                            "properties": { "require_cite": { "const": true } },
+                        },
+                    },
+                },
+                "then": {
+                    "properties": {
+                        "transition": { "items": { "required": ["cite"] } },
+                    },
                 },
             },
-        },
-        "then": {
-            "properties": {
-                "transition": { "items": { "required": ["cite"] } },
+            // Without `[machine] extends`, states and events are the spec's own: both tables
+            // are required, and every event has its `kind`. (An extending spec may redeclare
+            // an inherited event without it; `tcp-fsm check` knows which are inherited.)
+            {
+                "if": {
+                    "required": ["machine"],
+                    "properties": { "machine": { "required": ["extends"] } },
+                },
+                "else": {
+                    "required": ["states", "events"],
+                    "properties": {
+                        "events": { "additionalProperties": { "required": ["kind"] } },
+                    },
+                },
             },
-        },
+        ],
         "definitions": {
             "machine": table("The machine: its name and initial state.", MACHINE),
             "state": table("A state.", STATE),

@@ -16,7 +16,7 @@ use tcp_fsm::transcript::{figure, sequence};
 /// Prints the transcript as RFC 793 prints its figures: numbered lines, TCP A's state, the
 /// segment with its arrows, TCP B's state. When the scenario has an `[expect]` figure, the
 /// transcript must match it line by line. Scenarios are TOML files (docs/simulation.md);
-/// tools/scenarios/ has RFC 793's Figures 7, 8, 9, 10, 13 and 14 and the blog's scenarios.
+/// tools/scenarios/ has RFC 793's Figures 7 to 14, RFC 9293's 6 to 13 and the blog's scenarios.
 ///
 /// Exits 0 on success, 1 when the spec cannot play the scenario or the transcript differs from
 /// the expected figure, 2 when a file cannot be read or the scenario is invalid.

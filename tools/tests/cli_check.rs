@@ -1,7 +1,7 @@
 //! `tcp-fsm check` and `tcp-fsm export` as a user runs them: exit codes, stdout, stderr.
 
 mod cli;
-use cli::{tcp_fsm, temp_file, text};
+use cli::{tcp_fsm, tcp_fsm_in, temp_file, text};
 
 #[test]
 fn check_reports_the_bundled_spec_clean() {
@@ -174,5 +174,52 @@ fn the_name_tcp9293_selects_the_bundled_rfc_9293_spec() {
             .starts_with("tcp-fsm/tcp9293.toml: machine Tcp9293 with 11 states, 15 events"),
         "{}",
         text(&out.stdout)
+    );
+}
+
+#[test]
+fn an_extending_spec_finds_its_base_beside_it_and_quotes_the_bases_own_errors() {
+    // A copy of tcp9293.toml beside a copy of tcp.toml with a typo in an event's kind.
+    let dir = cli::temp_dir().join("extends");
+    std::fs::create_dir_all(&dir).unwrap();
+    let rfc9293 = dir.join("tcp9293.toml");
+    std::fs::write(&rfc9293, tcp_fsm::rfc9293::SPEC_SOURCE).unwrap();
+    std::fs::write(dir.join("tcp.toml"), tcp_fsm::SPEC_SOURCE).unwrap();
+    let out = tcp_fsm_in(&dir, &["check", "tcp9293.toml"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).starts_with("tcp9293.toml: machine Tcp9293 with 11 states, 15 events")
+    );
+
+    let broken = tcp_fsm::SPEC_SOURCE.replacen("kind = \"timeout\"", "kind = \"timeuot\"", 1);
+    std::fs::write(dir.join("tcp.toml"), &broken).unwrap();
+    let out = tcp_fsm_in(&dir, &["check", "tcp9293.toml"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    let line = broken
+        .lines()
+        .position(|l| l == "kind = \"timeuot\"")
+        .unwrap()
+        + 1;
+    for expected in [
+        "error: the base spec `tcp.toml` has 1 error(s), reported in it".to_string(),
+        "--> tcp9293.toml:".to_string(),
+        "error: `timeuot` is not a valid event kind".to_string(),
+        format!("--> tcp.toml:{line}:8"),
+        "kind = \"timeuot\"".to_string(),
+    ] {
+        assert!(
+            stderr.contains(&expected),
+            "missing `{expected}` in\n{stderr}"
+        );
+    }
+
+    std::fs::remove_file(dir.join("tcp.toml")).unwrap();
+    let out = tcp_fsm_in(&dir, &["check", "tcp9293.toml"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("error: cannot read the base spec `tcp.toml`"),
+        "{}",
+        text(&out.stderr)
     );
 }

@@ -285,10 +285,34 @@ fn a_spec_with_every_key_is_accepted_by_both() {
 #[test]
 fn every_spec_of_the_repository_is_accepted_by_both() {
     for path in VALID_SPECS {
-        let text = std::fs::read_to_string(repo().join(path)).expect("the spec exists");
-        assert!(parser_accepts(&text), "the parser rejects {path}");
-        assert_eq!(schema_errors(&text), Vec::<String>::new(), "{path}");
+        // Read from its place, so that a spec's `extends` finds its base.
+        let source = SourceFile::read(&repo().join(path)).expect("the spec exists");
+        let report = fsm_spec::check(&source);
+        assert!(
+            !report.diagnostics.has_errors(),
+            "the parser rejects {path}"
+        );
+        assert_eq!(schema_errors(source.text()), Vec::<String>::new(), "{path}");
     }
+}
+
+#[test]
+fn an_extending_spec_may_leave_out_states_events_and_inherited_kinds() {
+    const EXTENDING: &str = "[machine]\nname = \"Door2\"\ninitial = \"CLOSED\"\nextends = \"door.toml\"\n\n[events.open]\ndoc = \"Pull.\"\n";
+    assert_eq!(schema_errors(EXTENDING), Vec::<String>::new());
+    // Without `extends`, the same shape lacks its tables and the event its kind.
+    let own = EXTENDING.replace("extends = \"door.toml\"\n", "");
+    let errors = schema_errors(&own).join("\n");
+    assert!(
+        errors.contains("\"states\" is a required property"),
+        "{errors}"
+    );
+    assert!(
+        errors.contains("\"kind\" is a required property"),
+        "{errors}"
+    );
+    let wrong = EXTENDING.replace("extends = \"door.toml\"", "extends = 1");
+    assert!(!schema_errors(&wrong).is_empty());
 }
 
 #[test]

@@ -1,5 +1,6 @@
-//! RFC 793's connection figures, reproduced line by line (states, control bits, SEQ and ACK
-//! numbers, delayed segments, line numbers) by two endpoints driven by the bundled spec.
+//! The connection figures of RFC 793 (3.4 and 3.5, Figures 7 to 14) and RFC 9293 (Figures 6 to
+//! 13), reproduced line by line (states, control bits, SEQ and ACK numbers or the figure's
+//! symbols, delayed segments, line numbers) by two endpoints driven by the bundled spec.
 //!
 //! Each scenario in `tools/scenarios/` carries the figure it reproduces, copied from the RFC
 //! text (`[expect]`, with the RFC file and line numbers); the last test checks those copies
@@ -155,7 +156,7 @@ fn expected_figures_are_verbatim_copies_of_the_rfc_text() {
         checked += 1;
     }
     if tcp_fsm::references::rfc_text("rfc793.txt").is_ok() {
-        assert_eq!(checked, 12, "six RFC 793 figures and six RFC 9293 ones");
+        assert_eq!(checked, 16, "eight RFC 793 figures and eight RFC 9293 ones");
     }
 }
 
@@ -171,32 +172,20 @@ fn rfc_9293_prints_figures_6_9_12_and_13_as_rfc_793_prints_7_10_13_and_14() {
     }
 }
 
-/// The rows of a transcript as (A's column, segment, B's column), for the figures whose
-/// printed form the simulator cannot write (symbolic sequence numbers, `<DATA=10>`).
-fn rows(name: &str) -> Vec<String> {
-    play(&tcp_fsm::spec(), &scenario(name))
-        .figure()
-        .lines()
-        .filter(|l| l.trim_start().starts_with(|c: char| c.is_ascii_digit()))
-        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
-        .collect()
-}
-
 #[test]
 fn figure_11_the_active_side_discovers_a_half_open_connection() {
+    // B's text is written `<DATA=10>` before `<CTL=ACK>`, as the figure writes it.
     for name in ["rfc793-figure-11", "rfc9293-figure-10"] {
-        let crash = if name.starts_with("rfc793") {
-            "(CRASH)"
-        } else {
-            "(REBOOT)"
-        };
-        assert_eq!(
-            rows(name),
-            [
-                format!("1. {crash} (send 300,receive 100)"),
-                "2. (??) <-- <SEQ=300><ACK=100><CTL=ACK><DATA> <-- ESTABLISHED".to_string(),
-                "3. --> <SEQ=100><CTL=RST> --> (ABORT!!)".to_string(),
-            ],
+        let transcript = reproduce(name);
+        assert!(
+            transcript.notes.is_empty(),
+            "{name}: {:?}",
+            transcript.notes
+        );
+        assert!(
+            transcript
+                .figure()
+                .contains("<SEQ=300><ACK=100><DATA=10><CTL=ACK>"),
             "{name}"
         );
     }
@@ -204,18 +193,62 @@ fn figure_11_the_active_side_discovers_a_half_open_connection() {
 
 #[test]
 fn figure_12_an_old_syn_resets_two_passive_sockets_back_to_listen() {
-    // Z = 90, X = 300 in the figure's symbols.
+    // Z = 90 and X = 300, printed back as the figure's symbols.
     for name in ["rfc793-figure-12", "rfc9293-figure-11"] {
+        let transcript = reproduce(name);
+        assert!(
+            transcript.notes.is_empty(),
+            "{name}: {:?}",
+            transcript.notes
+        );
+        let numbers = scenario(name).notation;
         assert_eq!(
-            rows(name),
-            [
-                "1. LISTEN LISTEN",
-                "2. ... <SEQ=90><CTL=SYN> --> SYN-RECEIVED",
-                "3. (??) <-- <SEQ=300><ACK=91><CTL=SYN,ACK> <-- SYN-RECEIVED",
-                "4. --> <SEQ=91><CTL=RST> --> (return to LISTEN!)",
-                "5. LISTEN LISTEN",
-            ],
-            "{name}"
+            numbers.number(tcp_fsm::wire::SeqNum(91), tcp_fsm::endpoint::Side::A),
+            "Z+1"
         );
     }
+}
+
+#[test]
+fn without_its_notation_figure_12_prints_numbers_and_differs_from_the_rfc() {
+    // The symbols are notation only: the same run with numbers is the same run.
+    let mut plain = scenario("rfc793-figure-12");
+    plain.notation = Default::default();
+    let figure = play(&tcp_fsm::spec(), &plain).figure();
+    assert!(
+        figure.contains("<SEQ=300><ACK=91><CTL=SYN,ACK>"),
+        "{figure}"
+    );
+    let expect = plain.expect.as_ref().unwrap();
+    assert_eq!(figure::differences(&expect.figure, &figure).len(), 3);
+}
+
+#[test]
+fn rfc_9293_figures_come_out_line_by_line_on_the_rfc_9293_spec_too() {
+    let bundled = tcp_fsm::bundled("tcp9293").unwrap();
+    let spec = Spec::from_source(&bundled.source_file()).unwrap_or_else(|e| panic!("{e}"));
+    let mut played = 0;
+    for entry in std::fs::read_dir(scenarios_dir()).unwrap() {
+        let name = entry
+            .unwrap()
+            .path()
+            .file_stem()
+            .unwrap()
+            .to_string_lossy()
+            .to_string();
+        if !name.starts_with("rfc9293-figure-") {
+            continue;
+        }
+        let scenario = scenario(&name);
+        let expect = scenario.expect.as_ref().expect("an [expect] figure");
+        let figure = play(&spec, &scenario).figure();
+        let differences = figure::differences(&expect.figure, &figure);
+        assert!(
+            differences.is_empty(),
+            "{name}:\n{}",
+            differences.join("\n")
+        );
+        played += 1;
+    }
+    assert_eq!(played, 8, "RFC 9293 Figures 6 to 13");
 }

@@ -12,9 +12,11 @@ pub use run::simulate;
 
 use crate::endpoint::{Isns, Settings, Side};
 use crate::tcb::DEFAULT_WINDOW;
+use crate::transcript::notation::{DataField, Notation};
 use crate::wire::{DEFAULT_DATA_LEN, Segment, SeqNum};
 use fsm_spec::{SourceFile, Span};
 use serde::Deserialize;
+use std::collections::BTreeMap;
 use std::fmt;
 use toml::Spanned;
 
@@ -29,6 +31,8 @@ pub struct Scenario {
     pub reference: Option<String>,
     /// Settings of TCP A and TCP B.
     pub endpoints: [Settings; 2],
+    /// How the transcript writes segments: symbols for sequence numbers, the form of text.
+    pub notation: Notation,
     /// Steps run before line 1 without being shown (for example a handshake).
     pub setup: Vec<Step>,
     /// The steps, each one row of the figure.
@@ -212,6 +216,7 @@ struct ScenarioDoc {
     a: Option<EndpointDoc>,
     #[serde(rename = "B")]
     b: Option<EndpointDoc>,
+    notation: Option<NotationDoc>,
     #[serde(default)]
     setup: Vec<Spanned<StepDoc>>,
     #[serde(default)]
@@ -224,6 +229,21 @@ struct ScenarioDoc {
 struct EndpointDoc {
     isn: Option<Vec<Spanned<u32>>>,
     window: Option<Spanned<u32>>,
+    #[serde(default)]
+    symbols: BTreeMap<String, Spanned<u32>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NotationDoc {
+    data: Option<DataDoc>,
+}
+
+#[derive(Deserialize, Clone, Copy)]
+#[serde(rename_all = "kebab-case")]
+enum DataDoc {
+    AfterControl,
+    LengthBeforeControl,
 }
 
 #[derive(Deserialize)]
@@ -285,10 +305,18 @@ fn span_of<T>(value: &Spanned<T>) -> Span {
 
 fn build(document: ScenarioDoc, problems: &mut Problems) -> Scenario {
     let defaults = [[100], [300]];
+    let mut notation = Notation {
+        data: match document.notation.and_then(|n| n.data) {
+            None | Some(DataDoc::AfterControl) => DataField::AfterControl,
+            Some(DataDoc::LengthBeforeControl) => DataField::LengthBeforeControl,
+        },
+        ..Notation::default()
+    };
     let endpoints = [document.a, document.b]
         .into_iter()
         .zip(defaults)
-        .map(|(doc, isns)| endpoint(doc, &isns, problems))
+        .zip(Side::BOTH)
+        .map(|((doc, isns), side)| endpoint(doc, &isns, side, &mut notation, problems))
         .collect::<Vec<_>>();
     let setup = document
         .setup
@@ -317,17 +345,38 @@ fn build(document: ScenarioDoc, problems: &mut Problems) -> Scenario {
         title: document.title,
         reference: document.source,
         endpoints: [endpoints[0].clone(), endpoints[1].clone()],
+        notation,
         setup,
         steps,
         expect,
     }
 }
 
-fn endpoint(doc: Option<EndpointDoc>, default_isns: &[u32], problems: &mut Problems) -> Settings {
+fn endpoint(
+    doc: Option<EndpointDoc>,
+    default_isns: &[u32],
+    side: Side,
+    notation: &mut Notation,
+    problems: &mut Problems,
+) -> Settings {
     let doc = doc.unwrap_or(EndpointDoc {
         isn: None,
         window: None,
+        symbols: BTreeMap::new(),
     });
+    for (symbol, value) in &doc.symbols {
+        if is_symbol(symbol) {
+            notation.name(side, symbol, SeqNum(*value.get_ref()));
+        } else {
+            problems.push((
+                span_of(value),
+                format!(
+                    "`{symbol}` cannot name a sequence number: a symbol is a letter, then \
+                     letters or digits (`X`, `ISS2`), so that `X+1` reads back"
+                ),
+            ));
+        }
+    }
     let isns = match doc.isn {
         None => default_isns.iter().copied().map(SeqNum).collect(),
         Some(list) => list
@@ -347,6 +396,13 @@ fn endpoint(doc: Option<EndpointDoc>, default_isns: &[u32], problems: &mut Probl
         isns: Isns::List(isns),
         window,
     }
+}
+
+/// A letter, then letters or digits: `Z+1` must read as the symbol `Z` and an offset.
+fn is_symbol(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric())
 }
 
 fn side(value: &Spanned<String>, problems: &mut Problems) -> Option<Side> {
@@ -607,6 +663,35 @@ inject = { B = "<SEQ=1><CTL=PSH>" }
             .to_string();
         assert!(
             error.starts_with("error: s.toml:3:1: unknown field `transmitt`"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn reads_the_notation_of_the_figure() {
+        let scenario = parse(
+            "title = \"t\"\n[notation]\ndata = \"length-before-control\"\n[B]\nsymbols = { X = 300 }\n",
+        )
+        .unwrap();
+        assert_eq!(scenario.notation.data, DataField::LengthBeforeControl);
+        assert_eq!(scenario.notation.number(SeqNum(301), Side::B), "X+1");
+        assert_eq!(scenario.notation.number(SeqNum(301), Side::A), "301");
+    }
+
+    #[test]
+    fn a_symbol_that_cannot_read_back_is_an_error() {
+        let error = parse("title = \"t\"\n[A]\nsymbols = { \"Z+1\" = 90 }\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("s.toml:3:21: `Z+1` cannot name a sequence number"),
+            "{error}"
+        );
+        let error = parse("title = \"t\"\n[notation]\ndata = \"before\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("s.toml:3:8: unknown variant `before`"),
             "{error}"
         );
     }

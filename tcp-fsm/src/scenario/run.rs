@@ -25,6 +25,7 @@ pub fn simulate(rules: &Interpreter, scenario: &Scenario) -> Result<Transcript, 
         record: Recorder::new(scenario.title.clone(), scenario.reference.clone()),
         log: Vec::new(),
     };
+    run.record.notation = scenario.notation.clone();
     // The setup runs out of sight.
     run.record.visible = false;
     let fail = |error| ScenarioErrors(vec![error]);

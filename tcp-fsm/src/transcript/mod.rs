@@ -14,6 +14,7 @@
 //! transcript from moves as they happen; the simulator and the explorer both use it.
 
 pub mod figure;
+pub mod notation;
 pub mod record;
 pub mod sequence;
 

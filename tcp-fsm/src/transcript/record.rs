@@ -3,6 +3,7 @@
 //! a row. The simulator and the explorer both record through it, so a segment's departure,
 //! arrival and line are worked out in one place.
 
+use super::notation::Notation;
 use super::{Fate, Row, SegmentCell, Transcript};
 use crate::endpoint::Side;
 use crate::network::{InFlight, Network};
@@ -17,6 +18,8 @@ pub struct Recorder {
     pub network: Network<InFlight>,
     /// Whether rows are kept (a scenario's setup runs out of sight).
     pub visible: bool,
+    /// How segments are written.
+    pub notation: Notation,
     next_id: u64,
     line: u32,
 }
@@ -81,14 +84,15 @@ impl Recorder {
         let flight = self.network.get_mut(from, index)?;
         flight.departed = true;
         flight.row = Some(row);
-        Some(cell(from, true, Fate::InFlight, flight))
+        Some(cell(&self.notation, from, true, Fate::InFlight, flight))
     }
 
     /// `from`'s segment at `index` leaves the network: it arrives at the peer, or is lost
     /// (departing in this row if no row has shown it departing yet).
     pub fn take(&mut self, from: Side, index: usize, fate: Fate) -> (Segment, SegmentCell) {
         let flight = self.network.take(from, index);
-        (flight.segment, cell(from, !flight.departed, fate, &flight))
+        let cell = cell(&self.notation, from, !flight.departed, fate, &flight);
+        (flight.segment, cell)
     }
 
     /// `from`'s segment at `index` arrives at the peer, drawn as having been in the network
@@ -96,7 +100,8 @@ impl Recorder {
     /// sometimes draw a segment: its origin is then the row that emitted it.
     pub fn arrive_from_network(&mut self, from: Side, index: usize) -> (Segment, SegmentCell) {
         let flight = self.network.take(from, index);
-        (flight.segment, cell(from, false, Fate::Arrives, &flight))
+        let cell = cell(&self.notation, from, false, Fate::Arrives, &flight);
+        (flight.segment, cell)
     }
 
     /// An old segment from `from`'s direction arrives, never seen before.
@@ -107,7 +112,7 @@ impl Recorder {
             departed: true,
             row: None,
         };
-        cell(from, false, Fate::Arrives, &flight)
+        cell(&self.notation, from, false, Fate::Arrives, &flight)
     }
 
     /// Adds `row`, numbered unless it `continued` the previous line, when visible.
@@ -136,9 +141,10 @@ impl Recorder {
                 }
                 (false, None) => "has not departed".to_string(),
             };
-            self.transcript
-                .notes
-                .push(format!("{} from {side} {when}.", flight.segment));
+            self.transcript.notes.push(format!(
+                "{} from {side} {when}.",
+                self.notation.segment(&flight.segment, side)
+            ));
         }
         self.transcript
     }
@@ -146,9 +152,15 @@ impl Recorder {
 
 /// The middle column for `flight`: a segment that does not depart in its row points back to
 /// where it departed, or was emitted.
-fn cell(from: Side, departs: bool, fate: Fate, flight: &InFlight) -> SegmentCell {
+fn cell(
+    notation: &Notation,
+    from: Side,
+    departs: bool,
+    fate: Fate,
+    flight: &InFlight,
+) -> SegmentCell {
     SegmentCell {
-        text: flight.segment.to_string(),
+        text: notation.segment(&flight.segment, from),
         from,
         departs,
         fate,

@@ -1,0 +1,3 @@
+tcp_fsm_macros::fsm!("tests/ui/extends_broken_base.toml");
+
+fn main() {}
