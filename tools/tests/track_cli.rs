@@ -99,10 +99,7 @@ fn summary_prints_one_line_per_connection() {
         "{stdout}"
     );
     // The counts come last: they are known only at the end of the capture.
-    assert!(
-        lines[1].ends_with("1 connection; no findings"),
-        "{stdout}"
-    );
+    assert!(lines[1].ends_with("1 connection; no findings"), "{stdout}");
 }
 
 /// Rewrites the frames of a checked-in Ethernet capture with `relink` under a new link type.

@@ -19,13 +19,13 @@
 //! never on how fast a thread runs: a connection ends by a rule on its own packets, the frame
 //! numbers and the capture clock (the latest timestamp up to a frame, which the reader
 //! computes for every frame); idle connections are swept and the reorder window is settled
-//! every [`TICK_FRAMES`] frames, at the same frames whatever the sharding, after every shard
+//! every [`Options::tick`] frames, at the same frames whatever the sharding, after every shard
 //! has handled every frame before it.
 
+use super::TrackError;
 use super::capture::{CaptureError, Frames};
 use super::decode::{self, Captured};
 use super::tracker::{Connection, Detail, Limits, Totals, Tracker};
-use super::TrackError;
 use crate::interpreter::Interpreter;
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
@@ -33,7 +33,8 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::time::Duration;
 
-/// How often (in frames) idle connections are swept and finished ones reported.
+/// How often (in frames), by default, idle connections are swept and finished ones
+/// reported.
 pub const TICK_FRAMES: u64 = 4096;
 
 /// Segments sent to a shard at a time.
@@ -51,15 +52,19 @@ pub struct Options {
     /// Finished connections that may wait for an older one still open (see the module
     /// documentation).
     pub reorder: usize,
+    /// Idle connections are swept and finished ones reported after every this many frames.
+    pub tick: u64,
 }
 
 impl Default for Options {
-    /// One thread, the default [`Limits`], 65,536 connections in the reorder window.
+    /// One thread, the default [`Limits`], 65,536 connections in the reorder window, a tick
+    /// every [`TICK_FRAMES`] frames.
     fn default() -> Self {
         Options {
             threads: 1,
             limits: Limits::default(),
             reorder: 1 << 16,
+            tick: TICK_FRAMES,
         }
     }
 }
@@ -95,7 +100,7 @@ pub fn track_stream<R: std::io::Read + Send>(
     let mut sequencer = Sequencer::new(options.reorder);
     if let [tracker] = trackers.as_mut_slice() {
         let mut start = Duration::ZERO;
-        let (totals, damage) = read_frames(&mut frames, |event| {
+        let (totals, damage) = read_frames(&mut frames, options.tick, |event| {
             match event {
                 Read::First(time) => start = time,
                 Read::Segment(p) => tracker.observe_at(p.number, p.time, p.clock, &p.captured),
@@ -111,7 +116,13 @@ pub fn track_stream<R: std::io::Read + Send>(
         sequencer.settle(tracker.take_finished(), None, &mut |c| report(c, start));
         return Ok(Streamed { totals, damage });
     }
-    Ok(track_sharded(frames, trackers, sequencer, report))
+    Ok(track_sharded(
+        frames,
+        options.tick,
+        trackers,
+        sequencer,
+        report,
+    ))
 }
 
 /// A segment on its way to a shard.
@@ -143,7 +154,7 @@ enum Read {
     First(Duration),
     /// A segment.
     Segment(Packet),
-    /// After every [`TICK_FRAMES`] frames: the number of the next frame.
+    /// After every [`Options::tick`] frames: the number of the next frame.
     Tick(u64),
 }
 
@@ -151,6 +162,7 @@ enum Read {
 /// the first damaged record, or `next` returns false.
 fn read_frames<R: std::io::Read>(
     frames: &mut Frames<R>,
+    tick: u64,
     mut next: impl FnMut(Read) -> bool,
 ) -> (Totals, Option<CaptureError>) {
     let mut totals = Totals::default();
@@ -179,7 +191,7 @@ fn read_frames<R: std::io::Read>(
             }
             Err(reason) => *totals.skipped.entry(reason).or_default() += 1,
         }
-        if frame.number % TICK_FRAMES == 0 {
+        if frame.number % tick.max(1) == 0 {
             going &= next(Read::Tick(frame.number + 1));
         }
         if !going {
@@ -202,6 +214,7 @@ fn shard_of(captured: &Captured, shards: usize) -> usize {
 /// calling thread, which therefore calls `report`.
 fn track_sharded<R: std::io::Read + Send>(
     mut frames: Frames<R>,
+    tick: u64,
     trackers: Vec<Tracker<'_>>,
     mut sequencer: Sequencer,
     mut report: impl FnMut(Connection, Duration),
@@ -226,7 +239,7 @@ fn track_sharded<R: std::io::Read + Send>(
                 let full = std::mem::replace(batch, Vec::with_capacity(BATCH));
                 full.is_empty() || to.send(ToShard::Packets(full)).is_ok()
             };
-            let outcome = read_frames(&mut frames, |event| match event {
+            let outcome = read_frames(&mut frames, tick, |event| match event {
                 Read::First(time) => start_tx.send(time).is_ok(),
                 Read::Segment(packet) => {
                     let s = shard_of(&packet.captured, shards);
@@ -362,5 +375,49 @@ impl Sequencer {
             self.next_id += 1;
             emit(connection);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finished(first: u64) -> Connection {
+        Connection {
+            id: 0,
+            endpoints: vec![([127, 0, 0, 1], 80).into(), ([127, 0, 0, 2], 1024).into()],
+            packets: (first, first + 1),
+            segments: 2,
+            rows: Vec::new(),
+            steps: Vec::new(),
+            findings: Vec::new(),
+            final_states: Vec::new(),
+            changes: Vec::new(),
+        }
+    }
+
+    fn settle(sequencer: &mut Sequencer, firsts: &[u64], oldest: Option<u64>) -> Vec<(usize, u64)> {
+        let mut out = Vec::new();
+        let finished = firsts.iter().map(|&f| finished(f));
+        sequencer.settle(finished, oldest, &mut |c| out.push((c.id, c.packets.0)));
+        out
+    }
+
+    #[test]
+    fn connections_wait_for_an_older_one_still_open() {
+        let mut sequencer = Sequencer::new(10);
+        // Opened at 1, 5 and 9; 5 is still open: 1 goes, 9 waits.
+        assert_eq!(settle(&mut sequencer, &[9, 1], Some(5)), [(1, 1)]);
+        assert_eq!(settle(&mut sequencer, &[5], None), [(2, 5), (3, 9)]);
+    }
+
+    #[test]
+    fn beyond_the_window_the_oldest_waiting_are_reported_and_the_open_one_comes_later() {
+        let mut sequencer = Sequencer::new(2);
+        // Connection 1 stays open while 2, 3, 4 finish: one of them cannot wait.
+        assert_eq!(settle(&mut sequencer, &[3, 2, 4], Some(1)), [(1, 2)]);
+        assert_eq!(settle(&mut sequencer, &[], Some(1)), []);
+        // The one held open is reported after those that waited, numbered in report order.
+        assert_eq!(settle(&mut sequencer, &[1], None), [(2, 1), (3, 3), (4, 4)]);
     }
 }

@@ -370,7 +370,13 @@ impl<'s> Tracker<'s> {
 
     /// [`Tracker::observe`] with the capture clock given: the latest timestamp of the whole
     /// capture up to this packet, when this tracker sees only some of its connections.
-    pub fn observe_at(&mut self, packet: u64, time: Duration, clock: Duration, captured: &Captured) {
+    pub fn observe_at(
+        &mut self,
+        packet: u64,
+        time: Duration,
+        clock: Duration,
+        captured: &Captured,
+    ) {
         self.count_frame(time);
         self.totals.segments += 1;
         let Captured {
