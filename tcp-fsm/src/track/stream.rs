@@ -29,7 +29,7 @@ use super::tracker::{Connection, Detail, Limits, Totals, Tracker};
 use crate::interpreter::Interpreter;
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::BuildHasher;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::time::Duration;
 
@@ -201,13 +201,13 @@ fn read_frames<R: std::io::Read>(
     (totals, None)
 }
 
-/// The shard of a segment: both directions of a 4-tuple hash alike.
+/// The shard of a segment: both directions of a 4-tuple hash alike. The seed is fixed, so a
+/// capture is sharded alike on every run (the report does not depend on it either way).
 fn shard_of(captured: &Captured, shards: usize) -> usize {
     let (src, dst) = (captured.src, captured.dst);
     let key = if src <= dst { (src, dst) } else { (dst, src) };
-    let mut hasher = DefaultHasher::new();
-    key.hash(&mut hasher);
-    (hasher.finish() % shards as u64) as usize
+    let hash = foldhash::fast::FixedState::default().hash_one(key);
+    (hash % shards as u64) as usize
 }
 
 /// The reader on one thread, a tracker per shard on a thread each, and the sequencer on the

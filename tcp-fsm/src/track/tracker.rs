@@ -295,8 +295,10 @@ struct Live {
 pub struct Tracker<'s> {
     machine: Interpreter<'s>,
     detail: Detail,
-    /// Boxed: the map moves values when it grows, and a connection's state is large.
-    live: HashMap<(SocketAddr, SocketAddr), Box<Live>>,
+    /// Boxed: the map moves values when it grows, and a connection's state is large. Hashed
+    /// with foldhash, seeded per process: several times faster than SipHash on 4-tuples,
+    /// and a capture cannot aim collisions at an unknown seed.
+    live: HashMap<(SocketAddr, SocketAddr), Box<Live>, foldhash::fast::RandomState>,
     /// The first packets of the open connections: the oldest one holds back the report.
     open_since: BTreeSet<u64>,
     /// (packet, 4-tuple) of every segment in the idle window, oldest first; entries of a
@@ -326,7 +328,7 @@ impl<'s> Tracker<'s> {
         Ok(Tracker {
             machine,
             detail,
-            live: HashMap::new(),
+            live: HashMap::default(),
             open_since: BTreeSet::new(),
             recent: VecDeque::new(),
             finished: Vec::new(),
