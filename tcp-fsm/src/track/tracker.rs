@@ -7,7 +7,8 @@ use crate::binding::{BindingError, Call, Key, Role};
 use crate::interpreter::{Choice, History, Interpreter};
 use crate::wire::{Control, Segment, SeqNum};
 use fsm_spec::{EventId, StateId};
-use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap, VecDeque};
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -288,6 +289,9 @@ struct Live {
     saw_syn: bool,
     /// The capture clock (the latest timestamp so far) at the connection's last packet.
     last_clock: Duration,
+    /// The frame of its entry in [`Tracker::checks`]: never later than one idle window
+    /// after its last packet.
+    check_at: u64,
 }
 
 /// Tracks the connections of a capture, one segment at a time.
@@ -301,9 +305,10 @@ pub struct Tracker<'s> {
     live: HashMap<(SocketAddr, SocketAddr), Box<Live>, foldhash::fast::RandomState>,
     /// The first packets of the open connections: the oldest one holds back the report.
     open_since: BTreeSet<u64>,
-    /// (packet, 4-tuple) of every segment in the idle window, oldest first; entries of a
-    /// 4-tuple that has had a later packet are stale and skipped.
-    recent: VecDeque<(u64, (SocketAddr, SocketAddr))>,
+    /// When to look again whether a connection is idle: (frame, 4-tuple), earliest first.
+    /// One entry per open connection (its [`Live::check_at`]), not one per segment: a
+    /// connection busy at its check is looked at again one window after its last packet.
+    checks: BinaryHeap<Reverse<(u64, (SocketAddr, SocketAddr))>>,
     finished: Vec<Connection>,
     limits: Limits,
     /// The latest timestamp so far, for [`Tracker::observe`].
@@ -330,7 +335,7 @@ impl<'s> Tracker<'s> {
             detail,
             live: HashMap::default(),
             open_since: BTreeSet::new(),
-            recent: VecDeque::new(),
+            checks: BinaryHeap::new(),
             finished: Vec::new(),
             limits,
             clock: Duration::ZERO,
@@ -396,12 +401,13 @@ impl<'s> Tracker<'s> {
                 self.finish_live(*old);
             }
         }
-        self.recent.push_back((packet, key));
         let live: &mut Live = lives.entry(key).or_insert_with(|| {
             let mut live = Box::new(self.open(captured, packet, None));
             if !segment.has(Control::SYN) {
                 self.assume_handshake(&mut live, packet, time);
             }
+            live.check_at = packet.saturating_add(self.limits.idle_frames).saturating_add(1);
+            self.checks.push(Reverse((live.check_at, key)));
             live
         });
         let syn_only = segment.has(Control::SYN) && !segment.has(Control::ACK);
@@ -419,7 +425,11 @@ impl<'s> Tracker<'s> {
                     .expect("a connection endpoint");
                 let carried =
                     (x != y && live.ends[y].state != initial).then(|| live.ends[y].clone());
-                let next = self.open(captured, packet, carried);
+                // The new incarnation takes over the old one's check, which is due no later.
+                let next = Live {
+                    check_at: live.check_at,
+                    ..self.open(captured, packet, carried)
+                };
                 let old = std::mem::replace(live, next);
                 self.finish_live(old);
             }
@@ -462,18 +472,23 @@ impl<'s> Tracker<'s> {
     /// [`Limits::idle_frames`] before packet `packet`: the same connections a packet of
     /// theirs would find over (see [`Tracker::observe`]), finished without waiting for one.
     pub fn sweep(&mut self, packet: u64) {
-        while let Some(&(last, key)) = self.recent.front() {
-            if packet.saturating_sub(last) <= self.limits.idle_frames {
+        let idle = self.limits.idle_frames;
+        while let Some(&Reverse((due, key))) = self.checks.peek() {
+            if due > packet {
                 break;
             }
-            self.recent.pop_front();
-            let current = self
-                .live
-                .get(&key)
-                .is_some_and(|live| live.connection.packets.1 == last);
-            if current {
+            self.checks.pop();
+            // An entry left by a connection finished since is stale.
+            let Some(live) = self.live.get_mut(&key).filter(|live| live.check_at == due) else {
+                continue;
+            };
+            let last = live.connection.packets.1;
+            if packet.saturating_sub(last) > idle {
                 let live = self.live.remove(&key).expect("just found");
                 self.finish_live(*live);
+            } else {
+                live.check_at = last.saturating_add(idle).saturating_add(1);
+                self.checks.push(Reverse((live.check_at, key)));
             }
         }
     }
@@ -495,7 +510,7 @@ impl<'s> Tracker<'s> {
         for live in open {
             self.finish_live(live);
         }
-        self.recent.clear();
+        self.checks.clear();
     }
 
     /// Rule T1: a new SYN from an endpoint where the TIME-WAIT timeout is allowed means the
@@ -582,6 +597,7 @@ impl<'s> Tracker<'s> {
             ends,
             saw_syn: false,
             last_clock: Duration::ZERO,
+            check_at: 0,
         }
     }
 
