@@ -406,7 +406,9 @@ impl<'s> Tracker<'s> {
             if !segment.has(Control::SYN) {
                 self.assume_handshake(&mut live, packet, time);
             }
-            live.check_at = packet.saturating_add(self.limits.idle_frames).saturating_add(1);
+            live.check_at = packet
+                .saturating_add(self.limits.idle_frames)
+                .saturating_add(1);
             self.checks.push(Reverse((live.check_at, key)));
             live
         });
