@@ -140,8 +140,9 @@ pub struct Finding {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     /// A connection whose 4-tuple has seen no packet for this many frames of the capture is
-    /// finished: a later segment of the 4-tuple starts a new connection. At most this many
-    /// connections are open at any time, whatever the capture holds.
+    /// finished: a later segment of the 4-tuple starts a new connection. So at most this
+    /// many connections, and those opened since the last [`Tracker::sweep`], are open at
+    /// any time, whatever the capture holds.
     pub idle_frames: u64,
     /// A connection whose endpoints are all closed or waiting out TIME-WAIT is finished once
     /// this much capture time passes without a packet of its 4-tuple.
