@@ -4,12 +4,18 @@
 //! Run with `cargo bench -p tcp-fsm-tools --bench track`. The capture (1,000,000 packets by
 //! default; `TCP_FSM_BENCH_PACKETS` changes it) is generated once under Cargo's target
 //! temporary directory. Each command runs three times; the fastest run counts.
+//!
+//! Under `cargo test --benches` (no `--bench` argument) it runs once on 20,000 packets as a
+//! check that the sides agree: the reports of 1 and 2 threads are identical, and `track`
+//! finds as many connections as tshark finds TCP conversations. `scripts/track-throughput.sh`
+//! gives the figures of docs/PERFORMANCE.md, with peak memory.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 use tcp_fsm::track::synth::{Shape, write_capture};
 
+/// Runs per command when benchmarking.
 const RUNS: usize = 3;
 
 fn capture(packets: u64) -> (PathBuf, u64) {
@@ -39,10 +45,21 @@ fn count_packets(path: &Path) -> u64 {
     packets
 }
 
-/// The fastest of [`RUNS`] runs of `program args`, with stdout discarded.
-fn fastest(program: &str, args: &[&str]) -> Option<Duration> {
+/// What `program args` prints, or `None` when it cannot be run.
+fn stdout_of(program: &str, args: &[&str]) -> Option<String> {
+    let out = Command::new(program).args(args).output().ok()?;
+    assert!(
+        out.status.success(),
+        "{program} {args:?} failed: {}",
+        out.status
+    );
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// The fastest of `runs` runs of `program args`, with stdout discarded.
+fn fastest(program: &str, args: &[&str], runs: usize) -> Option<Duration> {
     let mut best: Option<Duration> = None;
-    for _ in 0..RUNS {
+    for _ in 0..runs {
         let start = Instant::now();
         let status = Command::new(program)
             .args(args)
@@ -63,20 +80,44 @@ fn rate(packets: u64, took: Duration) -> f64 {
 }
 
 fn main() {
+    // `cargo bench` passes `--bench`; `cargo test --benches` does not: then a quick check.
+    let benchmarking = std::env::args().any(|a| a == "--bench");
+    let runs = if benchmarking { RUNS } else { 1 };
     let packets: u64 = std::env::var("TCP_FSM_BENCH_PACKETS")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(1_000_000);
+        .unwrap_or(if benchmarking { 1_000_000 } else { 20_000 });
     let (path, packets) = capture(packets);
     let file = path.to_str().expect("a UTF-8 path");
     let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
     println!("capture: {file} ({packets} packets, {size} bytes)");
 
     let track = env!("CARGO_BIN_EXE_tcp-fsm");
-    let summary = fastest(track, &["track", file, "--summary"]).expect("tcp-fsm runs");
-    let timeline = fastest(track, &["track", file]).expect("tcp-fsm runs");
+    let one = stdout_of(track, &["track", file, "--summary", "--threads", "1"]).expect("runs");
+    let two = stdout_of(track, &["track", file, "--summary", "--threads", "2"]).expect("runs");
+    assert!(one == two, "the reports of 1 and 2 threads differ");
+    let connections = one.lines().count() - 1;
+    match stdout_of("tshark", &["-r", file, "-q", "-z", "conv,tcp"]) {
+        Some(conv) => {
+            let conversations = conv.lines().filter(|l| l.contains("<->")).count();
+            assert_eq!(connections, conversations, "track and tshark count alike");
+            println!("agree: {connections} connections, as many TCP conversations for tshark");
+        }
+        None => println!("tshark: skipped: not installed (apt-get install tshark)"),
+    }
+
+    let summary1 = ["track", file, "--summary", "--threads", "1"];
+    let summary2 = ["track", file, "--summary", "--threads", "2"];
+    let summary1 = fastest(track, &summary1, runs).expect("tcp-fsm runs");
+    let summary = fastest(track, &summary2, runs).expect("tcp-fsm runs");
+    let timeline = fastest(track, &["track", file], runs).expect("tcp-fsm runs");
     println!(
-        "tcp-fsm track --summary: {:>8.3} s  {:>12.0} packets/s",
+        "tcp-fsm track --summary --threads 1: {:>8.3} s  {:>12.0} packets/s",
+        summary1.as_secs_f64(),
+        rate(packets, summary1)
+    );
+    println!(
+        "tcp-fsm track --summary --threads 2: {:>8.3} s  {:>12.0} packets/s",
         summary.as_secs_f64(),
         rate(packets, summary)
     );
@@ -85,7 +126,7 @@ fn main() {
         timeline.as_secs_f64(),
         rate(packets, timeline)
     );
-    match fastest("tshark", &["-r", file, "-q", "-z", "conv,tcp"]) {
+    match fastest("tshark", &["-r", file, "-q", "-z", "conv,tcp"], runs) {
         Some(tshark) => {
             println!(
                 "tshark -q -z conv,tcp:    {:>7.3} s  {:>12.0} packets/s",
@@ -93,8 +134,9 @@ fn main() {
                 rate(packets, tshark)
             );
             println!(
-                "ratio (tshark time / track time): --summary {:.1}x, timeline {:.1}x",
+                "ratio (tshark time / track time): --summary on 2 threads {:.1}x, 1 thread {:.1}x, timeline {:.1}x",
                 tshark.as_secs_f64() / summary.as_secs_f64(),
+                tshark.as_secs_f64() / summary1.as_secs_f64(),
                 tshark.as_secs_f64() / timeline.as_secs_f64()
             );
         }

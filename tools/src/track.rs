@@ -4,13 +4,15 @@
 use crate::error::Error;
 use crate::input;
 use crate::output::ReportFormat;
-use crate::track_report::Report;
+use crate::track_report::{ReportWriter, Style};
+use std::num::NonZeroUsize;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use tcp_fsm::interpreter::Interpreter;
+use tcp_fsm::track::TrackError;
 use tcp_fsm::track::capture::CaptureError;
+use tcp_fsm::track::stream::{Options, track_stream};
 use tcp_fsm::track::tracker::Detail;
-use tcp_fsm::track::{TrackError, track};
 
 /// Follow the TCP connections of a capture through the spec's state machine.
 ///
@@ -26,6 +28,9 @@ use tcp_fsm::track::{TrackError, track};
 /// `check`), 2 when the capture or spec file cannot be read, or the capture is damaged
 /// part-way (what came before it is still reported).
 ///
+/// Connections are reported as they finish, in the order of their first packet, and the
+/// counts come last; memory stays bounded whatever the capture's size (README, "track").
+///
 /// Example: `tcp-fsm track capture.pcap --format json`
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -40,6 +45,10 @@ pub struct Args {
     /// Output format of the result on stdout.
     #[arg(long, value_enum, default_value_t = ReportFormat::Human)]
     format: ReportFormat,
+    /// Trackers to run in parallel, connections shared among them by 4-tuple; the report is
+    /// the same for any number [default: the number of cores].
+    #[arg(long)]
+    threads: Option<NonZeroUsize>,
 }
 
 /// Runs `tcp-fsm track`.
@@ -63,26 +72,49 @@ pub fn run(args: &Args) -> Result<ExitCode, Error> {
     } else {
         Detail::Timeline
     };
-    let outcome = match track(file, machine, detail) {
-        Ok(outcome) => outcome,
+    let threads = args
+        .threads
+        .or_else(|| std::thread::available_parallelism().ok())
+        .map_or(1, NonZeroUsize::get);
+    let options = Options {
+        threads,
+        ..Options::default()
+    };
+    let style = match (args.format, args.summary) {
+        (ReportFormat::Json, _) => Style::Json,
+        (ReportFormat::Human, true) => Style::Summary,
+        (ReportFormat::Human, false) => Style::Timeline,
+    };
+    let cannot_write = |source: std::io::Error| Error::Write {
+        path: "standard output".into(),
+        source,
+    };
+    let stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut writer = ReportWriter::new(&name, &spec, style, stdout).map_err(cannot_write)?;
+    // The first write error stops the writing; it is returned once the tracking is over.
+    let mut failed = None;
+    let tracked = track_stream(file, machine, detail, options, |connection, start| {
+        if failed.is_none() {
+            failed = writer.connection(&connection, start).err();
+        }
+    });
+    let streamed = match tracked {
+        Ok(streamed) => streamed,
         Err(TrackError::Capture(error)) => return Err(unreadable(error)),
         Err(TrackError::Binding(error)) => return Err(Error::drive(source.name(), error)),
     };
-    let report = Report {
-        capture: &name,
-        spec: &spec,
-        tracking: &outcome.tracking,
-    };
-    match (args.format, args.summary) {
-        (ReportFormat::Json, _) => println!("{}", report.json(outcome.damage.as_ref())),
-        (ReportFormat::Human, true) => print!("{}", report.summary()),
-        (ReportFormat::Human, false) => print!("{}", report.timeline()),
+    if let Some(error) = failed {
+        return Err(cannot_write(error));
     }
+    let findings = writer.findings();
+    writer
+        .finish(&streamed.totals, streamed.damage.as_ref())
+        .map_err(cannot_write)?;
     // What came before the damage is reported above; the damage still fails the run.
-    if let Some(damage) = outcome.damage {
+    if let Some(damage) = streamed.damage {
         return Err(unreadable(damage));
     }
-    Ok(if report.finding_count() > 0 {
+    Ok(if findings > 0 {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS

@@ -1,14 +1,19 @@
-//! Rendering a [`Tracking`]: per-connection timelines or one line per connection for people,
-//! JSON for machines. Plain functions from the model to text, no I/O.
+//! Rendering tracked connections: per-connection timelines or one line per connection for
+//! people, JSON for machines. [`ReportWriter`] writes each connection as it is reported and the
+//! totals at the end, so that a report of any size is written in bounded memory; [`Report`]
+//! renders a whole [`Tracking`] the same way.
 
 use fsm_spec::Spec;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt::{self, Write as _};
+use std::io;
 use std::time::Duration;
 use tcp_fsm::track::capture::CaptureError;
 use tcp_fsm::track::decode::Skip;
-use tcp_fsm::track::tracker::{Basis, Connection, Finding, FindingKind, Row, Step, Tracking};
+use tcp_fsm::track::tracker::{
+    Basis, Connection, Finding, FindingKind, Row, Step, Totals, Tracking,
+};
 
 /// A tracking result with what is needed to name things.
 #[derive(Debug, Clone, Copy)]
@@ -33,75 +38,235 @@ impl<'a> Report<'a> {
             .sum()
     }
 
-    fn offset(&self, time: Duration) -> f64 {
-        let start = self.tracking.totals.start.unwrap_or_default();
-        time.saturating_sub(start).as_secs_f64()
-    }
-
-    /// The first line of every human report: counts and the verdict.
+    /// The last line of every human report: counts and the verdict.
     pub fn headline(&self) -> String {
-        let totals = &self.tracking.totals;
-        let skipped: u64 = totals.skipped.values().sum();
-        let mut line = format!(
-            "{}: {} frames, {} TCP segments, {} skipped",
-            self.capture, totals.frames, totals.segments, skipped
-        );
-        if skipped > 0 {
-            let reasons: Vec<String> = Skip::ALL
-                .iter()
-                .filter_map(|r| {
-                    totals
-                        .skipped
-                        .get(r)
-                        .map(|n| format!("{n} {}", r.describe()))
-                })
-                .collect();
-            let _ = write!(line, " ({})", reasons.join(", "));
-        }
-        let connections = self.tracking.connections.len();
-        let findings = self.finding_count();
-        let _ = write!(
-            line,
-            "; {} connection{}; {}",
-            connections,
-            if connections == 1 { "" } else { "s" },
-            match findings {
-                0 => "no findings".to_string(),
-                1 => "1 finding".to_string(),
-                n => format!("{n} findings"),
-            }
-        );
-        line
+        headline(
+            self.capture,
+            &self.tracking.totals,
+            self.tracking.connections.len(),
+            self.finding_count(),
+        )
     }
 
-    /// One line per connection: endpoints, packets, final states, findings.
+    fn render(&self, style: Style, damage: Option<&CaptureError>) -> String {
+        let mut writer = ReportWriter::new(self.capture, self.spec, style, Vec::new())
+            .expect("writing to memory");
+        let start = self.tracking.totals.start.unwrap_or_default();
+        for c in &self.tracking.connections {
+            writer.connection(c, start).expect("writing to memory");
+        }
+        let bytes = writer
+            .finish(&self.tracking.totals, damage)
+            .expect("writing to memory");
+        String::from_utf8(bytes).expect("the report is UTF-8")
+    }
+
+    /// One line per connection: endpoints, packets, final states, findings; then the
+    /// headline.
     pub fn summary(&self) -> String {
-        let mut out = self.headline();
-        out.push('\n');
-        for c in &self.tracking.connections {
-            let _ = write!(out, "connection {}: ", c.id);
-            self.write_endpoints(&mut out, c);
-            let _ = write!(
-                out,
-                "; packets #{}-#{} ({} segments); final ",
-                c.packets.0, c.packets.1, c.segments
-            );
-            self.write_final_states(&mut out, c);
-            let n = c.findings.len();
-            let _ = writeln!(out, "; {n} finding{}", if n == 1 { "" } else { "s" });
-        }
-        out
+        self.render(Style::Summary, None)
     }
 
-    /// Per connection, every segment with the steps it caused and the findings about it.
+    /// Per connection, every segment with the steps it caused and the findings about it;
+    /// then the headline.
     pub fn timeline(&self) -> String {
-        let mut out = self.headline();
-        out.push('\n');
-        for c in &self.tracking.connections {
-            out.push('\n');
-            self.write_connection(&mut out, c);
+        self.render(Style::Timeline, None)
+    }
+
+    /// The whole report as JSON, with the damaged record that ended the reading, if any;
+    /// timelines are empty when the tracking kept none.
+    pub fn json(&self, damage: Option<&CaptureError>) -> String {
+        let mut json = self.render(Style::Json, damage);
+        json.pop(); // the newline that ends the printed report
+        json
+    }
+
+    /// A finding in words, naming the endpoint as A or B.
+    pub fn finding_text(&self, finding: &Finding) -> String {
+        View::new(self.spec, Duration::ZERO).finding_text(finding)
+    }
+}
+
+/// Counts and the verdict, as the last line of a human report.
+pub fn headline(capture: &str, totals: &Totals, connections: usize, findings: usize) -> String {
+    let skipped: u64 = totals.skipped.values().sum();
+    let mut line = format!(
+        "{}: {} frames, {} TCP segments, {} skipped",
+        capture, totals.frames, totals.segments, skipped
+    );
+    if skipped > 0 {
+        let reasons: Vec<String> = Skip::ALL
+            .iter()
+            .filter_map(|r| {
+                totals
+                    .skipped
+                    .get(r)
+                    .map(|n| format!("{n} {}", r.describe()))
+            })
+            .collect();
+        let _ = write!(line, " ({})", reasons.join(", "));
+    }
+    let _ = write!(
+        line,
+        "; {} connection{}; {}",
+        connections,
+        if connections == 1 { "" } else { "s" },
+        match findings {
+            0 => "no findings".to_string(),
+            1 => "1 finding".to_string(),
+            n => format!("{n} findings"),
         }
-        out
+    );
+    line
+}
+
+/// Which report a [`ReportWriter`] writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    /// Per connection, each segment and the steps it caused; the headline last.
+    Timeline,
+    /// One line per connection; the headline last.
+    Summary,
+    /// JSON, as documented in docs/conformance.md: the connections, then the totals.
+    Json,
+}
+
+/// Writes a report connection by connection, as connections are reported, and the totals
+/// last: nothing but the counts is kept.
+#[derive(Debug)]
+pub struct ReportWriter<'a, W: io::Write> {
+    capture: &'a str,
+    spec: &'a Spec,
+    style: Style,
+    out: W,
+    begun: bool,
+    connections: usize,
+    findings: usize,
+}
+
+impl<'a, W: io::Write> ReportWriter<'a, W> {
+    /// A report to be written on `out`; nothing is written before the first connection or
+    /// [`ReportWriter::finish`], so a capture refused at its header leaves `out` empty.
+    pub fn new(capture: &'a str, spec: &'a Spec, style: Style, out: W) -> io::Result<Self> {
+        Ok(ReportWriter {
+            capture,
+            spec,
+            style,
+            out,
+            begun: false,
+            connections: 0,
+            findings: 0,
+        })
+    }
+
+    /// Writes the JSON report's opening, once.
+    fn begin(&mut self) -> io::Result<()> {
+        if self.style == Style::Json && !self.begun {
+            let name = serde_json::to_string(self.capture).expect("a string serialises");
+            write!(self.out, "{{\n  \"capture\": {name},\n  \"connections\": [")?;
+        }
+        self.begun = true;
+        Ok(())
+    }
+
+    /// Findings in the connections written so far.
+    pub fn findings(&self) -> usize {
+        self.findings
+    }
+
+    /// Writes one connection; `start` is the capture's first timestamp, which timelines
+    /// count from.
+    pub fn connection(&mut self, c: &Connection, start: Duration) -> io::Result<()> {
+        self.begin()?;
+        let view = View::new(self.spec, start);
+        let mut text = String::new();
+        match self.style {
+            Style::Timeline => {
+                view.write_connection(&mut text, c);
+                text.push('\n');
+            }
+            Style::Summary => view.write_summary_line(&mut text, c),
+            Style::Json => {
+                text.push_str(if self.connections == 0 { "\n" } else { ",\n" });
+                let json = serde_json::to_string_pretty(&view.connection_json(c))
+                    .expect("the report's types serialise");
+                indent(&mut text, &json, "    ");
+            }
+        }
+        self.connections += 1;
+        self.findings += c.findings.len();
+        self.out.write_all(text.as_bytes())
+    }
+
+    /// Writes the totals (the headline, or the JSON report's closing fields, with the
+    /// damaged record that ended the reading) and returns the output.
+    pub fn finish(mut self, totals: &Totals, damage: Option<&CaptureError>) -> io::Result<W> {
+        self.begin()?;
+        match self.style {
+            Style::Timeline | Style::Summary => {
+                let line = headline(self.capture, totals, self.connections, self.findings);
+                writeln!(self.out, "{line}")?;
+            }
+            Style::Json => {
+                let tail = TotalsJson {
+                    frames: totals.frames,
+                    segments: totals.segments,
+                    skipped: totals.skipped.clone(),
+                    findings: self.findings,
+                    damage: damage.map(ToString::to_string),
+                };
+                let json =
+                    serde_json::to_string_pretty(&tail).expect("the report's types serialise");
+                let fields = json.strip_prefix("{\n").expect("an object");
+                let close = if self.connections == 0 { "" } else { "\n  " };
+                writeln!(self.out, "{close}],\n{fields}")?;
+            }
+        }
+        self.out.flush()?;
+        Ok(self.out)
+    }
+}
+
+/// Appends `text` to `out` with every line indented by `by`; JSON strings hold no raw
+/// newlines, so this nests pretty-printed JSON.
+fn indent(out: &mut String, text: &str, by: &str) {
+    for (i, line) in text.lines().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(by);
+        out.push_str(line);
+    }
+}
+
+/// What rendering one connection needs: the spec for names, the capture's start for times.
+#[derive(Debug, Clone, Copy)]
+struct View<'a> {
+    spec: &'a Spec,
+    start: Duration,
+}
+
+impl<'a> View<'a> {
+    fn new(spec: &'a Spec, start: Duration) -> Self {
+        View { spec, start }
+    }
+
+    fn offset(&self, time: Duration) -> f64 {
+        time.saturating_sub(self.start).as_secs_f64()
+    }
+
+    /// One line: endpoints, packets, final states, findings.
+    fn write_summary_line(&self, out: &mut String, c: &Connection) {
+        let _ = write!(out, "connection {}: ", c.id);
+        self.write_endpoints(out, c);
+        let _ = write!(
+            out,
+            "; packets #{}-#{} ({} segments); final ",
+            c.packets.0, c.packets.1, c.segments
+        );
+        self.write_final_states(out, c);
+        let n = c.findings.len();
+        let _ = writeln!(out, "; {n} finding{}", if n == 1 { "" } else { "s" });
     }
 
     fn endpoints(&self, c: &Connection) -> String {
@@ -228,7 +393,7 @@ impl<'a> Report<'a> {
     }
 
     /// A finding in words, naming the endpoint as A or B.
-    pub fn finding_text(&self, finding: &Finding) -> String {
+    fn finding_text(&self, finding: &Finding) -> String {
         let spec = self.spec;
         let who = NAMES[finding.endpoint];
         let arc = |t: usize| {
@@ -372,39 +537,17 @@ impl<'a> Report<'a> {
             findings: c.findings.iter().map(|f| self.finding_json(f)).collect(),
         }
     }
-
-    /// The whole report as JSON, with the damaged record that ended the reading, if any;
-    /// timelines are empty when the tracking kept none.
-    pub fn json(&self, damage: Option<&CaptureError>) -> String {
-        let totals = &self.tracking.totals;
-        let report = ReportJson {
-            capture: self.capture,
-            frames: totals.frames,
-            segments: totals.segments,
-            skipped: totals.skipped.clone(),
-            findings: self.finding_count(),
-            damage: damage.map(ToString::to_string),
-            connections: self
-                .tracking
-                .connections
-                .iter()
-                .map(|c| self.connection_json(c))
-                .collect(),
-        };
-        serde_json::to_string_pretty(&report).expect("the report's types serialise")
-    }
 }
 
-/// `tcp-fsm track --format json`, as documented in docs/conformance.md.
+/// The closing fields of `tcp-fsm track --format json` (docs/conformance.md), after the
+/// connections.
 #[derive(Serialize)]
-struct ReportJson<'a> {
-    capture: &'a str,
+struct TotalsJson {
     frames: u64,
     segments: u64,
     skipped: BTreeMap<Skip, u64>,
     findings: usize,
     damage: Option<String>,
-    connections: Vec<ConnectionJson<'a>>,
 }
 
 #[derive(Serialize)]

@@ -310,15 +310,27 @@ fn a_record_claiming_4_gib_is_refused_by_its_packet_number_without_allocating_it
     for (name, bytes, packet) in cases {
         let path = dir.join(name);
         std::fs::write(&path, bytes).expect("a temporary file");
-        let run = run(&["track".to_string(), path.display().to_string()]);
-        assert_eq!(run.code, Some(2), "{name}: {}", run.stderr);
-        assert!(
-            run.stderr.contains(packet) && run.stderr.contains("claims 42949672"),
-            "{name}: {}",
-            run.stderr
-        );
-        if let Some(peak) = run.max_rss_kib {
-            assert!(peak < MAX_RSS_KIB, "{name}: peak {peak} KiB");
+        // The one-thread path and the reader feeding shard threads refuse it alike.
+        for threads in ["1", "2"] {
+            let args = ["track", &path.display().to_string(), "--threads", threads];
+            let run = run(&args.map(String::from));
+            assert_eq!(
+                run.code,
+                Some(2),
+                "{name}, {threads} threads: {}",
+                run.stderr
+            );
+            assert!(
+                run.stderr.contains(packet) && run.stderr.contains("claims 42949672"),
+                "{name}, {threads} threads: {}",
+                run.stderr
+            );
+            if let Some(peak) = run.max_rss_kib {
+                assert!(
+                    peak < MAX_RSS_KIB,
+                    "{name}, {threads} threads: peak {peak} KiB"
+                );
+            }
         }
     }
 }

@@ -5,17 +5,19 @@
 //! with its addresses, [`inference`] names the calls and arriving segments a passive observer
 //! can infer from it (the only TCP knowledge outside the spec, with its rules in a table),
 //! [`crate::binding`] turns those into the spec's events, and [`tracker`] keeps one
-//! [`crate::interpreter::Interpreter`]-driven machine per endpoint and 4-tuple.
+//! [`crate::interpreter::Interpreter`]-driven machine per endpoint and 4-tuple. [`stream`]
+//! runs the trackers over a capture in bounded memory, on one thread or several.
 
 pub mod capture;
 pub mod decode;
 pub mod inference;
+pub mod stream;
 pub mod synth;
 pub mod tracker;
 
 use crate::interpreter::Interpreter;
-use capture::{CaptureError, Frames};
-use tracker::{Detail, Tracker, Tracking};
+use capture::CaptureError;
+use tracker::{Detail, Tracking};
 
 /// What tracking a capture gave: the connections, and the damaged record that ended the
 /// reading early, if any.
@@ -38,32 +40,29 @@ pub enum TrackError {
     Capture(#[from] CaptureError),
 }
 
-/// Tracks the capture read from `reader` (a file, or bytes in memory) with `machine`. Fails only when the spec cannot be bound or
+/// Tracks the capture read from `reader` (a file, or bytes in memory) with `machine` on the
+/// calling thread and collects every connection. Fails only when the spec cannot be bound or
 /// the file header cannot be read; a damaged record later on ends the reading and is
-/// returned in [`Outcome::damage`].
+/// returned in [`Outcome::damage`]. [`stream::track_stream`] reports connections as they
+/// finish instead, in bounded memory.
 pub fn track(
-    reader: impl std::io::Read,
+    reader: impl std::io::Read + Send,
     machine: Interpreter<'_>,
     detail: Detail,
 ) -> Result<Outcome, TrackError> {
-    let mut tracker = Tracker::new(machine, detail)?;
-    let mut frames = Frames::new(reader)?;
-    let mut damage = None;
-    while let Some(frame) = frames.next_frame() {
-        let frame = match frame {
-            Ok(frame) => frame,
-            Err(error) => {
-                damage = Some(error);
-                break;
-            }
-        };
-        match decode::decode(frame.link, frame.data) {
-            Ok(captured) => tracker.observe(frame.number, frame.timestamp, &captured),
-            Err(reason) => tracker.skip(frame.timestamp, reason),
-        }
-    }
+    let mut connections = Vec::new();
+    let streamed = stream::track_stream(
+        reader,
+        machine,
+        detail,
+        stream::Options::default(),
+        |connection, _| connections.push(connection),
+    )?;
     Ok(Outcome {
-        tracking: tracker.finish(),
-        damage,
+        tracking: Tracking {
+            connections,
+            totals: streamed.totals,
+        },
+        damage: streamed.damage,
     })
 }

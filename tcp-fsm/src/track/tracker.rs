@@ -7,7 +7,8 @@ use crate::binding::{BindingError, Call, Key, Role};
 use crate::interpreter::{Choice, History, Interpreter};
 use crate::wire::{Control, Segment, SeqNum};
 use fsm_spec::{EventId, StateId};
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap, VecDeque};
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -134,10 +135,40 @@ pub struct Finding {
     pub kind: FindingKind,
 }
 
+/// How long a connection is kept open without a packet of its 4-tuple, which bounds the
+/// memory of tracking: see [`Tracker::sweep`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// A connection whose 4-tuple has seen no packet for this many frames of the capture is
+    /// finished: a later segment of the 4-tuple starts a new connection. So at most this
+    /// many connections, and those opened since the last [`Tracker::sweep`], are open at
+    /// any time, whatever the capture holds.
+    pub idle_frames: u64,
+    /// A connection whose endpoints are all closed or waiting out TIME-WAIT is finished once
+    /// this much capture time passes without a packet of its 4-tuple.
+    pub quiet_time: Duration,
+}
+
+/// The maximum segment lifetime RFC 793 section 3.3 assumes (two minutes). RFC 793 section
+/// 3.5 (and RFC 9293 section 3.6.1) keep an endpoint in TIME-WAIT for twice this, so that
+/// every segment of the old incarnation is gone from the network by its end.
+pub const MSL: Duration = Duration::from_secs(120);
+
+impl Default for Limits {
+    /// 2 * [`MSL`] of capture time for a settled connection; 65,536 frames for any.
+    fn default() -> Self {
+        Limits {
+            idle_frames: 1 << 16,
+            quiet_time: 2 * MSL,
+        }
+    }
+}
+
 /// One connection (one incarnation of a 4-tuple) and what happened to its endpoints.
 #[derive(Debug, Clone)]
 pub struct Connection {
-    /// 1-based, in order of first packet.
+    /// 1-based, in the order connections are reported: the order of their first packet
+    /// (see [`crate::track::stream`] for the one exception). 0 until reported.
     pub id: usize,
     /// Endpoint A (sender of the first segment) and B; one endpoint when a socket is
     /// connected to itself (its own address and port).
@@ -257,6 +288,11 @@ struct Live {
     connection: Connection,
     ends: Vec<EndpointTrack>,
     saw_syn: bool,
+    /// The capture clock (the latest timestamp so far) at the connection's last packet.
+    last_clock: Duration,
+    /// The frame of its entry in [`Tracker::checks`]: never later than one idle window
+    /// after its last packet.
+    check_at: u64,
 }
 
 /// Tracks the connections of a capture, one segment at a time.
@@ -264,10 +300,20 @@ struct Live {
 pub struct Tracker<'s> {
     machine: Interpreter<'s>,
     detail: Detail,
-    /// Boxed: the map moves values when it grows, and a connection's state is large.
-    live: HashMap<(SocketAddr, SocketAddr), Box<Live>>,
-    done: Vec<Connection>,
-    next_id: usize,
+    /// Boxed: the map moves values when it grows, and a connection's state is large. Hashed
+    /// with foldhash, seeded per process: several times faster than SipHash on 4-tuples,
+    /// and a capture cannot aim collisions at an unknown seed.
+    live: HashMap<(SocketAddr, SocketAddr), Box<Live>, foldhash::fast::RandomState>,
+    /// The first packets of the open connections: the oldest one holds back the report.
+    open_since: BTreeSet<u64>,
+    /// When to look again whether a connection is idle: (frame, 4-tuple), earliest first.
+    /// One entry per open connection (its [`Live::check_at`]), not one per segment: a
+    /// connection busy at its check is looked at again one window after its last packet.
+    checks: BinaryHeap<Reverse<(u64, (SocketAddr, SocketAddr))>>,
+    finished: Vec<Connection>,
+    limits: Limits,
+    /// The latest timestamp so far, for [`Tracker::observe`].
+    clock: Duration,
     totals: Totals,
 }
 
@@ -275,13 +321,25 @@ impl<'s> Tracker<'s> {
     /// A tracker driving `machine`, keeping `detail`. Fails when the spec has no event for a
     /// role the inference rules name.
     pub fn new(machine: Interpreter<'s>, detail: Detail) -> Result<Self, BindingError> {
+        Self::with_limits(machine, detail, Limits::default())
+    }
+
+    /// [`Tracker::new`] with other [`Limits`].
+    pub fn with_limits(
+        machine: Interpreter<'s>,
+        detail: Detail,
+        limits: Limits,
+    ) -> Result<Self, BindingError> {
         machine.binding().require(&ROLES)?;
         Ok(Tracker {
             machine,
             detail,
-            live: HashMap::new(),
-            done: Vec::new(),
-            next_id: 1,
+            live: HashMap::default(),
+            open_since: BTreeSet::new(),
+            checks: BinaryHeap::new(),
+            finished: Vec::new(),
+            limits,
+            clock: Duration::ZERO,
             totals: Totals::default(),
         })
     }
@@ -310,8 +368,23 @@ impl<'s> Tracker<'s> {
         self.totals.start.get_or_insert(time);
     }
 
-    /// Follows one segment, captured as packet `packet` at `time`.
+    /// Follows one segment, captured as packet `packet` at `time`; packets come in capture
+    /// order. The capture clock is the latest timestamp seen by this tracker.
     pub fn observe(&mut self, packet: u64, time: Duration, captured: &Captured) {
+        self.clock = self.clock.max(time);
+        self.sweep(packet);
+        self.observe_at(packet, time, self.clock, captured);
+    }
+
+    /// [`Tracker::observe`] with the capture clock given: the latest timestamp of the whole
+    /// capture up to this packet, when this tracker sees only some of its connections.
+    pub fn observe_at(
+        &mut self,
+        packet: u64,
+        time: Duration,
+        clock: Duration,
+        captured: &Captured,
+    ) {
         self.count_frame(time);
         self.totals.segments += 1;
         let Captured {
@@ -323,11 +396,21 @@ impl<'s> Tracker<'s> {
         let initial = self.machine.initial();
         // The map is taken out for the call so that `self` stays borrowable: one lookup.
         let mut lives = std::mem::take(&mut self.live);
+        if let Some(old) = lives.get(&key) {
+            if self.is_over(old, packet, clock) {
+                let old = lives.remove(&key).expect("just found");
+                self.finish_live(*old);
+            }
+        }
         let live: &mut Live = lives.entry(key).or_insert_with(|| {
             let mut live = Box::new(self.open(captured, packet, None));
             if !segment.has(Control::SYN) {
                 self.assume_handshake(&mut live, packet, time);
             }
+            live.check_at = packet
+                .saturating_add(self.limits.idle_frames)
+                .saturating_add(1);
+            self.checks.push(Reverse((live.check_at, key)));
             live
         });
         let syn_only = segment.has(Control::SYN) && !segment.has(Control::ACK);
@@ -345,14 +428,92 @@ impl<'s> Tracker<'s> {
                     .expect("a connection endpoint");
                 let carried =
                     (x != y && live.ends[y].state != initial).then(|| live.ends[y].clone());
-                let next = self.open(captured, packet, carried);
+                // The new incarnation takes over the old one's check, which is due no later.
+                let next = Live {
+                    check_at: live.check_at,
+                    ..self.open(captured, packet, carried)
+                };
                 let old = std::mem::replace(live, next);
                 self.finish_live(old);
             }
         }
         live.saw_syn |= segment.has(Control::SYN);
+        live.last_clock = clock;
         self.follow(live, packet, time, captured);
         self.live = lives;
+    }
+
+    /// Whether a packet `packet` at capture clock `clock` comes after the end of `live`: its
+    /// 4-tuple was idle for more than [`Limits::idle_frames`], or it is settled and was
+    /// quiet for more than [`Limits::quiet_time`]. Depends on the connection alone, so
+    /// every way of splitting a capture among trackers draws the same lines.
+    fn is_over(&self, live: &Live, packet: u64, clock: Duration) -> bool {
+        let last = live.connection.packets.1;
+        if packet.saturating_sub(last) > self.limits.idle_frames {
+            return true;
+        }
+        clock.saturating_sub(live.last_clock) > self.limits.quiet_time && self.is_settled(live)
+    }
+
+    /// Every endpoint is in the initial state (no TCB) or in a state the spec leaves by the
+    /// TIME-WAIT timeout, with nothing waiting to be processed.
+    fn is_settled(&self, live: &Live) -> bool {
+        let initial = self.machine.initial();
+        let timeout = self.machine.binding().reopening_timeout();
+        live.ends.iter().all(|end| {
+            let waiting = timeout.is_some_and(|t| {
+                matches!(
+                    self.machine.choose(end.state, t, &end.history, None),
+                    Choice::Taken(_)
+                )
+            });
+            end.inbox.is_empty() && (end.state == initial || waiting)
+        })
+    }
+
+    /// Finishes the connections whose 4-tuple has had no packet for more than
+    /// [`Limits::idle_frames`] before packet `packet`: the same connections a packet of
+    /// theirs would find over (see [`Tracker::observe`]), finished without waiting for one.
+    pub fn sweep(&mut self, packet: u64) {
+        let idle = self.limits.idle_frames;
+        while let Some(&Reverse((due, key))) = self.checks.peek() {
+            if due > packet {
+                break;
+            }
+            self.checks.pop();
+            // An entry left by a connection finished since is stale.
+            let Some(live) = self.live.get_mut(&key).filter(|live| live.check_at == due) else {
+                continue;
+            };
+            let last = live.connection.packets.1;
+            if packet.saturating_sub(last) > idle {
+                let live = self.live.remove(&key).expect("just found");
+                self.finish_live(*live);
+            } else {
+                live.check_at = last.saturating_add(idle).saturating_add(1);
+                self.checks.push(Reverse((live.check_at, key)));
+            }
+        }
+    }
+
+    /// The connections finished since the last call, in the order they finished.
+    pub fn take_finished(&mut self) -> Vec<Connection> {
+        std::mem::take(&mut self.finished)
+    }
+
+    /// The first packet of the oldest connection still open.
+    pub fn oldest_open(&self) -> Option<u64> {
+        self.open_since.first().copied()
+    }
+
+    /// Finishes every open connection, as at the end of the capture.
+    pub fn finish_open(&mut self) {
+        let mut open: Vec<Live> = self.live.drain().map(|(_, live)| *live).collect();
+        open.sort_by_key(|live| live.connection.packets.0);
+        for live in open {
+            self.finish_live(live);
+        }
+        self.checks.clear();
     }
 
     /// Rule T1: a new SYN from an endpoint where the TIME-WAIT timeout is allowed means the
@@ -423,11 +584,10 @@ impl<'s> Tracker<'s> {
                 ..EndpointTrack::new(initial)
             };
         }
-        let id = self.next_id;
-        self.next_id += 1;
+        self.open_since.insert(packet);
         Live {
             connection: Connection {
-                id,
+                id: 0,
                 endpoints,
                 packets: (packet, packet),
                 segments: 0,
@@ -439,6 +599,8 @@ impl<'s> Tracker<'s> {
             },
             ends,
             saw_syn: false,
+            last_clock: Duration::ZERO,
+            check_at: 0,
         }
     }
 
@@ -709,6 +871,7 @@ impl<'s> Tracker<'s> {
     }
 
     fn finish_live(&mut self, mut live: Live) {
+        self.open_since.remove(&live.connection.packets.0);
         for e in 0..live.ends.len() {
             while let Some(arrival) = live.ends[e].inbox.pop_front() {
                 self.deliver(&mut live, e, arrival, None);
@@ -731,18 +894,18 @@ impl<'s> Tracker<'s> {
         for changes in &mut connection.changes {
             changes.sort_by_key(|&(time, _)| time);
         }
-        self.done.push(connection);
+        self.finished.push(connection);
     }
 
     /// Ends tracking: settles what the end of the capture leaves open and returns the
-    /// connections in order of their first packet.
+    /// connections in order of their first packet, numbered in that order.
     pub fn finish(mut self) -> Tracking {
-        let live: Vec<Live> = self.live.drain().map(|(_, live)| *live).collect();
-        for live in live {
-            self.finish_live(live);
+        self.finish_open();
+        let mut connections = self.finished;
+        connections.sort_by_key(|c| c.packets.0);
+        for (i, connection) in connections.iter_mut().enumerate() {
+            connection.id = i + 1;
         }
-        let mut connections = self.done;
-        connections.sort_by_key(|c| c.id);
         Tracking {
             connections,
             totals: self.totals,
