@@ -4,7 +4,7 @@
 //! 0.4 (`#[state_machine]`), each driven through its own API, and through the generated
 //! `runtime::step(..).decide(..)` and `runtime::Machine::handle`.
 //!
-//! Two machines: the bundled TCP spec (11 states, 13 events, 81 transitions; the guarded reset
+//! Two machines: the bundled TCP spec (11 states, 14 events, 92 transitions; the guarded reset
 //! in SYN-RECEIVED decided as after a passive open) and the 1,000-transition spec of
 //! `benches/large/`. Two workloads each, in one process: a legal walk of 1,024 events from the
 //! initial state (for TCP, connection lifecycles that end in CLOSED), and 1,024 pseudo-random

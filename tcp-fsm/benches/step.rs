@@ -1,9 +1,10 @@
 //! Runtime `step` against the same machine written without a generator: a hand-written
-//! `match`, a lookup in a plain array, and `fsm_spec::table::TransitionTable` interpreting the
+//! `match` marked `#[inline]` (`benches/tcp/hand_written.rs`, `benches/large/hand_written.rs`),
+//! a lookup in a plain array, and `fsm_spec::table::TransitionTable` interpreting the
 //! parsed spec. Each runs over one fixed pseudo-random sequence of (state, event) pairs, legal
-//! and illegal, for the TCP spec (11 states, 13 events, 81 transitions) and for a generated
+//! and illegal, for the TCP spec (11 states, 14 events, 92 transitions) and for a generated
 //! spec of 125 states, 10 events and 1,000 transitions (`benches/large/`). The typed API is
-//! measured in `zero_cost.rs`.
+//! measured in `zero_cost.rs`; the peer crates and `runtime::Machine` in `peers.rs`.
 //!
 //! Run with `cargo bench -p tcp-fsm --bench step -- --warm-up-time 1 --measurement-time 3`;
 //! figures are in `docs/PERFORMANCE.md`.

@@ -251,13 +251,7 @@ impl Table {
              // each peer's states and events in the order of the runtime API's `State::ALL` and\n\
              // `Event::ALL`, so that the benchmark gives every side the same workload.\n"
         );
-        let sides: [(
-            &str,
-            String,
-            String,
-            &dyn Fn(&str) -> String,
-            &dyn Fn(&str) -> String,
-        ); 3] = [
+        let sides: [(&str, String, String, Spelling, Spelling); 3] = [
             (
                 "rust_fsm",
                 format!("with_rust_fsm::{name}::State"),
@@ -335,6 +329,9 @@ pub fn large() -> Table {
         None,
     )
 }
+
+/// How a peer writes a state or an event of the table, as a Rust path.
+type Spelling<'a> = &'a dyn Fn(&str) -> String;
 
 /// `SynAck` → `syn_ack`: statig's state functions and smlang's actions are snake case.
 fn snake_case(name: &str) -> String {
