@@ -488,9 +488,11 @@ fn step(m: &Model<'_>) -> TokenStream {
         quote!(Taken { to: State::#to, output: #output, index: #row })
     };
     let cells = fsm_spec::table::TransitionTable::new(spec);
-    let row_length = spec.events.len().next_power_of_two();
-    let rows = spec.state_ids().map(|state| {
-        let row = spec.event_ids().map(|event| match cells.on(state, event) {
+    // One row per event, indexed by state: on a walk, where each step's state is the last
+    // step's result, the event's row is found off that dependency chain and the state is
+    // the load's scaled index, so one step costs a load and nothing else.
+    let rows = spec.event_ids().map(|event| {
+        let row = spec.state_ids().map(|state| match cells.on(state, event) {
             [] => quote!(ILLEGAL),
             [only] => {
                 let taken = taken(*only);
@@ -505,12 +507,10 @@ fn step(m: &Model<'_>) -> TokenStream {
                 quote!(::core::option::Option::Some(Step::Guarded(Guarded::#group)))
             }
         });
-        // Rows padded to a power of two: the row offset is a shift, not a multiplication, on
-        // the path from one state to the next. The padding is never read.
-        let padding = (spec.events.len()..row_length).map(|_| quote!(ILLEGAL));
-        quote!([#(#row,)* #(#padding),*])
+        quote!([#(#row),*])
     });
     let state_count = spec.states.len();
+    let event_count = spec.events.len();
     let groups = &m.names.groups;
     let group_names: Vec<_> = groups.iter().map(|g| &g.name).collect();
     let group_docs = groups.iter().map(|g| {
@@ -693,7 +693,7 @@ fn step(m: &Model<'_>) -> TokenStream {
         /// Takes `event` in `state`: the transition (next state, output), the guarded
         /// alternatives, or an error if the spec has no transition for the pair.
         ///
-        /// One load from a dense `state × event` table of small values, as a hand-written
+        /// One load from a dense `event × state` table of small values, as a hand-written
         /// table would do; the spec's full record is read only when asked for.
         ///
         /// # Errors
@@ -702,8 +702,8 @@ fn step(m: &Model<'_>) -> TokenStream {
         #[inline]
         pub fn step(state: State, event: Event) -> ::core::result::Result<Step, IllegalTransition> {
             const ILLEGAL: ::core::option::Option<Step> = ::core::option::Option::None;
-            const STEPS: [[::core::option::Option<Step>; #row_length]; #state_count] = [#(#rows),*];
-            match STEPS[state as usize][event as usize] {
+            const STEPS: [[::core::option::Option<Step>; #state_count]; #event_count] = [#(#rows),*];
+            match STEPS[event as usize][state as usize] {
                 ::core::option::Option::Some(step) => ::core::result::Result::Ok(step),
                 ::core::option::Option::None => {
                     ::core::result::Result::Err(IllegalTransition { state, event })

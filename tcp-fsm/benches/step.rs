@@ -1,9 +1,10 @@
 //! Runtime `step` against the same machine written without a generator: a hand-written
-//! `match`, a lookup in a plain array, and `fsm_spec::table::TransitionTable` interpreting the
+//! `match` marked `#[inline]` (`benches/tcp/hand_written.rs`, `benches/large/hand_written.rs`),
+//! a lookup in a plain array, and `fsm_spec::table::TransitionTable` interpreting the
 //! parsed spec. Each runs over one fixed pseudo-random sequence of (state, event) pairs, legal
-//! and illegal, for the TCP spec (11 states, 13 events, 81 transitions) and for a generated
+//! and illegal, for the TCP spec (11 states, 14 events, 92 transitions) and for a generated
 //! spec of 125 states, 10 events and 1,000 transitions (`benches/large/`). The typed API is
-//! measured in `zero_cost.rs`.
+//! measured in `zero_cost.rs`; the peer crates and `runtime::Machine` in `peers.rs`.
 //!
 //! Run with `cargo bench -p tcp-fsm --bench step -- --warm-up-time 1 --measurement-time 3`;
 //! figures are in `docs/PERFORMANCE.md`.
@@ -16,102 +17,7 @@ use tcp_fsm::runtime::{self, Event, Output, State};
 /// The next state and what to send.
 type Next = (State, Option<Output>);
 
-/// The TCP table written out by hand, as code without a generator would be: the next state
-/// and output, with the guarded reset in SYN_RECEIVED decided for a passive open.
-fn hand_written_step(state: State, event: Event) -> Option<Next> {
-    match (state, event) {
-        (State::Closed, Event::PassiveOpen) => Some((State::Listen, None)),
-        (State::Closed, Event::ActiveOpen) => Some((State::SynSent, Some(Output::Syn))),
-        (State::Closed, Event::RcvSyn) => Some((State::Closed, Some(Output::Rst))),
-        (State::Closed, Event::RcvSynAck) => Some((State::Closed, Some(Output::Rst))),
-        (State::Closed, Event::RcvAck) => Some((State::Closed, Some(Output::Rst))),
-        (State::Closed, Event::RcvFin) => Some((State::Closed, Some(Output::Rst))),
-        (State::Closed, Event::RcvRst) => Some((State::Closed, None)),
-        (State::Listen, Event::ActiveOpen) => Some((State::SynSent, Some(Output::Syn))),
-        (State::Listen, Event::Send) => Some((State::SynSent, Some(Output::Syn))),
-        (State::Listen, Event::Close) => Some((State::Closed, None)),
-        (State::Listen, Event::Abort) => Some((State::Closed, None)),
-        (State::Listen, Event::RcvSyn) => Some((State::SynReceived, Some(Output::SynAck))),
-        (State::Listen, Event::RcvSynAck) => Some((State::Listen, Some(Output::Rst))),
-        (State::Listen, Event::RcvAck) => Some((State::Listen, Some(Output::Rst))),
-        (State::Listen, Event::RcvRst) => Some((State::Listen, None)),
-        (State::Listen, Event::UserTimeout) => Some((State::Closed, None)),
-        (State::SynSent, Event::Send) => Some((State::SynSent, None)),
-        (State::SynSent, Event::Close) => Some((State::Closed, None)),
-        (State::SynSent, Event::Abort) => Some((State::Closed, None)),
-        (State::SynSent, Event::RcvSyn) => Some((State::SynReceived, Some(Output::SynAck))),
-        (State::SynSent, Event::RcvSynAck) => Some((State::Established, Some(Output::Ack))),
-        (State::SynSent, Event::RcvRst) => Some((State::Closed, None)),
-        (State::SynSent, Event::UserTimeout) => Some((State::Closed, None)),
-        (State::SynReceived, Event::Send) => Some((State::SynReceived, None)),
-        (State::SynReceived, Event::Close) => Some((State::FinWait1, Some(Output::Fin))),
-        (State::SynReceived, Event::Abort) => Some((State::Closed, Some(Output::Rst))),
-        (State::SynReceived, Event::RcvSyn) => Some((State::Closed, Some(Output::Rst))),
-        (State::SynReceived, Event::RcvSynAck) => Some((State::Established, None)),
-        (State::SynReceived, Event::RcvAck) => Some((State::Established, None)),
-        (State::SynReceived, Event::RcvFin) => Some((State::CloseWait, Some(Output::Ack))),
-        (State::SynReceived, Event::RcvRst) => Some((State::Listen, None)),
-        (State::SynReceived, Event::UserTimeout) => Some((State::Closed, None)),
-        (State::Established, Event::Send) => Some((State::Established, None)),
-        (State::Established, Event::Close) => Some((State::FinWait1, Some(Output::Fin))),
-        (State::Established, Event::Abort) => Some((State::Closed, Some(Output::Rst))),
-        (State::Established, Event::RcvSyn) => Some((State::Closed, Some(Output::Rst))),
-        (State::Established, Event::RcvAck) => Some((State::Established, None)),
-        (State::Established, Event::RcvFin) => Some((State::CloseWait, Some(Output::Ack))),
-        (State::Established, Event::RcvRst) => Some((State::Closed, None)),
-        (State::Established, Event::UserTimeout) => Some((State::Closed, None)),
-        (State::FinWait1, Event::Abort) => Some((State::Closed, Some(Output::Rst))),
-        (State::FinWait1, Event::RcvSyn) => Some((State::Closed, Some(Output::Rst))),
-        (State::FinWait1, Event::RcvAck) => Some((State::FinWait2, None)),
-        (State::FinWait1, Event::RcvFin) => Some((State::Closing, Some(Output::Ack))),
-        (State::FinWait1, Event::RcvFinAck) => Some((State::TimeWait, Some(Output::Ack))),
-        (State::FinWait1, Event::RcvRst) => Some((State::Closed, None)),
-        (State::FinWait1, Event::UserTimeout) => Some((State::Closed, None)),
-        (State::FinWait2, Event::Abort) => Some((State::Closed, Some(Output::Rst))),
-        (State::FinWait2, Event::RcvSyn) => Some((State::Closed, Some(Output::Rst))),
-        (State::FinWait2, Event::RcvAck) => Some((State::FinWait2, None)),
-        (State::FinWait2, Event::RcvFin) => Some((State::TimeWait, Some(Output::Ack))),
-        (State::FinWait2, Event::RcvRst) => Some((State::Closed, None)),
-        (State::FinWait2, Event::UserTimeout) => Some((State::Closed, None)),
-        (State::CloseWait, Event::Send) => Some((State::CloseWait, None)),
-        (State::CloseWait, Event::Close) => Some((State::LastAck, Some(Output::Fin))),
-        (State::CloseWait, Event::Abort) => Some((State::Closed, Some(Output::Rst))),
-        (State::CloseWait, Event::RcvSyn) => Some((State::Closed, Some(Output::Rst))),
-        (State::CloseWait, Event::RcvAck) => Some((State::CloseWait, None)),
-        (State::CloseWait, Event::RcvFin) => Some((State::CloseWait, Some(Output::Ack))),
-        (State::CloseWait, Event::RcvRst) => Some((State::Closed, None)),
-        (State::CloseWait, Event::UserTimeout) => Some((State::Closed, None)),
-        (State::Closing, Event::Abort) => Some((State::Closed, None)),
-        (State::Closing, Event::RcvSyn) => Some((State::Closed, Some(Output::Rst))),
-        (State::Closing, Event::RcvAck) => Some((State::TimeWait, None)),
-        (State::Closing, Event::RcvFin) => Some((State::Closing, Some(Output::Ack))),
-        (State::Closing, Event::RcvFinAck) => Some((State::TimeWait, Some(Output::Ack))),
-        (State::Closing, Event::RcvRst) => Some((State::Closed, None)),
-        (State::Closing, Event::UserTimeout) => Some((State::Closed, None)),
-        (State::LastAck, Event::Abort) => Some((State::Closed, None)),
-        (State::LastAck, Event::RcvSyn) => Some((State::Closed, Some(Output::Rst))),
-        (State::LastAck, Event::RcvAck) => Some((State::Closed, None)),
-        (State::LastAck, Event::RcvFin) => Some((State::LastAck, Some(Output::Ack))),
-        (State::LastAck, Event::RcvFinAck) => Some((State::Closed, None)),
-        (State::LastAck, Event::RcvRst) => Some((State::Closed, None)),
-        (State::LastAck, Event::UserTimeout) => Some((State::Closed, None)),
-        (State::TimeWait, Event::Abort) => Some((State::Closed, None)),
-        (State::TimeWait, Event::RcvSyn) => Some((State::Closed, Some(Output::Rst))),
-        (State::TimeWait, Event::RcvFin) => Some((State::TimeWait, Some(Output::Ack))),
-        (State::TimeWait, Event::RcvRst) => Some((State::Closed, None)),
-        (State::TimeWait, Event::Timeout2msl) => Some((State::Closed, None)),
-        (State::TimeWait, Event::UserTimeout) => Some((State::Closed, None)),
-        // A segment whose security/compartment does not match (RFC 793 3.9 third check, 3.4):
-        // a reset; the synchronized states close.
-        (State::Listen | State::SynSent | State::SynReceived, Event::RcvBadSecurity) => {
-            Some((state, Some(Output::Rst)))
-        }
-        (_, Event::RcvBadSecurity) if state != State::Closed => {
-            Some((State::Closed, Some(Output::Rst)))
-        }
-        _ => None,
-    }
-}
+include!("tcp/hand_written.rs");
 
 /// The generated runtime API, with the same guard decision.
 fn generated_step(state: State, event: Event) -> Option<Next> {

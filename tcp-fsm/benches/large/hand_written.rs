@@ -2,6 +2,7 @@
 // table as a hand-written `match`, as code without a generator would be.
 
 /// The next state and what to send, or `None` when the pair is illegal.
+#[inline]
 pub fn hand_written_step(state: State, event: Event) -> Option<(State, Option<Output>)> {
     match (state, event) {
         (State::S0, Event::E0) => Some((State::S1, Some(Output::Out0))),

@@ -1,0 +1,101 @@
+// The TCP table as a hand-written `match`, the best plain code: marked `#[inline]`, so that
+// it is compiled into the loop that calls it. Included by the `step` and `peers` benchmarks
+// (with `State`, `Event` and `Output` of `tcp_fsm::runtime` in scope).
+
+/// The next state and output, with the guarded reset in SYN_RECEIVED decided for a passive
+/// open; `None` when the pair is illegal.
+#[inline]
+pub fn hand_written_step(state: State, event: Event) -> Option<(State, Option<Output>)> {
+    match (state, event) {
+        (State::Closed, Event::PassiveOpen) => Some((State::Listen, None)),
+        (State::Closed, Event::ActiveOpen) => Some((State::SynSent, Some(Output::Syn))),
+        (State::Closed, Event::RcvSyn) => Some((State::Closed, Some(Output::Rst))),
+        (State::Closed, Event::RcvSynAck) => Some((State::Closed, Some(Output::Rst))),
+        (State::Closed, Event::RcvAck) => Some((State::Closed, Some(Output::Rst))),
+        (State::Closed, Event::RcvFin) => Some((State::Closed, Some(Output::Rst))),
+        (State::Closed, Event::RcvRst) => Some((State::Closed, None)),
+        (State::Listen, Event::ActiveOpen) => Some((State::SynSent, Some(Output::Syn))),
+        (State::Listen, Event::Send) => Some((State::SynSent, Some(Output::Syn))),
+        (State::Listen, Event::Close) => Some((State::Closed, None)),
+        (State::Listen, Event::Abort) => Some((State::Closed, None)),
+        (State::Listen, Event::RcvSyn) => Some((State::SynReceived, Some(Output::SynAck))),
+        (State::Listen, Event::RcvSynAck) => Some((State::Listen, Some(Output::Rst))),
+        (State::Listen, Event::RcvAck) => Some((State::Listen, Some(Output::Rst))),
+        (State::Listen, Event::RcvRst) => Some((State::Listen, None)),
+        (State::Listen, Event::UserTimeout) => Some((State::Closed, None)),
+        (State::SynSent, Event::Send) => Some((State::SynSent, None)),
+        (State::SynSent, Event::Close) => Some((State::Closed, None)),
+        (State::SynSent, Event::Abort) => Some((State::Closed, None)),
+        (State::SynSent, Event::RcvSyn) => Some((State::SynReceived, Some(Output::SynAck))),
+        (State::SynSent, Event::RcvSynAck) => Some((State::Established, Some(Output::Ack))),
+        (State::SynSent, Event::RcvRst) => Some((State::Closed, None)),
+        (State::SynSent, Event::UserTimeout) => Some((State::Closed, None)),
+        (State::SynReceived, Event::Send) => Some((State::SynReceived, None)),
+        (State::SynReceived, Event::Close) => Some((State::FinWait1, Some(Output::Fin))),
+        (State::SynReceived, Event::Abort) => Some((State::Closed, Some(Output::Rst))),
+        (State::SynReceived, Event::RcvSyn) => Some((State::Closed, Some(Output::Rst))),
+        (State::SynReceived, Event::RcvSynAck) => Some((State::Established, None)),
+        (State::SynReceived, Event::RcvAck) => Some((State::Established, None)),
+        (State::SynReceived, Event::RcvFin) => Some((State::CloseWait, Some(Output::Ack))),
+        (State::SynReceived, Event::RcvRst) => Some((State::Listen, None)),
+        (State::SynReceived, Event::UserTimeout) => Some((State::Closed, None)),
+        (State::Established, Event::Send) => Some((State::Established, None)),
+        (State::Established, Event::Close) => Some((State::FinWait1, Some(Output::Fin))),
+        (State::Established, Event::Abort) => Some((State::Closed, Some(Output::Rst))),
+        (State::Established, Event::RcvSyn) => Some((State::Closed, Some(Output::Rst))),
+        (State::Established, Event::RcvAck) => Some((State::Established, None)),
+        (State::Established, Event::RcvFin) => Some((State::CloseWait, Some(Output::Ack))),
+        (State::Established, Event::RcvRst) => Some((State::Closed, None)),
+        (State::Established, Event::UserTimeout) => Some((State::Closed, None)),
+        (State::FinWait1, Event::Abort) => Some((State::Closed, Some(Output::Rst))),
+        (State::FinWait1, Event::RcvSyn) => Some((State::Closed, Some(Output::Rst))),
+        (State::FinWait1, Event::RcvAck) => Some((State::FinWait2, None)),
+        (State::FinWait1, Event::RcvFin) => Some((State::Closing, Some(Output::Ack))),
+        (State::FinWait1, Event::RcvFinAck) => Some((State::TimeWait, Some(Output::Ack))),
+        (State::FinWait1, Event::RcvRst) => Some((State::Closed, None)),
+        (State::FinWait1, Event::UserTimeout) => Some((State::Closed, None)),
+        (State::FinWait2, Event::Abort) => Some((State::Closed, Some(Output::Rst))),
+        (State::FinWait2, Event::RcvSyn) => Some((State::Closed, Some(Output::Rst))),
+        (State::FinWait2, Event::RcvAck) => Some((State::FinWait2, None)),
+        (State::FinWait2, Event::RcvFin) => Some((State::TimeWait, Some(Output::Ack))),
+        (State::FinWait2, Event::RcvRst) => Some((State::Closed, None)),
+        (State::FinWait2, Event::UserTimeout) => Some((State::Closed, None)),
+        (State::CloseWait, Event::Send) => Some((State::CloseWait, None)),
+        (State::CloseWait, Event::Close) => Some((State::LastAck, Some(Output::Fin))),
+        (State::CloseWait, Event::Abort) => Some((State::Closed, Some(Output::Rst))),
+        (State::CloseWait, Event::RcvSyn) => Some((State::Closed, Some(Output::Rst))),
+        (State::CloseWait, Event::RcvAck) => Some((State::CloseWait, None)),
+        (State::CloseWait, Event::RcvFin) => Some((State::CloseWait, Some(Output::Ack))),
+        (State::CloseWait, Event::RcvRst) => Some((State::Closed, None)),
+        (State::CloseWait, Event::UserTimeout) => Some((State::Closed, None)),
+        (State::Closing, Event::Abort) => Some((State::Closed, None)),
+        (State::Closing, Event::RcvSyn) => Some((State::Closed, Some(Output::Rst))),
+        (State::Closing, Event::RcvAck) => Some((State::TimeWait, None)),
+        (State::Closing, Event::RcvFin) => Some((State::Closing, Some(Output::Ack))),
+        (State::Closing, Event::RcvFinAck) => Some((State::TimeWait, Some(Output::Ack))),
+        (State::Closing, Event::RcvRst) => Some((State::Closed, None)),
+        (State::Closing, Event::UserTimeout) => Some((State::Closed, None)),
+        (State::LastAck, Event::Abort) => Some((State::Closed, None)),
+        (State::LastAck, Event::RcvSyn) => Some((State::Closed, Some(Output::Rst))),
+        (State::LastAck, Event::RcvAck) => Some((State::Closed, None)),
+        (State::LastAck, Event::RcvFin) => Some((State::LastAck, Some(Output::Ack))),
+        (State::LastAck, Event::RcvFinAck) => Some((State::Closed, None)),
+        (State::LastAck, Event::RcvRst) => Some((State::Closed, None)),
+        (State::LastAck, Event::UserTimeout) => Some((State::Closed, None)),
+        (State::TimeWait, Event::Abort) => Some((State::Closed, None)),
+        (State::TimeWait, Event::RcvSyn) => Some((State::Closed, Some(Output::Rst))),
+        (State::TimeWait, Event::RcvFin) => Some((State::TimeWait, Some(Output::Ack))),
+        (State::TimeWait, Event::RcvRst) => Some((State::Closed, None)),
+        (State::TimeWait, Event::Timeout2msl) => Some((State::Closed, None)),
+        (State::TimeWait, Event::UserTimeout) => Some((State::Closed, None)),
+        // A segment whose security/compartment does not match (RFC 793 3.9 third check, 3.4):
+        // a reset; the synchronized states close.
+        (State::Listen | State::SynSent | State::SynReceived, Event::RcvBadSecurity) => {
+            Some((state, Some(Output::Rst)))
+        }
+        (_, Event::RcvBadSecurity) if state != State::Closed => {
+            Some((State::Closed, Some(Output::Rst)))
+        }
+        _ => None,
+    }
+}
