@@ -13,9 +13,17 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
 export CARGO_TERM_COLOR=never
 
+# `cargo package --workspace` verifies each crate against the packaged others through a
+# temporary local registry, which cargo unpacks under $CARGO_HOME/registry/src/-<hash>/ and
+# never unpacks again while that directory exists: a copy left by an earlier run of an older
+# version would be compiled instead of this one. Those directories hold only our packages.
+version=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n 1)
+for crate in fsm-spec fsm-codegen tcp-fsm-macros tcp-fsm tcp-fsm-tools fsm-no-std-check; do
+  rm -rf "${CARGO_HOME:-$HOME/.cargo}"/registry/src/-*/"$crate-$version"
+done
+
 cargo package --workspace "$@"
 
-version=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n 1)
 work="$repo/target/package-check"
 rm -rf "$work/unpacked" "$work/user"
 mkdir -p "$work/unpacked" "$work/user/src"

@@ -30,11 +30,12 @@ pub fn expansion(
         || source.name().to_string(),
         |name| name.to_string_lossy().into_owned(),
     );
-    let generation_failed = |error: syn::Error| {
+    let generation_failed = |error: String| {
         input::InputError::Spec(format!("{}: cannot generate code: {error}", source.name()))
     };
     let items = fsm_codegen::generate(spec, source, &file, proc_macro2::Span::call_site())
-        .map_err(generation_failed)?;
-    let file = syn::parse2::<syn::File>(items).map_err(generation_failed)?;
+        .map_err(|error| generation_failed(error.to_string()))?;
+    let file =
+        syn::parse2::<syn::File>(items).map_err(|error| generation_failed(error.to_string()))?;
     Ok(prettyplease::unparse(&file))
 }
