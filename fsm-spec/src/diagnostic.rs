@@ -7,8 +7,12 @@ use std::fmt;
 use std::sync::Arc;
 
 /// How bad a problem is: errors make a spec unusable; warnings point at likely mistakes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(
+    feature = "json",
+    derive(serde::Serialize),
+    serde(rename_all = "lowercase")
+)]
 pub enum Severity {
     Warning,
     Error,

@@ -89,8 +89,12 @@ impl fmt::Display for RustType {
 }
 
 /// What causes an event.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(
+    feature = "json",
+    derive(serde::Serialize),
+    serde(rename_all = "lowercase")
+)]
 pub enum EventKind {
     /// A call from the user or application, such as OPEN or CLOSE.
     Call,
@@ -190,8 +194,12 @@ pub struct Reading {
 }
 
 /// Whether the readings of a `[[contradiction]]` exclude each other.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(
+    feature = "json",
+    derive(serde::Serialize),
+    serde(rename_all = "lowercase")
+)]
 pub enum ContradictionKind {
     /// The document says two incompatible things (`kind = "contradiction"`, the default).
     Contradiction,
@@ -228,8 +236,12 @@ pub struct Contradiction {
 }
 
 /// Why a `[[no_transition]]` entry has no transition.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(
+    feature = "json",
+    derive(serde::Serialize),
+    serde(rename_all = "lowercase")
+)]
 pub enum NoTransitionKind {
     /// A user call answered with an error and no state change (`kind = "error"`).
     Error,
