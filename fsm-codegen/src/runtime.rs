@@ -529,17 +529,15 @@ fn step(m: &Model<'_>) -> TokenStream {
     } else {
         quote!(guards)
     };
+    // The guard's decision, turned into its transition by the `From` impls below (named in
+    // full: `Taken::from` is also `Taken`'s own method for the state it left).
     let decisions = groups.iter().map(|g| {
         let name = &g.name;
         let method = &g.method;
-        let arms = g.variants.iter().zip(&g.transitions).map(|(variant, &t)| {
-            let taken = taken(t);
-            quote!(super::guard::#name::#variant => #taken)
-        });
         quote! {
-            Guarded::#name => match super::guard::Guards::#method(guards) {
-                #(#arms,)*
-            }
+            Guarded::#name => <Taken as ::core::convert::From<super::guard::#name>>::from(
+                super::guard::Guards::#method(guards)
+            )
         }
     });
     // A guard that reads a state's data or an event's payload needs values the runtime API
@@ -566,7 +564,7 @@ fn step(m: &Model<'_>) -> TokenStream {
             #[inline]
             pub fn decide<G: super::guard::Guards + ?Sized>(self, #guards: &G) -> Taken {
                 match self {
-                    #(#decisions)*
+                    #(#decisions,)*
                 }
             }
         }
