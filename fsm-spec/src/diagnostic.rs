@@ -29,130 +29,131 @@ impl fmt::Display for Severity {
 
 /// One thing wrong with a spec. The `Display` text is the message; [`Problem::help`] adds a
 /// hint such as a suggested name.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Problem {
-    #[error("invalid TOML: {message}")]
-    Syntax { message: String },
-    #[error("unknown key `{key}` in {table}")]
+    Syntax {
+        message: String,
+    },
     UnknownKey {
         key: String,
         table: String,
         expected: &'static [&'static str],
     },
-    #[error("missing key `{key}` in {table}")]
-    MissingKey { key: &'static str, table: String },
-    #[error("`{key}` must be {expected}, found {found}")]
+    MissingKey {
+        key: &'static str,
+        table: String,
+    },
     WrongType {
         key: String,
         expected: &'static str,
         found: &'static str,
     },
-    #[error("`{value}` is not a valid {what}")]
     InvalidValue {
         value: String,
         what: &'static str,
         expected: &'static [&'static str],
     },
-    #[error("unknown state `{name}`")]
     UnknownState {
         name: String,
         suggestion: Option<String>,
     },
-    #[error("unknown event `{name}`")]
     UnknownEvent {
         name: String,
         suggestion: Option<String>,
     },
-    #[error("the name `{name}` is used twice (by state `{first}` and state `{second}`)")]
     DuplicateName {
         name: String,
         first: String,
         second: String,
     },
-    #[error("{first} and {second} would both become the Rust {kind} `{rust}`")]
     NameClash {
         first: String,
         second: String,
         kind: &'static str,
         rust: String,
     },
-    #[error("{what} would become `{rust}`, which is not a Rust identifier")]
-    NotARustName { what: String, rust: String },
-    #[error("{what} would become {rust}, which the generated code uses for {used_for}")]
+    NotARustName {
+        what: String,
+        rust: String,
+    },
     ReservedName {
         what: String,
         rust: String,
         used_for: &'static str,
         fix: &'static str,
     },
-    #[error("{what} `{name}` cannot become a Rust identifier")]
-    NotAnIdentifier { what: &'static str, name: String },
-    #[error("duplicate transition: {state} already goes to {to} on `{event}` (line {first_line})")]
+    NotAnIdentifier {
+        what: &'static str,
+        name: String,
+    },
     DuplicateTransition {
         state: String,
         event: String,
         to: String,
         first_line: usize,
     },
-    #[error(
-        "non-deterministic: {state} has {count} transitions on `{event}` and this one has {reason}"
-    )]
     NonDeterministic {
         state: String,
         event: String,
         count: usize,
         reason: String,
     },
-    #[error("state {state} is unreachable from the initial state {initial}")]
-    Unreachable { state: String, initial: String },
-    #[error("state {state} is a dead end: no transition leaves it and it is not declared final")]
-    DeadEnd { state: String },
-    #[error("event `{event}` is never used by a transition")]
-    UnusedEvent { event: String },
-    #[error("the contradiction `{id}` is declared twice")]
-    DuplicateContradiction { id: String },
-    #[error("unknown contradiction `{id}`")]
+    Unreachable {
+        state: String,
+        initial: String,
+    },
+    DeadEnd {
+        state: String,
+    },
+    UnusedEvent {
+        event: String,
+    },
+    DuplicateContradiction {
+        id: String,
+    },
     UnknownContradiction {
         id: String,
         suggestion: Option<String>,
     },
-    #[error(
-        "contradiction `{id}` has {count} reading(s) here; each state and event it covers needs at least two"
-    )]
-    TooFewReadings { id: String, count: usize },
-    #[error("contradiction `{id}` has two readings named `{reading}`")]
-    DuplicateReading { id: String, reading: String },
-    #[error("cannot read the base spec `{name}`: {reason}")]
-    BaseUnreadable { name: String, reason: String },
-    #[error("`extends` goes round in a circle: {chain}")]
-    ExtendsCycle { chain: String },
-    #[error("the base spec `{name}` has {count} error(s), reported in it")]
-    BaseHasErrors { name: String, count: usize },
-    #[error("`{key}` of {what} comes from the base spec `{base}`")]
+    TooFewReadings {
+        id: String,
+        count: usize,
+    },
+    DuplicateReading {
+        id: String,
+        reading: String,
+    },
+    BaseUnreadable {
+        name: String,
+        reason: String,
+    },
+    ExtendsCycle {
+        chain: String,
+    },
+    BaseHasErrors {
+        name: String,
+        count: usize,
+    },
     InheritedKey {
         key: String,
         what: String,
         base: String,
     },
-    #[error(
-        "{state} on `{event}` is declared as a [[no_transition]] but {}",
-        if *with_transition { "a transition also handles it" } else { "an earlier entry already declares it" }
-    )]
     NoTransitionConflict {
         state: String,
         event: String,
         with_transition: bool,
     },
-    #[error("no transition has the tag `{tag}` that `diagram_tag` names")]
-    UnusedDiagramTag { tag: String },
-    #[error("`{key}` must name a Rust type, found an empty string")]
-    EmptyType { key: &'static str },
-    #[error("the initial state {state} cannot hold data (`{data}`): a handle starts without any")]
-    InitialStateData { state: String, data: String },
-    #[error(
-        "{from} --{event}--> {to}: {to} holds `{data}`, but {from} holds no data and `{event}` \
-         carries no payload, so there is nothing to make it from"
-    )]
+    UnusedDiagramTag {
+        tag: String,
+    },
+    EmptyType {
+        key: &'static str,
+    },
+    InitialStateData {
+        state: String,
+        data: String,
+    },
     NothingToEnterWith {
         from: String,
         event: String,
@@ -160,6 +161,150 @@ pub enum Problem {
         data: String,
     },
 }
+
+// Written out rather than derived with `thiserror`: this crate is in the `fsm!` macro's build,
+// and a derive macro would make it wait for `syn` to compile instead of building beside it.
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Problem::Syntax { message } => write!(f, "invalid TOML: {message}"),
+            Problem::UnknownKey { key, table, .. } => write!(f, "unknown key `{key}` in {table}"),
+            Problem::MissingKey { key, table } => write!(f, "missing key `{key}` in {table}"),
+            Problem::WrongType {
+                expected,
+                found,
+                key,
+            } => write!(f, "`{key}` must be {expected}, found {found}"),
+            Problem::InvalidValue { value, what, .. } => {
+                write!(f, "`{value}` is not a valid {what}")
+            }
+            Problem::UnknownState { name, .. } => write!(f, "unknown state `{name}`"),
+            Problem::UnknownEvent { name, .. } => write!(f, "unknown event `{name}`"),
+            Problem::DuplicateName {
+                first,
+                name,
+                second,
+            } => write!(
+                f,
+                "the name `{name}` is used twice (by state `{first}` and state `{second}`)"
+            ),
+            Problem::NameClash {
+                first,
+                kind,
+                rust,
+                second,
+            } => write!(
+                f,
+                "{first} and {second} would both become the Rust {kind} `{rust}`"
+            ),
+            Problem::NotARustName { rust, what } => write!(
+                f,
+                "{what} would become `{rust}`, which is not a Rust identifier"
+            ),
+            Problem::ReservedName {
+                rust,
+                used_for,
+                what,
+                ..
+            } => write!(
+                f,
+                "{what} would become {rust}, which the generated code uses for {used_for}"
+            ),
+            Problem::NotAnIdentifier { name, what } => {
+                write!(f, "{what} `{name}` cannot become a Rust identifier")
+            }
+            Problem::DuplicateTransition {
+                event,
+                first_line,
+                state,
+                to,
+            } => write!(
+                f,
+                "duplicate transition: {state} already goes to {to} on `{event}` (line {first_line})"
+            ),
+            Problem::NonDeterministic {
+                count,
+                event,
+                reason,
+                state,
+            } => write!(
+                f,
+                "non-deterministic: {state} has {count} transitions on `{event}` and this one has {reason}"
+            ),
+            Problem::Unreachable { initial, state } => write!(
+                f,
+                "state {state} is unreachable from the initial state {initial}"
+            ),
+            Problem::DeadEnd { state } => write!(
+                f,
+                "state {state} is a dead end: no transition leaves it and it is not declared final"
+            ),
+            Problem::UnusedEvent { event } => {
+                write!(f, "event `{event}` is never used by a transition")
+            }
+            Problem::DuplicateContradiction { id } => {
+                write!(f, "the contradiction `{id}` is declared twice")
+            }
+            Problem::UnknownContradiction { id, .. } => write!(f, "unknown contradiction `{id}`"),
+            Problem::TooFewReadings { count, id } => write!(
+                f,
+                "contradiction `{id}` has {count} reading(s) here; each state and event it covers needs at least two"
+            ),
+            Problem::DuplicateReading { id, reading } => {
+                write!(f, "contradiction `{id}` has two readings named `{reading}`")
+            }
+            Problem::BaseUnreadable { name, reason } => {
+                write!(f, "cannot read the base spec `{name}`: {reason}")
+            }
+            Problem::ExtendsCycle { chain } => {
+                write!(f, "`extends` goes round in a circle: {chain}")
+            }
+            Problem::BaseHasErrors { count, name } => write!(
+                f,
+                "the base spec `{name}` has {count} error(s), reported in it"
+            ),
+            Problem::InheritedKey { base, key, what } => {
+                write!(f, "`{key}` of {what} comes from the base spec `{base}`")
+            }
+            Problem::NoTransitionConflict {
+                event,
+                state,
+                with_transition,
+            } => write!(
+                f,
+                "{state} on `{event}` is declared as a [[no_transition]] but {}",
+                if *with_transition {
+                    "a transition also handles it"
+                } else {
+                    "an earlier entry already declares it"
+                }
+            ),
+            Problem::UnusedDiagramTag { tag } => write!(
+                f,
+                "no transition has the tag `{tag}` that `diagram_tag` names"
+            ),
+            Problem::EmptyType { key } => {
+                write!(f, "`{key}` must name a Rust type, found an empty string")
+            }
+            Problem::InitialStateData { data, state } => write!(
+                f,
+                "the initial state {state} cannot hold data (`{data}`): a handle starts without any"
+            ),
+            Problem::NothingToEnterWith {
+                data,
+                event,
+                from,
+                to,
+            } => write!(
+                f,
+                "{from} --{event}--> {to}: {to} holds `{data}`, but {from} holds no data and `{event}` \
+         carries no payload, so there is nothing to make it from"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for Problem {}
 
 impl Problem {
     /// Errors make the spec unusable; the graph findings are warnings.

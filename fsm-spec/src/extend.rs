@@ -17,7 +17,7 @@
 
 use crate::diagnostic::Problem;
 use crate::model::{Event, State};
-use crate::parse::Refinements;
+use crate::parse::{Refinements, in_document_order};
 use crate::source::Span;
 use toml::de::DeTable;
 
@@ -56,14 +56,14 @@ impl Base {
         problems: &mut Problems,
     ) {
         let Some((table, _)) = table else { return };
-        for (name, value) in table.iter() {
+        for (name, value) in in_document_order(table) {
             let (name, Some(entry)) = (name.get_ref(), value.get_ref().as_table()) else {
                 continue;
             };
             if !inherited(name) {
                 continue;
             }
-            for (key, _) in entry.iter() {
+            for (key, _) in in_document_order(entry) {
                 let key_name = key.get_ref().as_ref();
                 // Unknown keys are reported by the parser already.
                 if OVERRIDABLE.contains(&key_name) || !known_keys.contains(&key_name) {

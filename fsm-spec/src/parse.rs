@@ -13,8 +13,8 @@ use crate::model::{
 use crate::naming::check_identifier;
 use crate::source::Span;
 use crate::suggest::nearest;
-use serde_spanned::Spanned;
 use std::collections::HashMap;
+use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 type Problems = Vec<(Problem, Span)>;
@@ -169,6 +169,17 @@ fn span_of<T>(value: &Spanned<T>) -> Span {
     value.span().into()
 }
 
+/// A table's entries in the order they are written. `DeTable` is a sorted map (the ordered one
+/// would bring `indexmap` into the macro's build), but every key keeps its span, and states and
+/// events are numbered in the order the spec declares them.
+pub(crate) fn in_document_order<'a, 'i>(
+    table: &'a DeTable<'i>,
+) -> Vec<(&'a Spanned<std::borrow::Cow<'i, str>>, &'a Value<'i>)> {
+    let mut entries: Vec<_> = table.iter().collect();
+    entries.sort_by_key(|(key, _)| key.span().start);
+    entries
+}
+
 /// A TOML table being read: reports unknown keys on opening, then hands out typed values.
 struct Fields<'a, 'i> {
     table: &'a DeTable<'i>,
@@ -184,7 +195,7 @@ impl<'a, 'i> Fields<'a, 'i> {
         allowed: &'static [&'static str],
         problems: &mut Problems,
     ) -> Self {
-        for (key, _) in table.iter() {
+        for (key, _) in in_document_order(table) {
             if !allowed.contains(&key.get_ref().as_ref()) {
                 let problem = Problem::UnknownKey {
                     key: key.get_ref().to_string(),
@@ -347,7 +358,7 @@ fn sub_tables<'a, 'i>(
     problems: &mut Problems,
 ) -> Vec<(String, Span, &'a DeTable<'i>, Span)> {
     let mut entries = Vec::new();
-    for (key, value) in table.iter() {
+    for (key, value) in in_document_order(table) {
         let name = key.get_ref().to_string();
         match value.get_ref().as_table() {
             Some(inner) => entries.push((name, span_of(key), inner, span_of(value))),

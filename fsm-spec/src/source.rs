@@ -11,20 +11,15 @@ use std::sync::Arc;
 pub const MAX_SPEC_BYTES: u64 = 4 * 1024 * 1024;
 
 /// Why a file could not be read as text. The messages complete "cannot read `FILE`: ".
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 pub enum ReadError {
     /// Missing, not permitted, or another I/O error.
-    #[error("{0}")]
-    Io(#[from] std::io::Error),
-    #[error("it is a directory, not a spec file")]
+    Io(std::io::Error),
     Directory,
-    #[error("it is {size} bytes; specs are limited to {limit} bytes")]
-    TooLarge { size: u64, limit: u64 },
-    #[error(
-        "it is not UTF-8 text: invalid byte 0x{byte:02X} at line {}, column {}",
-        location.line,
-        location.column
-    )]
+    TooLarge {
+        size: u64,
+        limit: u64,
+    },
     NotText {
         /// Where the first invalid byte is; the column counts the characters before it.
         location: Location,
@@ -33,6 +28,39 @@ pub enum ReadError {
         /// Its value.
         byte: u8,
     },
+}
+
+// The error impls are written out, not derived: see `Problem`'s in `diagnostic.rs`.
+impl fmt::Display for ReadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ReadError::Io(error) => error.fmt(f),
+            ReadError::Directory => f.write_str("it is a directory, not a spec file"),
+            ReadError::TooLarge { size, limit } => {
+                write!(f, "it is {size} bytes; specs are limited to {limit} bytes")
+            }
+            ReadError::NotText { location, byte, .. } => write!(
+                f,
+                "it is not UTF-8 text: invalid byte 0x{byte:02X} at line {}, column {}",
+                location.line, location.column
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ReadError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ReadError::Io(error) => Some(error),
+            _ => None,
+        }
+    }
+}
+
+impl From<std::io::Error> for ReadError {
+    fn from(error: std::io::Error) -> Self {
+        ReadError::Io(error)
+    }
 }
 
 /// Reads the text file at `path`, refusing directories, files over `limit` bytes (checked

@@ -157,14 +157,38 @@ pub enum Verdict {
 }
 
 /// Conformance JSON that cannot be read.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 pub enum ConformanceError {
-    #[error("not JSON: {0}")]
-    Json(#[from] serde_json::Error),
-    #[error(
-        "expected {{\"targets\": [{{\"target\", \"cases\"}}]}}, a list of targets, or an object of target name to cases; {0}"
-    )]
+    Json(serde_json::Error),
     Shape(String),
+}
+
+// Written out, not derived, like every error of this crate: see `Problem`'s in `diagnostic.rs`.
+impl std::fmt::Display for ConformanceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ConformanceError::Json(error) => write!(f, "not JSON: {error}"),
+            ConformanceError::Shape(reason) => write!(
+                f,
+                "expected {{\"targets\": [{{\"target\", \"cases\"}}]}}, a list of targets, or an object of target name to cases; {reason}"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ConformanceError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ConformanceError::Json(error) => Some(error),
+            ConformanceError::Shape(_) => None,
+        }
+    }
+}
+
+impl From<serde_json::Error> for ConformanceError {
+    fn from(error: serde_json::Error) -> Self {
+        ConformanceError::Json(error)
+    }
 }
 
 impl Conformance {
