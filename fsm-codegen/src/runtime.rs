@@ -25,6 +25,11 @@ pub(crate) fn generate(m: &Model<'_>) -> TokenStream {
         #[doc = #doc]
         #[allow(dead_code)]
         pub mod runtime {
+            // Named once here rather than by full path at each of the table's thousands of
+            // cells: fewer tokens make every build of the calling crate faster. An explicit
+            // import, so that the module also builds under `#![no_implicit_prelude]`.
+            use ::core::option::Option::{self, None, Some};
+
             #state
             #event
             #output
@@ -390,17 +395,17 @@ fn transition_value(m: &Model<'_>, t: &Transition) -> TokenStream {
     let event = &m.names.events[t.event.0];
     let to = &m.names.states[t.to.0];
     let output = match m.names.output(t.send.as_deref()) {
-        Some(ty) => quote!(::core::option::Option::Some(Output::#ty)),
-        None => quote!(::core::option::Option::None),
+        Some(ty) => quote!(Some(Output::#ty)),
+        None => quote!(None),
     };
     let guard = match &t.guard {
-        Some(guard) => quote!(::core::option::Option::Some(#guard)),
-        None => quote!(::core::option::Option::None),
+        Some(guard) => quote!(Some(#guard)),
+        None => quote!(None),
     };
     let tags = &t.tags;
     let cite = match &t.cite {
-        Some(cite) => quote!(::core::option::Option::Some(#cite)),
-        None => quote!(::core::option::Option::None),
+        Some(cite) => quote!(Some(#cite)),
+        None => quote!(None),
     };
     let doc = t.doc.clone().unwrap_or_default();
     quote! {
@@ -432,14 +437,14 @@ fn table(m: &Model<'_>) -> TokenStream {
             /// The state it enters (the same as `from` for a self-loop).
             pub to: State,
             /// What the spec says to send, if anything.
-            pub output: ::core::option::Option<Output>,
+            pub output: Option<Output>,
             /// The guard that selects it among transitions with the same `from` and `event`.
-            pub guard: ::core::option::Option<&'static str>,
+            pub guard: Option<&'static str>,
             /// The spec's tags.
             pub tags: &'static [&'static str],
             /// Where the transition comes from, for example an RFC section (when the spec
             /// says).
-            pub cite: ::core::option::Option<&'static str>,
+            pub cite: Option<&'static str>,
             /// The spec's `doc` (empty if it has none).
             pub doc: &'static str,
         }
@@ -448,11 +453,11 @@ fn table(m: &Model<'_>) -> TokenStream {
             /// `LISTEN --rcv_syn--> SYN_RECEIVED / SYN,ACK`, with `[guard]` after the event.
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 ::core::write!(f, "{} --{}", self.from, self.event)?;
-                if let ::core::option::Option::Some(guard) = self.guard {
+                if let Some(guard) = self.guard {
                     ::core::write!(f, " [{guard}]")?;
                 }
                 ::core::write!(f, "--> {}", self.to)?;
-                if let ::core::option::Option::Some(output) = self.output {
+                if let Some(output) = self.output {
                     ::core::write!(f, " / {output}")?;
                 }
                 ::core::result::Result::Ok(())
@@ -481,8 +486,8 @@ fn step(m: &Model<'_>) -> TokenStream {
         let t = &spec.transitions[index];
         let to = &m.names.states[t.to.0];
         let output = match m.names.output(t.send.as_deref()) {
-            Some(ty) => quote!(::core::option::Option::Some(Output::#ty)),
-            None => quote!(::core::option::Option::None),
+            Some(ty) => quote!(Some(Output::#ty)),
+            None => quote!(None),
         };
         let row = Literal::usize_unsuffixed(row_of[index]);
         quote!(Taken { to: State::#to, output: #output, index: #row })
@@ -496,7 +501,7 @@ fn step(m: &Model<'_>) -> TokenStream {
             [] => quote!(ILLEGAL),
             [only] => {
                 let taken = taken(*only);
-                quote!(::core::option::Option::Some(Step::Unguarded(#taken)))
+                quote!(Some(Step::Unguarded(#taken)))
             }
             _ => {
                 let group = m
@@ -504,7 +509,7 @@ fn step(m: &Model<'_>) -> TokenStream {
                     .group(state, event)
                     .map(|g| &g.name)
                     .expect("every pair with several transitions is a named group");
-                quote!(::core::option::Option::Some(Step::Guarded(Guarded::#group)))
+                quote!(Some(Step::Guarded(Guarded::#group)))
             }
         });
         quote!([#(#row),*])
@@ -607,7 +612,7 @@ fn step(m: &Model<'_>) -> TokenStream {
             /// The state the machine enters (the same as the current one for a self-loop).
             pub to: State,
             /// What the spec says to send, if anything.
-            pub output: ::core::option::Option<Output>,
+            pub output: Option<Output>,
             /// Where the record is in [`TRANSITIONS`].
             index: #index_type,
         }
@@ -699,11 +704,11 @@ fn step(m: &Model<'_>) -> TokenStream {
         /// [`IllegalTransition`] when the spec has no transition from `state` on `event`.
         #[inline]
         pub fn step(state: State, event: Event) -> ::core::result::Result<Step, IllegalTransition> {
-            const ILLEGAL: ::core::option::Option<Step> = ::core::option::Option::None;
-            const STEPS: [[::core::option::Option<Step>; #state_count]; #event_count] = [#(#rows),*];
+            const ILLEGAL: Option<Step> = None;
+            const STEPS: [[Option<Step>; #state_count]; #event_count] = [#(#rows),*];
             match STEPS[event as usize][state as usize] {
-                ::core::option::Option::Some(step) => ::core::result::Result::Ok(step),
-                ::core::option::Option::None => {
+                Some(step) => ::core::result::Result::Ok(step),
+                None => {
                     ::core::result::Result::Err(IllegalTransition { state, event })
                 }
             }

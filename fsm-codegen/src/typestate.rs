@@ -379,7 +379,7 @@ fn events(m: &Model<'_>) -> TokenStream {
         quote! {
             #[doc = #doc]
             #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
-            pub trait #ty<S: super::state::State, D> {
+            pub trait #ty<S: state::State, D> {
                 /// What the transition returns: the next handle (with its output, if any), or
                 /// the outcomes of a guarded transition.
                 type Next;
@@ -400,6 +400,9 @@ fn events(m: &Model<'_>) -> TokenStream {
         #[doc = #doc]
         #[allow(dead_code)]
         pub mod event {
+            // Each impl names states several times; the short path keeps the expansion small.
+            use super::state;
+
             pub(super) mod sealed {
                 /// Only the generated code can name this type, so only it can implement the
                 /// event traits: other crates cannot add transitions.
@@ -422,7 +425,7 @@ fn rule_impl(m: &Model<'_>, from: StateId, event: fsm_spec::EventId) -> TokenStr
     let machine = &m.names.machine;
     let trait_name = &m.names.events[event.0];
     let from_ty = &m.names.states[from.0];
-    let handle = quote!(super::#machine<super::state::#from_ty, D>);
+    let handle = quote!(super::#machine<state::#from_ty, D>);
     // With a payload, `apply` takes it (a transition into a state without data drops it).
     let payload = m.types.payload(event).map(|ty| quote!(payload: #ty,));
     let allow_unused = payload
@@ -451,7 +454,7 @@ fn rule_impl(m: &Model<'_>, from: StateId, event: fsm_spec::EventId) -> TokenStr
         );
         return quote! {
             #[doc = #doc]
-            impl<D: super::guard::Guards> #trait_name<super::state::#from_ty, D> for Rules {
+            impl<D: super::guard::Guards> #trait_name<state::#from_ty, D> for Rules {
                 type Next = super::outcome::#name<D>;
 
                 #[inline(always)]
@@ -480,7 +483,7 @@ fn rule_impl(m: &Model<'_>, from: StateId, event: fsm_spec::EventId) -> TokenStr
     quote! {
         #[doc = #doc]
         #[diagnostic::do_not_recommend]
-        impl<D> #trait_name<super::state::#from_ty, D> for Rules {
+        impl<D> #trait_name<state::#from_ty, D> for Rules {
             type Next = #next_type;
 
             #[inline(always)]
@@ -492,13 +495,14 @@ fn rule_impl(m: &Model<'_>, from: StateId, event: fsm_spec::EventId) -> TokenStr
     }
 }
 
-/// `super::Tcp<super::state::CloseWait, D>`, or a tuple with the output type.
+/// `super::Tcp<state::CloseWait, D>`, or a tuple with the output type; for the `event` and
+/// `outcome` modules, which import `state`.
 fn next_type(m: &Model<'_>, t: &Transition) -> TokenStream {
     let machine = &m.names.machine;
     let to = &m.names.states[t.to.0];
     match m.names.output(t.send.as_deref()) {
-        Some(output) => quote!((super::#machine<super::state::#to, D>, super::output::#output)),
-        None => quote!(super::#machine<super::state::#to, D>),
+        Some(output) => quote!((super::#machine<state::#to, D>, super::output::#output)),
+        None => quote!(super::#machine<state::#to, D>),
     }
 }
 
@@ -511,7 +515,7 @@ fn next_fields(m: &Model<'_>, t: &Transition) -> TokenStream {
         let value = m.types.entry(t).value();
         quote!(held: #value,)
     });
-    let next = quote!(super::#machine { state: super::state::#to, #held data: handle.data });
+    let next = quote!(super::#machine { state: state::#to, #held data: handle.data });
     match m.names.output(t.send.as_deref()) {
         Some(output) => quote!(#next, super::output::#output),
         None => next,
@@ -742,6 +746,9 @@ fn outcomes(m: &Model<'_>) -> TokenStream {
         #[doc = #doc]
         #[allow(dead_code)]
         pub mod outcome {
+            #[allow(unused_imports)]
+            use super::state;
+
             #(#enums)*
         }
     }

@@ -12,7 +12,7 @@ fn expanding_the_bundled_spec_prints_the_tcp_api_as_rust() {
         "pub struct Tcp<S, D = ()>",
         "pub mod runtime",
         "pub struct Machine<G = (), O = ()>",
-        "pub trait RcvSynAck<S: super::state::State, D>",
+        "pub trait RcvSynAck<S: state::State, D>",
         "pub fn step(\n        state: State,\n        event: Event,\n    )",
     ] {
         assert!(code.contains(item), "missing `{item}`");
