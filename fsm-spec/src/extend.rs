@@ -19,6 +19,7 @@ use crate::diagnostic::Problem;
 use crate::model::{Event, State};
 use crate::parse::{Refinements, in_document_order};
 use crate::source::Span;
+use std::collections::HashMap;
 use toml::de::DeTable;
 
 type Problems = Vec<(Problem, Span)>;
@@ -35,15 +36,30 @@ pub(crate) struct Base {
     pub span: Span,
     pub states: Vec<State>,
     pub events: Vec<Event>,
+    /// Where each name is in `states` and `events`, so that merging a spec that redeclares
+    /// many of them stays linear.
+    state_index: HashMap<String, usize>,
+    event_index: HashMap<String, usize>,
 }
 
 impl Base {
+    pub(crate) fn new(name: String, span: Span, states: Vec<State>, events: Vec<Event>) -> Base {
+        Base {
+            name,
+            span,
+            state_index: positions(states.iter().map(|s| &s.name)),
+            event_index: positions(events.iter().map(|e| &e.name)),
+            states,
+            events,
+        }
+    }
+
     pub(crate) fn has_event(&self, name: &str) -> bool {
-        self.events.iter().any(|e| e.name == name)
+        self.event_index.contains_key(name)
     }
 
     fn has_state(&self, name: &str) -> bool {
-        self.states.iter().any(|s| s.name == name)
+        self.state_index.contains_key(name)
     }
 
     /// Reports every key but `doc` and `aliases` of an inherited entry of `table`.
@@ -93,6 +109,13 @@ fn refine_docs(
     aliases.extend(own_aliases);
 }
 
+fn positions<'a>(names: impl Iterator<Item = &'a String>) -> HashMap<String, usize> {
+    names
+        .enumerate()
+        .map(|(at, name)| (name.clone(), at))
+        .collect()
+}
+
 /// The base's states, then the spec's own; redeclared ones refine the base's.
 pub(crate) fn states(
     base: &Base,
@@ -112,8 +135,10 @@ pub(crate) fn states(
         })
         .collect();
     for state in own.unwrap_or_default() {
-        match merged.iter_mut().find(|m| m.name == state.name) {
-            Some(inherited) => {
+        // The spec's own names are distinct (TOML keys), so only the base's can repeat.
+        match base.state_index.get(&state.name) {
+            Some(&index) => {
+                let inherited = &mut merged[index];
                 refine_docs(
                     &mut inherited.doc,
                     &mut inherited.aliases,
@@ -150,8 +175,8 @@ pub(crate) fn events(
     let (own, own_refinements) = own.unwrap_or_default();
     let mut merged_index = Vec::with_capacity(own.len());
     for event in own {
-        match merged.iter().position(|m| m.name == event.name) {
-            Some(index) => {
+        match base.event_index.get(&event.name) {
+            Some(&index) => {
                 let inherited = &mut merged[index];
                 refine_docs(
                     &mut inherited.doc,

@@ -132,12 +132,7 @@ fn check_extending(source: &SourceFile, extending: &mut Vec<String>) -> Report {
                     Some(spec) if errors == 0 => {
                         bases.push(name.clone());
                         bases.extend(spec.bases.iter().cloned());
-                        base = Some(extend::Base {
-                            name,
-                            span,
-                            states: spec.states,
-                            events: spec.events,
-                        });
+                        base = Some(extend::Base::new(name, span, spec.states, spec.events));
                     }
                     _ => usable = false,
                 }
