@@ -111,7 +111,7 @@ echo "| --- | --- | ---: | ---: | ---: | ---: |"
 cut -d'|' -f1,2 "$results" | awk '!seen[$0]++' | while IFS='|' read -r spec build; do
   macro=$(grep -F "$spec|$build|with-macro|" "$results" | cut -d'|' -f4 | median)
   hand=$(grep -F "$spec|$build|hand-written|" "$results" | cut -d'|' -f4 | median)
-  name=$([ "$spec" = tcp ] && echo "TCP (81 transitions)" || echo "generated (1,000 transitions)")
+  name=$([ "$spec" = tcp ] && echo "TCP (92 transitions)" || echo "1,000 transitions")
   awk -v n="$name" -v b="$build" -v m="$macro" -v h="$hand" \
     'BEGIN { printf "| %s | %s | %.2f | %.2f | %.2f | %.2f |\n", n, b, m, h, m - h, m / h }'
 done
