@@ -307,6 +307,21 @@ impl fmt::Display for Problem {
 impl std::error::Error for Problem {}
 
 impl Problem {
+    /// Whether the problem is in a file's own text whatever its base spec declares: TOML
+    /// syntax, and the keys, types and values of its tables. Names are not: an unknown state
+    /// may be one the base declares.
+    pub(crate) fn stands_without_base(&self) -> bool {
+        matches!(
+            self,
+            Problem::Syntax { .. }
+                | Problem::UnknownKey { .. }
+                | Problem::WrongType { .. }
+                | Problem::InvalidValue { .. }
+                | Problem::EmptyType { .. }
+                | Problem::NotAnIdentifier { .. }
+        )
+    }
+
     /// Errors make the spec unusable; the graph findings are warnings.
     pub fn severity(&self) -> Severity {
         match self {

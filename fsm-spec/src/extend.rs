@@ -5,7 +5,9 @@
 //! The rules:
 //! - `extends` names a spec file relative to the directory of the file that writes it. The
 //!   base is a whole spec, checked on its own first; its errors are reported in its file and
-//!   make the extending spec unusable. Bases may extend others; a circle is an error.
+//!   make the extending spec unusable. Then the extending spec's problems that stand without
+//!   its base (`Problem::stands_without_base`) are reported too. Bases may extend others; a
+//!   circle is an error.
 //! - The base's states and events come first, in its order; then the extending spec's own.
 //!   Nothing else is inherited: `[machine]`, transitions and the other tables are the spec's.
 //! - Declaring an inherited state or event again may set `doc`, which replaces the base's,

@@ -141,10 +141,20 @@ fn check_extending(source: &SourceFile, extending: &mut Vec<String>) -> Report {
         }
         extending.pop();
     }
-    // Without its base, a spec's names cannot be resolved: the base's problems are all.
-    let spec = usable
-        .then(|| parse::parse(source.text(), base.as_ref(), &mut problems))
-        .flatten();
+    let spec = if usable {
+        parse::parse(source.text(), base.as_ref(), &mut problems)
+    } else {
+        // Without its base, a spec's names cannot be resolved. What its own text gets wrong
+        // whatever the base says is still reported, so that fixing the base does not bring
+        // a second round of errors in this file.
+        let mut own = Vec::new();
+        parse::parse(source.text(), None, &mut own);
+        problems.extend(
+            own.into_iter()
+                .filter(|(problem, _)| problem.stands_without_base()),
+        );
+        None
+    };
     if let Some(spec) = &spec {
         validate::validate(spec, source, &mut problems);
         #[cfg(feature = "analysis")]

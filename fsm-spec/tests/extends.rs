@@ -256,3 +256,38 @@ fn on_disk_the_base_is_found_next_to_the_extending_file() {
     assert_eq!(spec.bases, [dir.join("base.toml").display().to_string()]);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn with_a_broken_base_the_extending_spec_still_reports_its_own_text() {
+    static FILES: &[(&str, &str)] = &[
+        (
+            "base.toml",
+            "[machine]\nname = \"Door\"\ninitial = \"CLOSED\"\n[states.CLOSED]\n[events.open]\nkind = \"walk\"\n",
+        ),
+        (
+            "top.toml",
+            "[machine]\nname = \"Top\"\ninitial = \"CLOSED\"\nextends = \"base.toml\"\n\
+             [states.LOCKED]\ncolour = \"red\"\n[events.lock]\nkind = \"shout\"\n\
+             [[transition]]\nfrom = \"CLOSED\"\nevent = \"open\"\nto = \"LOCKED\"\n",
+        ),
+    ];
+    let messages = messages_of(&check(FILES, "top.toml"));
+    // The unknown key and the bad kind are wrong whatever the base declares; `CLOSED` and
+    // `open` are the base's, so no unknown-name error is made up while the base is broken.
+    assert_eq!(messages.len(), 4, "{messages:?}");
+    assert!(
+        messages[0].starts_with("top.toml:4:11: error: the base spec `base.toml` has 1 error(s)")
+    );
+    assert!(
+        messages[1].starts_with("top.toml:6:1: error: unknown key `colour` in [states.LOCKED]"),
+        "{messages:?}"
+    );
+    assert!(
+        messages[2].starts_with("top.toml:8:8: error: `shout` is not a valid event kind"),
+        "{messages:?}"
+    );
+    assert!(
+        messages[3].starts_with("base.toml:6:8: error: `walk` is not a valid event kind"),
+        "{messages:?}"
+    );
+}
