@@ -108,7 +108,8 @@ fn check_extending(source: &SourceFile, extending: &mut Vec<String>) -> Report {
     let mut base = None;
     let mut bases = Vec::new();
     let mut usable = true;
-    if let Some((path, span)) = parse::extends(source.text()) {
+    let document = parse::Document::read(source.text());
+    if let Some((path, span)) = document.extends() {
         extending.push(source.name().to_string());
         match read_base(source, &path, span, extending, &mut problems) {
             Some((name, report)) => {
@@ -142,13 +143,13 @@ fn check_extending(source: &SourceFile, extending: &mut Vec<String>) -> Report {
         extending.pop();
     }
     let spec = if usable {
-        parse::parse(source.text(), base.as_ref(), &mut problems)
+        parse::parse(&document, base.as_ref(), &mut problems)
     } else {
         // Without its base, a spec's names cannot be resolved. What its own text gets wrong
         // whatever the base says is still reported, so that fixing the base does not bring
         // a second round of errors in this file.
         let mut own = Vec::new();
-        parse::parse(source.text(), None, &mut own);
+        parse::parse(&document, None, &mut own);
         problems.extend(
             own.into_iter()
                 .filter(|(problem, _)| problem.stands_without_base()),

@@ -64,19 +64,45 @@ const EVENT_KINDS: &[&str] = &["call", "receive", "timeout"];
 const NO_TRANSITION_KINDS: &[&str] = &["error", "drop", "impossible"];
 const CONTRADICTION_KINDS: &[&str] = &["contradiction", "option"];
 
-/// The `[machine] extends` of a spec's text, if it has one that is a string, with its span
-/// (the rest of the text is checked by [`parse`]).
-pub(crate) fn extends(text: &str) -> Option<(String, Span)> {
-    let (document, _) = DeTable::parse_recoverable(text);
-    let machine = document.get_ref().get("machine")?.get_ref().as_table()?;
-    let value = machine.get("extends")?;
-    Some((value.get_ref().as_str()?.to_string(), span_of(value)))
+/// A spec's text read as a TOML document, once: [`check`](crate::check) looks up `extends`
+/// in it, then parses the spec from it.
+pub(crate) struct Document<'i> {
+    text: &'i str,
+    tree: Spanned<DeTable<'i>>,
+    syntax_errors: Vec<toml::de::Error>,
+}
+
+impl<'i> Document<'i> {
+    pub(crate) fn read(text: &'i str) -> Document<'i> {
+        let (tree, syntax_errors) = DeTable::parse_recoverable(text);
+        Document {
+            text,
+            tree,
+            syntax_errors,
+        }
+    }
+
+    /// The `[machine] extends`, if it is a string, with its span (the rest of the document
+    /// is checked by [`parse`]).
+    pub(crate) fn extends(&self) -> Option<(String, Span)> {
+        let machine = self.tree.get_ref().get("machine")?.get_ref().as_table()?;
+        let value = machine.get("extends")?;
+        Some((value.get_ref().as_str()?.to_string(), span_of(value)))
+    }
 }
 
 /// Parses a spec; with a `base`, its states and events come first, and `[states]` and
 /// `[events]` may be left out.
-pub(crate) fn parse(text: &str, base: Option<&Base>, problems: &mut Problems) -> Option<Spec> {
-    let (document, syntax_errors) = DeTable::parse_recoverable(text);
+pub(crate) fn parse(
+    document: &Document<'_>,
+    base: Option<&Base>,
+    problems: &mut Problems,
+) -> Option<Spec> {
+    let Document {
+        text,
+        tree,
+        syntax_errors,
+    } = document;
     if !syntax_errors.is_empty() {
         for error in syntax_errors {
             let span = error.span().map(Span::from).unwrap_or_default();
@@ -92,9 +118,9 @@ pub(crate) fn parse(text: &str, base: Option<&Base>, problems: &mut Problems) ->
         return None;
     }
     let top = Fields::open(
-        document.get_ref(),
+        tree.get_ref(),
         "the top level".into(),
-        span_of(&document),
+        span_of(tree),
         TOP_KEYS,
         problems,
     );
