@@ -188,9 +188,9 @@ fn read_base(
         problems.push((Problem::ExtendsCycle { chain }, span));
         return None;
     }
-    match source.open_relative(path) {
+    match source.open_named(&name) {
         Ok(base) => Some((name, check_extending(&base, extending))),
-        Err((name, error)) => {
+        Err(error) => {
             let reason = error.to_string();
             problems.push((Problem::BaseUnreadable { name, reason }, span));
             None

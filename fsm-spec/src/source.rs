@@ -259,13 +259,7 @@ impl SourceFile {
     /// directory ([`resolve_name`]) and read from the same [`Files`].
     pub fn open_relative(&self, path: &str) -> Result<SourceFile, (String, ReadError)> {
         let name = resolve_name(&self.name, path);
-        match self.files.read(&name) {
-            Ok(text) => Ok(SourceFile {
-                files: Arc::clone(&self.files),
-                ..SourceFile::new(name, text)
-            }),
-            Err(error) => Err((name, error)),
-        }
+        self.open_named(&name).map_err(|error| (name, error))
     }
 
     /// Reads a spec file of at most [`MAX_SPEC_BYTES`] with [`read_text`], named by its path.
