@@ -45,7 +45,7 @@ impl Types {
     /// with the spec's file, line and column, as every other spec error.
     pub(crate) fn parse(spec: &Spec, source: &SourceFile, span: Span) -> syn::Result<Types> {
         let machine = &spec.machine.name;
-        let mut errors: Option<syn::Error> = None;
+        let mut errors = Vec::new();
         let mut parse = |ty: &Option<RustType>, what: String, alias: String| {
             let ty = ty.as_ref()?;
             match syn::parse_str::<syn::Type>(&ty.text) {
@@ -60,16 +60,11 @@ impl Types {
                 }
                 Err(error) => {
                     let at = source.location(ty.span.start);
-                    let message = format!(
+                    errors.push(format!(
                         "{}:{at}: {what}, `{}`, is not a Rust type: {error}",
                         source.name(),
                         ty.text
-                    );
-                    let error = syn::Error::new(span, message);
-                    match &mut errors {
-                        Some(all) => all.combine(error),
-                        None => errors = Some(error),
-                    }
+                    ));
                     None
                 }
             }
@@ -94,9 +89,10 @@ impl Types {
                 )
             })
             .collect();
-        match errors {
-            Some(errors) => Err(errors),
-            None => Ok(Types { data, payloads }),
+        if errors.is_empty() {
+            Ok(Types { data, payloads })
+        } else {
+            Err(crate::load::combine(errors, span))
         }
     }
 
