@@ -390,14 +390,19 @@ fn output_enum(m: &Model<'_>) -> TokenStream {
     }
 }
 
+/// What `t` sends, as an `Option<Output>` value of the runtime module.
+fn output_value(m: &Model<'_>, t: &Transition) -> TokenStream {
+    match m.names.output(t.send.as_deref()) {
+        Some(ty) => quote!(Some(Output::#ty)),
+        None => quote!(None),
+    }
+}
+
 fn transition_value(m: &Model<'_>, t: &Transition) -> TokenStream {
     let from = &m.names.states[t.from.0];
     let event = &m.names.events[t.event.0];
     let to = &m.names.states[t.to.0];
-    let output = match m.names.output(t.send.as_deref()) {
-        Some(ty) => quote!(Some(Output::#ty)),
-        None => quote!(None),
-    };
+    let output = output_value(m, t);
     let guard = match &t.guard {
         Some(guard) => quote!(Some(#guard)),
         None => quote!(None),
@@ -485,10 +490,7 @@ fn step(m: &Model<'_>) -> TokenStream {
     let taken = |index: usize| {
         let t = &spec.transitions[index];
         let to = &m.names.states[t.to.0];
-        let output = match m.names.output(t.send.as_deref()) {
-            Some(ty) => quote!(Some(Output::#ty)),
-            None => quote!(None),
-        };
+        let output = output_value(m, t);
         let row = Literal::usize_unsuffixed(row_of[index]);
         quote!(Taken { to: State::#to, output: #output, index: #row })
     };
@@ -574,11 +576,7 @@ fn step(m: &Model<'_>) -> TokenStream {
             }
         }
     });
-    let machine = if decides {
-        machine()
-    } else {
-        TokenStream::new()
-    };
+    let machine = decides.then(machine);
     let choices = groups.iter().map(|g| {
         let name = &g.name;
         let arms = g.variants.iter().zip(&g.transitions).map(|(variant, &t)| {
