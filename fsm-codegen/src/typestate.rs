@@ -73,30 +73,24 @@ fn handle(m: &Model<'_>) -> TokenStream {
             }
         }
     });
-    let debug = if any_data {
-        quote! {
-            impl<S: state::State, D: ::core::fmt::Debug> ::core::fmt::Debug for #machine<S, D>
-            where
-                S::Data: ::core::fmt::Debug,
-            {
-                fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                    f.debug_struct(::core::stringify!(#machine))
-                        .field("state", &S::NAME)
-                        .field("state_data", &self.held)
-                        .field("data", &self.data)
-                        .finish()
-                }
-            }
-        }
+    let (debug_bound, debug_held) = if any_data {
+        (
+            quote!(where S::Data: ::core::fmt::Debug),
+            quote!(.field("state_data", &self.held)),
+        )
     } else {
-        quote! {
-            impl<S: state::State, D: ::core::fmt::Debug> ::core::fmt::Debug for #machine<S, D> {
-                fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                    f.debug_struct(::core::stringify!(#machine))
-                        .field("state", &S::NAME)
-                        .field("data", &self.data)
-                        .finish()
-                }
+        (quote!(), quote!())
+    };
+    let debug = quote! {
+        impl<S: state::State, D: ::core::fmt::Debug> ::core::fmt::Debug for #machine<S, D>
+        #debug_bound
+        {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.debug_struct(::core::stringify!(#machine))
+                    .field("state", &S::NAME)
+                    #debug_held
+                    .field("data", &self.data)
+                    .finish()
             }
         }
     };
