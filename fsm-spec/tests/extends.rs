@@ -173,13 +173,13 @@ fn a_circle_of_bases_is_an_error_in_the_file_that_closes_it() {
     );
 }
 
+/// A base with one error, at 6:8: an event kind that does not exist.
+const BROKEN_BASE: &str = "[machine]\nname = \"Door\"\ninitial = \"CLOSED\"\n[states.CLOSED]\n[events.open]\nkind = \"walk\"\n";
+
 #[test]
 fn errors_inside_the_base_point_at_the_base() {
     static FILES: &[(&str, &str)] = &[
-        (
-            "base.toml",
-            "[machine]\nname = \"Door\"\ninitial = \"CLOSED\"\n[states.CLOSED]\n[events.open]\nkind = \"walk\"\n",
-        ),
+        ("base.toml", BROKEN_BASE),
         (
             "top.toml",
             "[machine]\nname = \"Top\"\ninitial = \"CLOSED\"\nextends = \"base.toml\"\n",
@@ -260,10 +260,7 @@ fn on_disk_the_base_is_found_next_to_the_extending_file() {
 #[test]
 fn with_a_broken_base_the_extending_spec_still_reports_its_own_text() {
     static FILES: &[(&str, &str)] = &[
-        (
-            "base.toml",
-            "[machine]\nname = \"Door\"\ninitial = \"CLOSED\"\n[states.CLOSED]\n[events.open]\nkind = \"walk\"\n",
-        ),
+        ("base.toml", BROKEN_BASE),
         (
             "top.toml",
             "[machine]\nname = \"Top\"\ninitial = \"CLOSED\"\nextends = \"base.toml\"\n\
