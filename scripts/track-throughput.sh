@@ -19,7 +19,7 @@ runs=${RUNS:-3}
 use_tshark=${TSHARK:-1}
 export CARGO_TERM_COLOR=never
 
-cargo build --quiet --release -p tcp-fsm --features capture --example synth_capture \
+cargo build --quiet --release -p tcp-engine --example synth_capture \
   -p tcp-fsm-tools --bin tcp-fsm
 mkdir -p target/perf
 capture=target/perf/track-$packets.pcap

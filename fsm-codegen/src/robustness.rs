@@ -1,18 +1,16 @@
-//! The macro on randomly damaged TCP specs (the same damage as `tcp-fsm/tests/spec_robustness.rs`):
+//! The macro on randomly damaged TCP specs (the same damage as the spec reader's robustness tests):
 //! it never panics; a spec with errors gives errors that each name `tcp.toml:line:col`, and
 //! a spec without errors expands to items that parse as Rust.
 //!
 //! The case count follows `PROPTEST_CASES` (256 by default).
 
-#[path = "../../fsm-spec/tests/damage/mod.rs"]
-mod damage;
-
 use crate::{expand, load};
 use fsm_spec::SourceFile;
 use proc_macro2::Span;
 use proptest::prelude::*;
+use test_support::damage;
 
-const TCP: &str = include_str!("../../tcp-fsm/tcp.toml");
+const TCP: &str = test_support::TCP_SPEC;
 
 /// What the macro makes of `text`: its items or its errors (no file reading involved).
 fn expand_text(text: &str) -> syn::Result<proc_macro2::TokenStream> {

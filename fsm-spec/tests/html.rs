@@ -9,7 +9,7 @@ use fsm_spec::render::html::{
 };
 use fsm_spec::{SourceFile, Spec};
 
-const DOOR: &str = include_str!("../../tcp-fsm-macros/tests/door.toml");
+use test_support::DOOR;
 
 fn load(name: &str, text: &str) -> (SourceFile, Spec) {
     let source = SourceFile::new(name, text);

@@ -5,7 +5,7 @@ use fsm_spec::render::{self, Arcs, Highlight, Options, svg};
 use fsm_spec::{SourceFile, Spec};
 
 fn door() -> Spec {
-    let text = include_str!("../../tcp-fsm-macros/tests/door.toml");
+    let text = test_support::DOOR;
     Spec::from_source(&SourceFile::new("door.toml", text)).unwrap()
 }
 

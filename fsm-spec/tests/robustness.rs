@@ -1,16 +1,15 @@
 //! Random damage to a spec must never panic the parser or the checks, and every diagnostic
-//! must point inside the file. The spec damaged here is the door of the macro's tests (small,
+//! must point inside the file. The spec damaged here is the workspace's door fixture (small,
 //! with guards, outputs, aliases and a final state); the TCP spec gets the same treatment in
-//! `tcp-fsm/tests/spec_robustness.rs`.
+//! `tcp-engine/tests/spec_robustness.rs`.
 //!
 //! The case count follows `PROPTEST_CASES` (256 by default).
 
-mod damage;
-
 use fsm_spec::{SourceFile, check};
 use proptest::prelude::*;
+use test_support::damage;
 
-const DOOR: &str = include_str!("../../tcp-fsm-macros/tests/door.toml");
+use test_support::DOOR;
 
 proptest! {
     #[test]

@@ -6,8 +6,8 @@
 //! What is generated, and why, is described in `docs/typestate.md`.
 //!
 //! ```
-//! // The door of this crate's tests: CLOSED, OPEN, LOCKED and BROKEN.
-//! tcp_fsm_macros::fsm!("tests/door.toml");
+//! // The door of the workspace's tests: CLOSED, OPEN, LOCKED and BROKEN.
+//! tcp_fsm_macros::fsm!("../test-support/door.toml");
 //!
 //! fn main() {
 //!     let door: Door<state::Open> = Door::new().open();

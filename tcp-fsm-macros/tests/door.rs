@@ -3,7 +3,7 @@
 //! test crate where most of it is unused.
 #![deny(warnings)]
 
-tcp_fsm_macros::fsm!("tests/door.toml");
+tcp_fsm_macros::fsm!("../test-support/door.toml");
 
 use runtime::{Event, Output, State, Step};
 

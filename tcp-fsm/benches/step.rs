@@ -48,7 +48,7 @@ struct Interpreter {
 
 impl Interpreter {
     fn new() -> Interpreter {
-        let spec = tcp_fsm::spec();
+        let spec = spec();
         let table = fsm_spec::table::TransitionTable::new(&spec);
         let next = spec
             .transitions
@@ -270,3 +270,9 @@ fn bench(c: &mut Criterion) {
 
 criterion_group!(benches, bench);
 criterion_main!(benches);
+
+/// The bundled spec, parsed by the spec crate: the oracle the generated code is checked against.
+fn spec() -> fsm_spec::Spec {
+    let source = fsm_spec::SourceFile::new(tcp_fsm::SPEC_NAME, tcp_fsm::SPEC_SOURCE);
+    fsm_spec::Spec::from_source(&source).expect("the bundled spec checks")
+}

@@ -6,11 +6,3 @@
 fn illegal_programs_do_not_compile() {
     trybuild::TestCases::new().compile_fail("tests/ui/*.rs");
 }
-
-/// The handshake with state data (`tcp_fsm::handshake`) is part of the engine's feature,
-/// because its payload is the engine's `Segment`.
-#[cfg(feature = "engine")]
-#[test]
-fn state_data_is_only_where_the_spec_puts_it() {
-    trybuild::TestCases::new().compile_fail("tests/ui-engine/*.rs");
-}

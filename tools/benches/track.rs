@@ -13,7 +13,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-use tcp_fsm::track::synth::{Shape, write_capture};
+use tcp_engine::track::synth::{Shape, write_capture};
 
 /// Runs per command when benchmarking.
 const RUNS: usize = 3;

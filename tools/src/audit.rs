@@ -7,7 +7,7 @@ use fsm_spec::audit;
 use fsm_spec::{SourceFile, Spec};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use tcp_fsm::references as reference;
+use tcp_engine::specs as reference;
 
 /// Audit a spec against a reference model of the RFC (default: RFC 793).
 ///
@@ -41,10 +41,10 @@ struct Against {
 }
 
 fn against(name: &str) -> Result<Against, input::InputError> {
-    if let Some(bundled) = reference::bundled(name) {
+    if let Some(bundled) = reference::reference(name) {
         let baseline = bundled
             .obsoletes
-            .and_then(reference::bundled)
+            .and_then(reference::reference)
             .map(|b| b.spec());
         return Ok(Against {
             spec: bundled.spec(),

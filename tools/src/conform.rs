@@ -1,5 +1,5 @@
 //! `tcp-fsm conform`: drives real TCP stacks through every transition of a spec and reports
-//! where they differ. The engine is `tcp_fsm::conform`; this module parses the arguments,
+//! where they differ. The engine is `tcp_engine::conform`; this module parses the arguments,
 //! runs the targets and prints.
 
 use crate::error::Error;
@@ -8,9 +8,9 @@ use crate::output::ReportFormat;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use tcp_fsm::conform::report::{self, TargetReport, Verdict};
-use tcp_fsm::conform::{self, ConformError, KNOWN_TARGETS, cases};
-use tcp_fsm::interpreter::Interpreter;
+use tcp_engine::conform::report::{self, TargetReport, Verdict};
+use tcp_engine::conform::{self, ConformError, KNOWN_TARGETS, cases};
+use tcp_engine::interpreter::Interpreter;
 
 /// Drive real TCP stacks through every transition of the spec and report where they differ.
 ///

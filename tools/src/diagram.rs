@@ -98,11 +98,13 @@ fn arcs(spec: &Spec, value: &str) -> Result<Arcs, DiagramError> {
     }
 }
 
-/// Parses one `--highlight` value against `spec`: a path of [`tcp_fsm::BLOG_PATHS`] by name,
+/// Parses one `--highlight` value against `spec`: a path of [`tcp_engine::specs::BLOG_PATHS`] by name,
 /// or NAME=EVENT,EVENT,...
 pub fn highlight(spec: &Spec, value: &str, color: &str) -> Result<Highlight, DiagramError> {
     let fail = |why: String| DiagramError::Highlight(value.to_string(), why);
-    let blog = tcp_fsm::BLOG_PATHS.iter().find(|p| p.name == value);
+    let blog = tcp_engine::specs::BLOG_PATHS
+        .iter()
+        .find(|p| p.name == value);
     let (name, events): (&str, Vec<&str>) = match (blog, value.split_once('=')) {
         (Some(path), _) => (path.name, path.events.to_vec()),
         (None, Some((name, events))) => (name, events.split(',').map(str::trim).collect()),

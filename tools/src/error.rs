@@ -11,8 +11,8 @@
 use crate::diagram::DiagramError;
 use crate::input::InputError;
 use std::path::PathBuf;
-use tcp_fsm::interpreter::DriveError;
-use tcp_fsm::track::capture::CaptureError;
+use tcp_engine::interpreter::DriveError;
+use tcp_engine::track::capture::CaptureError;
 
 /// Why a verb could not do its work.
 #[derive(Debug, thiserror::Error)]
@@ -42,7 +42,7 @@ pub enum Error {
     /// A conformance run that cannot be made: a spec it cannot drive, an unknown target, a
     /// target that cannot run here (not root, no TUN device).
     #[error(transparent)]
-    Conform(#[from] tcp_fsm::conform::ConformError),
+    Conform(#[from] tcp_engine::conform::ConformError),
     /// An output file that cannot be written.
     #[error("{path}: cannot write: {source}")]
     Write {

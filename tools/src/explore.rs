@@ -2,7 +2,7 @@
 //! between two endpoints built from a spec, within bounds; checks that no joint state is a
 //! deadlock and that both endpoints can always get back to CLOSED, and lists the spec's
 //! transitions no run takes.
-//! The engine is `tcp_fsm::explore`; this module parses the bounds, runs it and prints.
+//! The engine is `tcp_engine::explore`; this module parses the bounds, runs it and prints.
 
 use crate::error::Error;
 use crate::input;
@@ -12,12 +12,12 @@ use serde::{Serialize, Serializer};
 use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use tcp_fsm::explore::model::{Bounds, DEFAULT_FIRST_ISNS, ISN_GAP, Model, Options};
-use tcp_fsm::explore::search::{Exploration, Verdict};
-use tcp_fsm::explore::trace;
-use tcp_fsm::interpreter::Interpreter;
-use tcp_fsm::transcript::Transcript;
-use tcp_fsm::wire::SeqNum;
+use tcp_engine::explore::model::{Bounds, DEFAULT_FIRST_ISNS, ISN_GAP, Model, Options};
+use tcp_engine::explore::search::{Exploration, Verdict};
+use tcp_engine::explore::trace;
+use tcp_engine::interpreter::Interpreter;
+use tcp_engine::transcript::Transcript;
+use tcp_engine::wire::SeqNum;
 
 /// Explore every interleaving of two endpoints built from the spec, within bounds: user calls
 /// on both sides (OPEN, CLOSE, ABORT, ...), timeouts, and deliveries of segments in flight.
@@ -156,7 +156,7 @@ pub fn run(args: &Args) -> Result<ExitCode, Error> {
         }
     }
     let model = Model::new(&rules, options);
-    let exploration = tcp_fsm::explore::search::explore(&model);
+    let exploration = tcp_engine::explore::search::explore(&model);
     let mut verdict = exploration.verdict(&model);
     if args.ignore_escaped {
         verdict.ignore_escaped();
@@ -418,7 +418,7 @@ fn not_explored(model: &Model, event: EventId) -> Option<String> {
             Some(format!("{name} is not explored: --calls"))
         }
         EventKind::Call
-            if Some(event) == model.rules.binding().call(tcp_fsm::binding::Call::Send)
+            if Some(event) == model.rules.binding().call(tcp_engine::binding::Call::Send)
                 && options.bounds.sends == 0 =>
         {
             Some(format!("{name} is not explored: --sends 0"))

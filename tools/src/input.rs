@@ -25,12 +25,12 @@ pub enum InputError {
 }
 
 /// The spec at `path`, or the bundled TCP spec when there is none. A path that names no
-/// file but a bundled spec (`tcp9293`, see [`tcp_fsm::BUNDLED`]) selects that spec.
+/// file but a bundled spec (`tcp9293`, see [`tcp_engine::specs::BUNDLED`]) selects that spec.
 pub fn read(path: Option<&Path>) -> Result<SourceFile, InputError> {
     let Some(path) = path else {
-        return Ok(tcp_fsm::spec_source());
+        return Ok(tcp_engine::spec_source());
     };
-    if let Some(bundled) = path.to_str().and_then(tcp_fsm::bundled) {
+    if let Some(bundled) = path.to_str().and_then(tcp_engine::specs::bundled) {
         if !path.exists() {
             return Ok(bundled.source_file());
         }

@@ -17,4 +17,3 @@ pub mod report;
 pub mod schema;
 pub mod simulate;
 pub mod track;
-pub mod track_report;

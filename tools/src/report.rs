@@ -108,7 +108,7 @@ pub fn diagrams(spec: &Spec) -> Vec<(String, String)> {
     let all = Options::all();
     let figure = figure_tag(spec);
     let mut drawn = figure.map_or_else(Options::all, Options::tagged);
-    for path in tcp_fsm::BLOG_PATHS {
+    for path in tcp_engine::specs::BLOG_PATHS {
         if let Ok(h) = crate::diagram::highlight(spec, path.name, path.color) {
             drawn.highlights.push(h);
         }
@@ -165,7 +165,7 @@ pub fn run(args: &Args) -> Result<ExitCode, Error> {
     }
     let mut code = ExitCode::SUCCESS;
     let owns = [None, Some("rfc9293")];
-    for (i, (bundled, own)) in tcp_fsm::BUNDLED.iter().zip(owns).enumerate() {
+    for (i, (bundled, own)) in tcp_engine::specs::BUNDLED.iter().zip(owns).enumerate() {
         // --html without a SPEC is the page of the default spec.
         let html = args.html.as_deref().filter(|_| i == 0);
         if run_one(args, bundled.source_file(), own, html, conformance)? != ExitCode::SUCCESS {

@@ -6,9 +6,9 @@ use crate::input;
 use fsm_spec::SourceFile;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use tcp_fsm::interpreter::Interpreter;
-use tcp_fsm::scenario::{Scenario, ScenarioError, ScenarioErrors, simulate};
-use tcp_fsm::transcript::{figure, sequence};
+use tcp_engine::interpreter::Interpreter;
+use tcp_engine::scenario::{Scenario, ScenarioError, ScenarioErrors, simulate};
+use tcp_engine::transcript::{figure, sequence};
 
 /// Run a scenario: two endpoints, each driven only by the spec's transitions, exchange
 /// segments over a network the scenario controls (delays, losses, duplicates, reordering).
@@ -16,12 +16,12 @@ use tcp_fsm::transcript::{figure, sequence};
 /// Prints the transcript as RFC 793 prints its figures: numbered lines, TCP A's state, the
 /// segment with its arrows, TCP B's state. When the scenario has an `[expect]` figure, the
 /// transcript must match it line by line. Scenarios are TOML files (docs/simulation.md);
-/// tools/scenarios/ has RFC 793's Figures 7 to 14, RFC 9293's 6 to 13 and the blog's scenarios.
+/// tcp-engine/scenarios/ has RFC 793's Figures 7 to 14, RFC 9293's 6 to 13 and the blog's scenarios.
 ///
 /// Exits 0 on success, 1 when the spec cannot play the scenario or the transcript differs from
 /// the expected figure, 2 when a file cannot be read or the scenario is invalid.
 ///
-/// Example: `tcp-fsm simulate tools/scenarios/rfc793-figure-07.toml --svg handshake.svg`
+/// Example: `tcp-fsm simulate tcp-engine/scenarios/rfc793-figure-07.toml --svg handshake.svg`
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The scenario file

@@ -1,18 +1,18 @@
 //! `tcp-fsm track`: follow every TCP connection of a pcap or pcapng capture through the spec's
-//! state machine (the engine is `tcp_fsm::track`) and print what it found.
+//! state machine (the engine is `tcp_engine::track`) and print what it found.
 
 use crate::error::Error;
 use crate::input;
 use crate::output::ReportFormat;
-use crate::track_report::{ReportWriter, Style};
 use std::num::NonZeroUsize;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use tcp_fsm::interpreter::Interpreter;
-use tcp_fsm::track::TrackError;
-use tcp_fsm::track::capture::CaptureError;
-use tcp_fsm::track::stream::{Options, track_stream};
-use tcp_fsm::track::tracker::Detail;
+use tcp_engine::interpreter::Interpreter;
+use tcp_engine::track::TrackError;
+use tcp_engine::track::capture::CaptureError;
+use tcp_engine::track::report::{ReportWriter, Style};
+use tcp_engine::track::stream::{Options, track_stream};
+use tcp_engine::track::tracker::Detail;
 
 /// Follow the TCP connections of a capture through the spec's state machine.
 ///

@@ -6,7 +6,7 @@ use cli::{tcp_fsm, temp_dir, temp_file, text};
 use std::path::Path;
 use std::process::Command;
 
-const TCP: &str = include_str!("../../tcp-fsm/tcp.toml");
+const TCP: &str = tcp_fsm::SPEC_SOURCE;
 
 #[test]
 fn audit_of_the_bundled_spec_passes() {
@@ -168,7 +168,7 @@ fn graphviz_accepts_our_dot() {
 #[test]
 fn the_checked_in_diagrams_are_up_to_date() {
     let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs");
-    let spec = tcp_fsm::spec();
+    let spec = tcp_engine::spec();
     let files = tcp_fsm_tools::report::diagrams(&spec);
     let stale = tcp_fsm_tools::report::stale(&docs, &files);
     assert!(
@@ -187,7 +187,7 @@ fn report_check_passes_on_the_repository() {
 #[test]
 fn the_rfc_9293_spec_is_drawn_as_figure_5_and_its_diagrams_are_up_to_date() {
     let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs");
-    let bundled = tcp_fsm::bundled("tcp9293").unwrap();
+    let bundled = tcp_engine::specs::bundled("tcp9293").unwrap();
     let spec = fsm_spec::Spec::from_source(&bundled.source_file()).unwrap();
     let files = tcp_fsm_tools::report::diagrams(&spec);
     let names: Vec<&str> = files.iter().map(|(name, _)| name.as_str()).collect();

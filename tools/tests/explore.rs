@@ -3,17 +3,15 @@
 //! without CLOSING + rcv_ack -> TIME_WAIT (a simultaneous close gets stuck, and the shortest
 //! counterexample shows it).
 
-mod sim_common;
-
 use fsm_spec::Spec;
 use fsm_spec::{EventId, StateId};
 use std::collections::BTreeMap;
 use std::process::{Command, Output};
-use tcp_fsm::explore::model::{Bounds, DEFAULT_FIRST_ISNS, Model, Options};
-use tcp_fsm::explore::search::{Exploration, Verdict, explore};
-use tcp_fsm::explore::trace;
-use tcp_fsm::interpreter::Interpreter;
-use tcp_fsm::wire::SeqNum;
+use tcp_engine::explore::model::{Bounds, DEFAULT_FIRST_ISNS, Model, Options};
+use tcp_engine::explore::search::{Exploration, Verdict, explore};
+use tcp_engine::explore::trace;
+use tcp_engine::interpreter::Interpreter;
+use tcp_engine::wire::SeqNum;
 use tcp_fsm_tools::explore::Report;
 
 fn run(spec: &Spec, bounds: Bounds, check: impl FnOnce(&Model, &Exploration, &Verdict)) {
@@ -36,7 +34,7 @@ fn tcp_fsm(args: &[&str]) -> Output {
 #[test]
 fn the_bundled_spec_is_deadlock_free_and_always_closable_within_the_default_bounds() {
     run(
-        &tcp_fsm::spec(),
+        &tcp_engine::spec(),
         Bounds::default(),
         |model, exploration, verdict| {
             assert!(verdict.holds(), "{verdict:?}");
@@ -88,7 +86,7 @@ fn faults_strand_only_connections_an_abort_left_half_open() {
     for mut bounds in faults {
         assert!(bounds.needs_retransmissions());
         bounds.retransmissions = true;
-        run(&tcp_fsm::spec(), bounds.clone(), |_, _, verdict| {
+        run(&tcp_engine::spec(), bounds.clone(), |_, _, verdict| {
             // A lost RST, or an ABORT in CLOSING (which sends none), can leave the peer waiting
             // for ever: RFC 793's half-open connections. Nothing else gets stuck.
             let escaped = verdict.deadlocks.len() + verdict.cannot_close.len();
@@ -103,7 +101,7 @@ fn faults_strand_only_connections_an_abort_left_half_open() {
 
 #[test]
 fn removing_closing_ack_is_caught_with_a_simultaneous_close_that_gets_stuck() {
-    let spec = sim_common::mutated_spec();
+    let spec = mutated_spec();
     run(&spec, Bounds::default(), |model, exploration, verdict| {
         assert!(!verdict.holds());
         let deadlock = verdict.deadlocks[0];
@@ -148,7 +146,7 @@ fn with_retransmissions_the_mutated_spec_recovers_through_a_repeated_fin() {
         retransmissions: true,
         ..Bounds::default()
     };
-    run(&sim_common::mutated_spec(), bounds, |_, _, verdict| {
+    run(&mutated_spec(), bounds, |_, _, verdict| {
         assert!(verdict.holds(), "{verdict:?}");
     });
 }
@@ -171,7 +169,7 @@ fn explore_prints_the_counterexample_of_the_mutated_spec_and_exits_1() {
     let dir = std::env::temp_dir().join(format!("tcp-fsm-explore-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("no-closing-ack.toml");
-    std::fs::write(&path, sim_common::spec_without_closing_ack()).unwrap();
+    std::fs::write(&path, test_support::tcp_without_closing_ack()).unwrap();
     let out = tcp_fsm(&["explore", path.to_str().unwrap()]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}");
@@ -230,7 +228,7 @@ const SHIFTED_BELOW_THE_WRAP: [SeqNum; 2] = [SeqNum(4_294_966_995), SeqNum(4_294
 
 #[test]
 fn isns_just_below_2_32_explore_exactly_what_the_default_ones_do() {
-    let spec = tcp_fsm::spec();
+    let spec = tcp_engine::spec();
     let two_connections = Bounds {
         opens: 2,
         retransmissions: true,
@@ -247,7 +245,7 @@ fn isns_just_below_2_32_explore_exactly_what_the_default_ones_do() {
             "{bounds:?}"
         );
     }
-    let mutated = sim_common::mutated_spec();
+    let mutated = mutated_spec();
     assert_eq!(
         findings(&mutated, Bounds::default(), SHIFTED_BELOW_THE_WRAP),
         findings(&mutated, Bounds::default(), DEFAULT_FIRST_ISNS)
@@ -261,7 +259,7 @@ fn a_receive_window_across_the_wrap_holds_resets_numbered_0_and_the_verdict_stan
     // Generation", 1) is in A's window (3.9, "a reset is valid if its sequence number is in
     // the window") and resets a connection that ignores it with the default ISNs. Fewer
     // joint states, but the same verdict, the same transitions taken, the same drops.
-    let spec = tcp_fsm::spec();
+    let spec = tcp_engine::spec();
     let near_the_wrap = [SeqNum(4_294_967_000), SeqNum(4_294_967_200)];
     let (count, verdict, used, ignored) = findings(&spec, Bounds::default(), near_the_wrap);
     let (default_count, default_verdict, default_used, default_ignored) =
@@ -303,7 +301,7 @@ fn explore_takes_the_first_isns_from_the_command_line() {
 
 #[test]
 fn a_counterexample_across_the_wrap_prints_wrapped_numbers() {
-    let spec = sim_common::mutated_spec();
+    let spec = mutated_spec();
     let rules = Interpreter::new(&spec).unwrap();
     let mut options = Options::for_spec(&spec, Bounds::default());
     options.first_isns = [SeqNum(4_294_967_295), SeqNum(4_294_967_290)];
@@ -323,4 +321,13 @@ fn a_counterexample_across_the_wrap_prints_wrapped_numbers() {
     );
     assert!(figure.contains("<ACK=1><CTL=ACK>"), "{figure}");
     assert!(figure.trim_end().ends_with("CLOSING"), "{figure}");
+}
+
+/// The spec of [`test_support::tcp_without_closing_ack`], parsed.
+fn mutated_spec() -> fsm_spec::Spec {
+    let source = fsm_spec::SourceFile::new(
+        test_support::TCP_WITHOUT_CLOSING_ACK_NAME,
+        test_support::tcp_without_closing_ack(),
+    );
+    fsm_spec::Spec::from_source(&source).unwrap_or_else(|e| panic!("{e}"))
 }

@@ -10,7 +10,7 @@ use external::{repo, runs, scratch, skip, text};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use tcp_fsm::{CLIENT_PATH, SERVER_PATH};
+use tcp_engine::specs::{CLIENT_PATH, SERVER_PATH};
 
 /// A path through the TCP spec: the events, the guards that hold, and the states the blog
 /// (and RFC 793 Figure 6) says each event leads to.
@@ -75,7 +75,7 @@ fn tcp_fsm(args: &[&str]) -> String {
 
 /// The paths as the consumer scripts read them, with what the spec sends on each step.
 fn paths_json() -> Value {
-    let spec = tcp_fsm::spec();
+    let spec = tcp_engine::spec();
     let paths: Vec<Value> = PATHS
         .iter()
         .map(|path| {
@@ -176,7 +176,7 @@ fn plantuml_renders_every_state_of_the_diagram() {
     assert!(out.status.success(), "{}", text(&out));
     let svg = std::fs::read_to_string(dir.join("tcp.svg")).expect("plantuml wrote tcp.svg");
     // PlantUML exits 0 even when it cannot lay out the diagram; its SVG then holds the error.
-    for state in tcp_fsm::spec().states {
+    for state in tcp_engine::spec().states {
         assert!(
             svg.contains(&format!(">{}<", state.name)),
             "the SVG lacks {}",

@@ -115,7 +115,7 @@ struct Bundled {
 }
 
 fn bundled_page(dir: &Path) -> Bundled {
-    let source = tcp_fsm::spec_source();
+    let source = tcp_engine::spec_source();
     let spec = fsm_spec::Spec::from_source(&source).expect("the bundled spec");
     let report = tcp_fsm_tools::audit::report(&spec, &source, "rfc793").expect("the audit");
     let page = tcp_fsm_tools::report::page(&spec, &source, &report, None);

@@ -48,7 +48,7 @@ fn the_bundled_page_has_the_audit_and_the_scenarios() {
 
 #[test]
 fn a_spec_that_is_not_tcp_gets_a_page_without_scenarios() {
-    let door = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tcp-fsm-macros/tests/door.toml");
+    let door = test_support::repository().join("test-support/door.toml");
     let page = temp_dir().join("door.html");
     let out = tcp_fsm(&[
         "report",
@@ -76,7 +76,7 @@ fn a_spec_that_is_not_tcp_gets_a_page_without_scenarios() {
 
 #[test]
 fn conformance_results_become_grids() {
-    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/conformance-sample.json");
+    let sample = test_support::testdata("conformance-sample.json");
     let page = temp_dir().join("conformance.html");
     let out = tcp_fsm(&[
         "report",
@@ -123,8 +123,8 @@ fn unreadable_conformance_results_are_reported_with_their_file() {
 
 #[test]
 fn the_checked_in_page_is_up_to_date() {
-    let source = tcp_fsm::spec_source();
-    let spec = tcp_fsm::spec();
+    let source = tcp_engine::spec_source();
+    let spec = tcp_engine::spec();
     let report = tcp_fsm_tools::audit::report(&spec, &source, "rfc793").unwrap();
     let page = tcp_fsm_tools::report::page(&spec, &source, &report, None);
     let stale = tcp_fsm_tools::report::stale(&docs(), &[("tcp.html".into(), page)]);

@@ -40,12 +40,21 @@ const INVOCATIONS: &[&[&str]] = &[
 /// The verbs that read no file (`schema` prints the format's schema).
 const WITHOUT_FILES: &[&str] = &["schema"];
 
-/// A scenario and a capture that work, for the verbs whose spec is an option.
-const SCENARIO: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/scenarios/rfc793-figure-07.toml"
-);
-const CAPTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/client_close.pcap");
+/// Stand-ins for a scenario and a capture that work, for the verbs whose spec is an option.
+const SCENARIO: &str = "{scenario}";
+const CAPTURE: &str = "{capture}";
+
+fn scenario() -> String {
+    test_support::scenario("rfc793-figure-07.toml")
+        .display()
+        .to_string()
+}
+
+fn capture() -> String {
+    test_support::testdata("client_close.pcap")
+        .display()
+        .to_string()
+}
 
 /// Peak resident memory allowed to one run: the binary itself needs about 10 MiB; reading
 /// the 50 MB file would need more than 50.
@@ -159,9 +168,9 @@ fn every_verb_fails_cleanly_on_every_unusable_file() {
     let _serial = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     // The scenario and capture used with a bad `--spec` work with a good one, so a failure
     // below is the spec's.
-    let simulated = run(&["simulate".to_string(), SCENARIO.to_string()]);
+    let simulated = run(&["simulate".to_string(), scenario()]);
     assert_eq!(simulated.code, Some(0), "{}", simulated.stderr);
-    let tracked = run(&["track".to_string(), CAPTURE.to_string()]);
+    let tracked = run(&["track".to_string(), capture()]);
     assert!(matches!(tracked.code, Some(0 | 1)), "{}", tracked.stderr);
     let dir = dir();
     let out = dir.join("diagrams");
@@ -173,6 +182,8 @@ fn every_verb_fails_cleanly_on_every_unusable_file() {
                 .map(|&arg| match arg {
                     FILE => path.display().to_string(),
                     OUT => out.display().to_string(),
+                    SCENARIO => scenario(),
+                    CAPTURE => capture(),
                     other => other.to_string(),
                 })
                 .collect();
@@ -256,7 +267,7 @@ fn every_verb_is_covered() {
 /// The bytes of `client_close.pcap` up to its `records`-th record, then a record header
 /// claiming 4 GiB of packet data (and nothing after it).
 fn pcap_with_a_4_gib_claim(records: usize) -> Vec<u8> {
-    let bytes = std::fs::read(CAPTURE).expect("the checked-in capture");
+    let bytes = std::fs::read(capture()).expect("the checked-in capture");
     let mut end = 24;
     for _ in 0..records {
         let incl_len = u32::from_le_bytes(bytes[end + 8..end + 12].try_into().unwrap());

@@ -4,15 +4,13 @@
 mod cli;
 use cli::{tcp_fsm, temp_file, text};
 
-mod sim_common;
-
 use fsm_spec::SourceFile;
-use std::path::{Path, PathBuf};
-use tcp_fsm::interpreter::Interpreter;
-use tcp_fsm::scenario::{Scenario, simulate};
+use std::path::PathBuf;
+use tcp_engine::interpreter::Interpreter;
+use tcp_engine::scenario::{Scenario, simulate};
 
 fn scenarios() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let dir = test_support::scenario("");
     let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -24,7 +22,7 @@ fn scenarios() -> Vec<PathBuf> {
 
 #[test]
 fn every_shipped_scenario_plays_on_the_bundled_spec() {
-    let spec = tcp_fsm::spec();
+    let spec = tcp_engine::spec();
     let rules = Interpreter::new(&spec).unwrap();
     let paths = scenarios();
     let names: Vec<String> = paths
@@ -54,7 +52,7 @@ fn every_shipped_scenario_plays_on_the_bundled_spec() {
 
 #[test]
 fn every_rfc_figure_plays_on_the_rfc_9293_spec_too() {
-    let bundled = tcp_fsm::bundled("tcp9293").unwrap();
+    let bundled = tcp_engine::specs::bundled("tcp9293").unwrap();
     let spec = fsm_spec::Spec::from_source(&bundled.source_file()).unwrap();
     let rules = Interpreter::new(&spec).unwrap();
     let figures: Vec<PathBuf> = scenarios()
@@ -76,9 +74,9 @@ fn every_rfc_figure_plays_on_the_rfc_9293_spec_too() {
 
 #[test]
 fn scenario_expectations_catch_a_spec_that_cannot_close_simultaneously() {
-    let spec = sim_common::mutated_spec();
+    let spec = mutated_spec();
     let rules = Interpreter::new(&spec).unwrap();
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/blog-simultaneous-close.toml");
+    let path = test_support::scenario("blog-simultaneous-close.toml");
     let text = std::fs::read_to_string(&path).unwrap();
     let scenario = Scenario::parse(SourceFile::new("blog-simultaneous-close.toml", text)).unwrap();
     let error = simulate(&rules, &scenario).unwrap_err().to_string();
@@ -91,7 +89,7 @@ fn scenario_expectations_catch_a_spec_that_cannot_close_simultaneously() {
 
 #[test]
 fn simulate_prints_the_figure_and_says_it_matches_the_rfc() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/rfc793-figure-07.toml");
+    let path = test_support::scenario("rfc793-figure-07.toml");
     let out = tcp_fsm(&["simulate", path.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
@@ -107,7 +105,7 @@ fn simulate_prints_the_figure_and_says_it_matches_the_rfc() {
 
 #[test]
 fn explain_says_what_each_endpoint_did() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/rfc793-figure-10.toml");
+    let path = test_support::scenario("rfc793-figure-10.toml");
     let out = tcp_fsm(&["simulate", "--explain", path.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
@@ -123,7 +121,7 @@ fn explain_says_what_each_endpoint_did() {
 
 #[test]
 fn a_transcript_that_differs_from_the_expected_figure_fails() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/rfc793-figure-07.toml");
+    let path = test_support::scenario("rfc793-figure-07.toml");
     let altered = std::fs::read_to_string(path).unwrap().replace(
         "<SEQ=101><ACK=301><CTL=ACK><DATA>",
         "<SEQ=102><ACK=301><CTL=ACK><DATA>",
@@ -187,8 +185,8 @@ fn unreadable_scenarios_exit_2() {
 
 #[test]
 fn simulate_plays_a_spec_given_on_the_command_line() {
-    let spec = temp_file("mutated.toml", sim_common::spec_without_closing_ack());
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/rfc793-figure-14.toml");
+    let spec = temp_file("mutated.toml", test_support::tcp_without_closing_ack());
+    let path = test_support::scenario("rfc793-figure-14.toml");
     let out = tcp_fsm(&[
         "simulate",
         "--spec",
@@ -201,10 +199,10 @@ fn simulate_plays_a_spec_given_on_the_command_line() {
 
 #[test]
 fn a_connection_across_the_wrap_numbers_its_segments_modulo_2_32() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/wrap-around.toml");
+    let path = test_support::scenario("wrap-around.toml");
     let out = tcp_fsm(&["simulate", path.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    let rows = tcp_fsm::transcript::figure::parse(&text(&out.stdout).replace(
+    let rows = tcp_engine::transcript::figure::parse(&text(&out.stdout).replace(
         "A Connection across the Sequence Number Wrap\n(RFC 793 section 3.3)\n",
         "",
     ))
@@ -228,4 +226,13 @@ fn a_connection_across_the_wrap_numbers_its_segments_modulo_2_32() {
     );
     let last = rows.last().unwrap();
     assert_eq!((last.a.as_str(), last.b.as_str()), ("CLOSED", "CLOSED"));
+}
+
+/// The spec of [`test_support::tcp_without_closing_ack`], parsed.
+fn mutated_spec() -> fsm_spec::Spec {
+    let source = fsm_spec::SourceFile::new(
+        test_support::TCP_WITHOUT_CLOSING_ACK_NAME,
+        test_support::tcp_without_closing_ack(),
+    );
+    fsm_spec::Spec::from_source(&source).unwrap_or_else(|e| panic!("{e}"))
 }

@@ -1,7 +1,7 @@
 //! `tcp-fsm track` as a user runs it: golden timelines of the checked-in captures, JSON,
 //! other capture formats and link types, damaged and foreign files, exit codes.
 //!
-//! `TCP_FSM_BLESS=1` rewrites the golden `tools/testdata/*.timeline` files.
+//! `TCP_FSM_BLESS=1` rewrites the golden `tcp-engine/testdata/*.timeline` files.
 
 mod cli;
 use cli::{temp_file, text};
@@ -12,7 +12,7 @@ use pcap_file::pcapng::PcapNgWriter;
 use pcap_file::pcapng::blocks::enhanced_packet::EnhancedPacketBlock;
 use pcap_file::pcapng::blocks::interface_description::InterfaceDescriptionBlock;
 use std::borrow::Cow;
-use std::path::Path;
+use std::path::PathBuf;
 use std::process::Output;
 
 /// The checked-in captures and the exit code `track` gives each: 1 for the 4-tuple reuse,
@@ -29,16 +29,18 @@ const CAPTURES: [(&str, i32); 9] = [
     ("time_wait_reuse", 1),
 ];
 
-fn tools_dir() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+/// The engine's folder: the captures are named relative to it (`testdata/NAME.pcap`), as the
+/// golden reports show them.
+fn engine_dir() -> PathBuf {
+    test_support::repository().join("tcp-engine")
 }
 
 fn tcp_fsm(args: &[&str]) -> Output {
-    cli::tcp_fsm_in(tools_dir(), args)
+    cli::tcp_fsm_in(&engine_dir(), args)
 }
 
 fn testdata(name: &str) -> Vec<u8> {
-    std::fs::read(tools_dir().join("testdata").join(name)).unwrap()
+    std::fs::read(engine_dir().join("testdata").join(name)).unwrap()
 }
 
 #[test]
@@ -52,7 +54,7 @@ fn checked_in_captures_give_their_golden_timelines() {
             "{name}: {}",
             text(&out.stderr)
         );
-        let golden = tools_dir().join(format!("testdata/{name}.timeline"));
+        let golden = engine_dir().join(format!("testdata/{name}.timeline"));
         if bless {
             std::fs::write(&golden, &out.stdout).unwrap();
         }

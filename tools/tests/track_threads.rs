@@ -7,14 +7,19 @@
 mod cli;
 use cli::{tcp_fsm_in, temp_file, text};
 
-use std::path::Path;
+use std::path::PathBuf;
 use std::time::Duration;
-use tcp_fsm::interpreter::Interpreter;
-use tcp_fsm::track::decode::{Captured, encode_ethernet};
-use tcp_fsm::track::stream::{Options, track_stream};
-use tcp_fsm::track::synth::{Shape, write_capture};
-use tcp_fsm::track::tracker::{Connection, Detail, Limits, Tracker};
-use tcp_fsm::wire::{Control, Segment, SeqNum};
+use tcp_engine::interpreter::Interpreter;
+use tcp_engine::track::decode::{Captured, encode_ethernet};
+use tcp_engine::track::stream::{Options, track_stream};
+use tcp_engine::track::synth::{Shape, write_capture};
+use tcp_engine::track::tracker::{Connection, Detail, Limits, Tracker};
+use tcp_engine::wire::{Control, Segment, SeqNum};
+
+/// The engine's folder: the captures are named relative to it (`testdata/NAME.pcap`).
+fn engine_dir() -> PathBuf {
+    test_support::repository().join("tcp-engine")
+}
 
 const CAPTURES: [&str; 9] = [
     "client_close",
@@ -28,10 +33,6 @@ const CAPTURES: [&str; 9] = [
     "time_wait_reuse",
 ];
 
-fn tools_dir() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
 #[test]
 fn the_checked_in_captures_give_the_same_report_on_any_number_of_threads() {
     for name in CAPTURES {
@@ -40,7 +41,7 @@ fn the_checked_in_captures_give_the_same_report_on_any_number_of_threads() {
             let run = |threads: &str| {
                 let mut args = vec!["track", &capture, "--threads", threads];
                 args.extend_from_slice(form);
-                tcp_fsm_in(tools_dir(), &args)
+                tcp_fsm_in(&engine_dir(), &args)
             };
             let one = run("1");
             assert!(
@@ -67,15 +68,15 @@ fn the_checked_in_captures_give_the_same_report_on_any_number_of_threads() {
 
 #[test]
 fn damaged_captures_fail_alike_on_any_number_of_threads() {
-    let bytes = std::fs::read(tools_dir().join("testdata/client_close.pcap")).unwrap();
+    let bytes = std::fs::read(engine_dir().join("testdata/client_close.pcap")).unwrap();
     let cut = temp_file("threads-cut.pcap", &bytes[..bytes.len() - 10]);
     let bad_header = temp_file("threads-header.pcap", &bytes[..10]);
     for path in [cut, bad_header] {
         let path = path.to_str().unwrap();
-        let one = tcp_fsm_in(tools_dir(), &["track", path, "--threads", "1"]);
+        let one = tcp_fsm_in(&engine_dir(), &["track", path, "--threads", "1"]);
         assert_eq!(one.status.code(), Some(2), "{}", text(&one.stderr));
         for threads in ["2", "4"] {
-            let many = tcp_fsm_in(tools_dir(), &["track", path, "--threads", threads]);
+            let many = tcp_fsm_in(&engine_dir(), &["track", path, "--threads", threads]);
             assert_eq!(many.status.code(), Some(2));
             assert_eq!(text(&many.stderr), text(&one.stderr));
             assert_eq!(text(&many.stdout), text(&one.stdout));
@@ -86,7 +87,7 @@ fn damaged_captures_fail_alike_on_any_number_of_threads() {
 /// Tracks `capture` with `options` and returns every connection in report order, written
 /// out in full so that two runs compare field by field.
 fn tracked(capture: &[u8], options: Options) -> (Vec<String>, String) {
-    let spec = tcp_fsm::spec();
+    let spec = tcp_engine::spec();
     let machine = Interpreter::new(&spec).unwrap();
     let mut connections = Vec::new();
     let streamed = track_stream(capture, machine, Detail::Timeline, options, |c, start| {
@@ -208,7 +209,7 @@ fn connections_of(
     step: u64,
     limits: Limits,
 ) -> Vec<Connection> {
-    let spec = tcp_fsm::spec();
+    let spec = tcp_engine::spec();
     let machine = Interpreter::new(&spec).unwrap();
     let mut tracker = Tracker::with_limits(machine, Detail::Summary, limits).unwrap();
     let mut time = Duration::from_secs(1_000);
@@ -302,7 +303,7 @@ fn the_report_keeps_first_packet_order_within_the_reorder_window() {
     }
     let capture = writer.into_writer();
     let order = |reorder: usize, threads: usize| -> Vec<(usize, u64)> {
-        let spec = tcp_fsm::spec();
+        let spec = tcp_engine::spec();
         let machine = Interpreter::new(&spec).unwrap();
         let options = Options {
             threads,

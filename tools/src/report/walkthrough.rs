@@ -4,63 +4,10 @@
 
 use fsm_spec::render::html::{Delivery, Message, WalkStep, Walkthrough};
 use fsm_spec::{SourceFile, Spec};
-use tcp_fsm::endpoint::Side;
-use tcp_fsm::interpreter::Interpreter;
-use tcp_fsm::scenario::{Scenario, simulate};
-use tcp_fsm::transcript::{Fate, Transcript};
-
-/// The scenarios shown on the page, compiled in so that the page of the bundled spec does not
-/// depend on the working directory: (file name, text).
-const SCENARIOS: &[(&str, &str)] = &[
-    (
-        "rfc793-figure-07.toml",
-        include_str!("../../scenarios/rfc793-figure-07.toml"),
-    ),
-    (
-        "rfc793-figure-08.toml",
-        include_str!("../../scenarios/rfc793-figure-08.toml"),
-    ),
-    (
-        "rfc793-figure-09.toml",
-        include_str!("../../scenarios/rfc793-figure-09.toml"),
-    ),
-    (
-        "rfc793-figure-10.toml",
-        include_str!("../../scenarios/rfc793-figure-10.toml"),
-    ),
-    (
-        "rfc793-figure-13.toml",
-        include_str!("../../scenarios/rfc793-figure-13.toml"),
-    ),
-    (
-        "rfc793-figure-14.toml",
-        include_str!("../../scenarios/rfc793-figure-14.toml"),
-    ),
-    (
-        "blog-three-way-handshake.toml",
-        include_str!("../../scenarios/blog-three-way-handshake.toml"),
-    ),
-    (
-        "blog-simultaneous-open.toml",
-        include_str!("../../scenarios/blog-simultaneous-open.toml"),
-    ),
-    (
-        "blog-four-way-close.toml",
-        include_str!("../../scenarios/blog-four-way-close.toml"),
-    ),
-    (
-        "blog-simultaneous-close.toml",
-        include_str!("../../scenarios/blog-simultaneous-close.toml"),
-    ),
-    (
-        "blog-fin-wait-1-to-time-wait.toml",
-        include_str!("../../scenarios/blog-fin-wait-1-to-time-wait.toml"),
-    ),
-    (
-        "blog-time-wait.toml",
-        include_str!("../../scenarios/blog-time-wait.toml"),
-    ),
-];
+use tcp_engine::endpoint::Side;
+use tcp_engine::interpreter::Interpreter;
+use tcp_engine::scenario::{BUNDLED, Scenario, simulate};
+use tcp_engine::transcript::{Fate, Transcript};
 
 /// The walkthroughs of every bundled scenario that `spec` can play; none for a spec the
 /// simulator cannot drive (a spec that is not TCP).
@@ -68,10 +15,10 @@ pub fn walkthroughs(spec: &Spec) -> Vec<Walkthrough> {
     let Ok(rules) = Interpreter::new(spec) else {
         return Vec::new();
     };
-    SCENARIOS
+    BUNDLED
         .iter()
         .filter_map(|(name, text)| {
-            let source = SourceFile::new(format!("tools/scenarios/{name}"), *text);
+            let source = SourceFile::new(format!("tcp-engine/scenarios/{name}"), *text);
             let scenario = Scenario::parse(source).ok()?;
             let transcript = simulate(&rules, &scenario).ok()?;
             Some(walkthrough(spec, &transcript))
@@ -136,8 +83,8 @@ mod tests {
     use super::*;
 
     fn figure(name: &str) -> Walkthrough {
-        let spec = tcp_fsm::spec();
-        let (_, text) = SCENARIOS.iter().find(|(n, _)| *n == name).expect(name);
+        let spec = tcp_engine::spec();
+        let (_, text) = BUNDLED.iter().find(|(n, _)| *n == name).expect(name);
         let scenario = Scenario::parse(SourceFile::new(name, *text)).expect("a scenario");
         let rules = Interpreter::new(&spec).expect("TCP drives the simulator");
         walkthrough(&spec, &simulate(&rules, &scenario).expect("it plays"))
@@ -175,11 +122,11 @@ mod tests {
 
     #[test]
     fn every_bundled_scenario_plays_and_a_foreign_spec_gets_none() {
-        let spec = tcp_fsm::spec();
-        assert_eq!(walkthroughs(&spec).len(), SCENARIOS.len());
+        let spec = tcp_engine::spec();
+        assert_eq!(walkthroughs(&spec).len(), BUNDLED.len());
         let door = fsm_spec::Spec::from_source(&SourceFile::new(
-            "door.toml",
-            include_str!("../../../tcp-fsm-macros/tests/door.toml"),
+            test_support::DOOR_NAME,
+            test_support::DOOR,
         ))
         .expect("the door spec");
         assert!(walkthroughs(&door).is_empty());

@@ -61,8 +61,8 @@ pub fn text(out: &Output) -> String {
 pub const VALID_SPECS: &[&str] = &[
     "tcp-fsm/tcp.toml",
     "tcp-fsm/tcp9293.toml",
-    "tcp-fsm/references/rfc793.toml",
-    "tcp-fsm/references/rfc9293.toml",
-    "tcp-fsm-macros/tests/door.toml",
+    "tcp-engine/references/rfc793.toml",
+    "tcp-engine/references/rfc9293.toml",
+    "test-support/door.toml",
     "tcp-fsm/benches/large/spec.toml",
 ];

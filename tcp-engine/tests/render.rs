@@ -1,0 +1,161 @@
+//! Diagrams of the bundled TCP spec: DOT and Mermaid snapshots, and SVG properties that a
+//! reader relies on (deterministic, every state and label present, no overlapping text).
+
+use fsm_spec::Spec;
+use fsm_spec::render::{self, Arcs, Highlight, Options, svg};
+
+fn tcp() -> Spec {
+    tcp_engine::spec()
+}
+
+/// The blog's two paths, as `report` draws them on Figure 6.
+fn paths(spec: &Spec) -> Vec<Highlight> {
+    tcp_engine::specs::BLOG_PATHS
+        .iter()
+        .map(|path| {
+            let ids: Vec<_> = path
+                .events
+                .iter()
+                .map(|e| spec.event_named(e).unwrap())
+                .collect();
+            Highlight::run(spec, path.name, path.color, &ids).unwrap()
+        })
+        .collect()
+}
+
+#[test]
+fn dot_of_figure6_with_the_blog_paths() {
+    let spec = tcp();
+    let options = Options {
+        arcs: Arcs::Tagged("figure6".into()),
+        highlights: paths(&spec),
+    };
+    insta::assert_snapshot!(render::dot(&spec, &options));
+}
+
+#[test]
+fn dot_of_every_transition() {
+    insta::assert_snapshot!(render::dot(&tcp(), &Options::all()));
+}
+
+#[test]
+fn mermaid_of_figure6() {
+    insta::assert_snapshot!(render::mermaid(&tcp(), &Options::tagged("figure6")));
+}
+
+#[test]
+fn mermaid_of_every_transition() {
+    insta::assert_snapshot!(render::mermaid(&tcp(), &Options::all()));
+}
+
+#[test]
+fn figure6_arcs_merge_into_one_edge_per_pair_of_states() {
+    let spec = tcp();
+    let edges = render::edges(&spec, &Options::tagged("figure6"));
+    let figure6 = spec
+        .transitions
+        .iter()
+        .filter(|t| t.has_tag("figure6"))
+        .count();
+    // Figure 6 draws 19 arcs between 19 distinct pairs of states.
+    assert_eq!((figure6, edges.len()), (19, 19));
+    let line = |from: &str, to: &str| {
+        let (from, to) = (
+            spec.state_named(from).unwrap(),
+            spec.state_named(to).unwrap(),
+        );
+        edges
+            .iter()
+            .find(|e| e.from == from && e.to == to)
+            .map(|e| e.lines.join(" | "))
+    };
+    assert_eq!(
+        line("LISTEN", "SYN_RECEIVED").as_deref(),
+        Some("rcv SYN / snd SYN,ACK")
+    );
+    assert_eq!(
+        line("CLOSE_WAIT", "LAST_ACK").as_deref(),
+        Some("CLOSE / snd FIN")
+    );
+    assert_eq!(line("TIME_WAIT", "CLOSED").as_deref(), Some("Timeout=2MSL"));
+}
+
+#[test]
+fn transitions_with_one_output_share_a_line() {
+    let spec = tcp();
+    let edges = render::edges(&spec, &Options::all());
+    let (from, to) = (
+        spec.state_named("ESTABLISHED").unwrap(),
+        spec.state_named("CLOSED").unwrap(),
+    );
+    let edge = edges.iter().find(|e| e.from == from && e.to == to).unwrap();
+    assert_eq!(
+        edge.lines,
+        [
+            "ABORT, rcv SYN, rcv bad security / snd RST",
+            "rcv RST, USER TIMEOUT"
+        ]
+    );
+}
+
+#[test]
+fn svg_is_deterministic_and_names_every_state() {
+    let spec = tcp();
+    let options = Options {
+        arcs: Arcs::All,
+        highlights: paths(&spec),
+    };
+    let first = svg::svg(&spec, &options);
+    assert_eq!(first, svg::svg(&spec, &options));
+    assert!(first.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+    for state in &spec.states {
+        assert!(
+            first.contains(&format!(">{}</text>", state.name)),
+            "{}",
+            state.name
+        );
+    }
+    assert!(first.contains(">rcv SYN / snd SYN,ACK</text>"));
+}
+
+#[test]
+fn no_two_texts_of_the_svg_overlap() {
+    let spec = tcp();
+    for arcs in [Arcs::All, Arcs::Tagged("figure6".into()), Arcs::NoSelfLoops] {
+        let options = Options {
+            arcs: arcs.clone(),
+            highlights: paths(&spec),
+        };
+        let boxes = svg::text_boxes(&spec, &options);
+        assert!(boxes.len() > spec.states.len());
+        for (i, a) in boxes.iter().enumerate() {
+            for b in &boxes[i + 1..] {
+                assert!(
+                    !a.overlaps(b),
+                    "{arcs:?}: `{}` overlaps `{}`",
+                    a.text,
+                    b.text
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn plantuml_of_rfc793_figure6_with_a_highlighted_path() {
+    let spec = tcp_engine::specs::RFC793.spec();
+    let events: Vec<_> = ["passive_open", "rcv_syn", "rcv_ack"]
+        .iter()
+        .map(|e| spec.event_named(e).unwrap())
+        .collect();
+    let options = Options {
+        arcs: Arcs::Tagged("figure6".into()),
+        highlights: vec![Highlight::run(&spec, "server", "#d62728", &events).unwrap()],
+    };
+    let text = render::plantuml(&spec, &options);
+    assert!(
+        text.contains("LISTEN -[#d62728,bold]-> SYN_RECEIVED"),
+        "{text}"
+    );
+    insta::assert_snapshot!(text);
+}
