@@ -155,6 +155,19 @@ pub struct EventPath {
     pub events: &'static [&'static str],
 }
 
+impl EventPath {
+    /// The path drawn on `spec` in `color`; `None` when `spec` lacks one of its events or
+    /// cannot take it where the path has come to (a spec that is not TCP).
+    pub fn highlight(&self, spec: &Spec, color: &str) -> Option<fsm_spec::render::Highlight> {
+        let events = self
+            .events
+            .iter()
+            .map(|name| spec.event_named(name))
+            .collect::<Option<Vec<_>>>()?;
+        fsm_spec::render::Highlight::run(spec, self.name, color, &events).ok()
+    }
+}
+
 /// The client's path through the state machine in the blog post "TCP 状态机" (the spec's
 /// origin): active OPEN, the handshake, active CLOSE, TIME-WAIT; RFC 793 Figures 7 and 13 from
 /// TCP A's side.

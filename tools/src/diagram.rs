@@ -68,11 +68,6 @@ pub enum DiagramError {
         "--engine graphviz: cannot run `dot` ({0}); install Graphviz or use the built-in layout"
     )]
     Graphviz(String),
-    #[error("{path}: cannot write: {source}")]
-    Write {
-        path: PathBuf,
-        source: std::io::Error,
-    },
 }
 
 /// Parses one `--arcs` value against `spec`.
@@ -175,9 +170,9 @@ pub fn graphviz(dot_text: &str) -> Result<String, DiagramError> {
     Ok(String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
-fn write(path: Option<&Path>, text: &str) -> Result<(), DiagramError> {
+fn write(path: Option<&Path>, text: &str) -> Result<(), Error> {
     match path {
-        Some(path) => std::fs::write(path, text).map_err(|source| DiagramError::Write {
+        Some(path) => std::fs::write(path, text).map_err(|source| Error::Write {
             path: path.to_path_buf(),
             source,
         }),

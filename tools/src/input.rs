@@ -4,23 +4,18 @@ use fsm_spec::source::{MAX_SPEC_BYTES, ReadError, read_text};
 use fsm_spec::{Report, SourceFile, Spec};
 use std::path::{Path, PathBuf};
 
-/// Why a spec file could not be read, or written.
+/// Why an input file (a spec, conformance results) could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum InputError {
     /// Missing, a directory, too large (see [`MAX_SPEC_BYTES`]) or not UTF-8.
     #[error("{}: cannot read: {source}", path.display())]
     Read { path: PathBuf, source: ReadError },
-    #[error("{}: cannot write: {source}", path.display())]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
     #[error("{0}")]
     Spec(String),
     #[error("{path}: cannot read the conformance results: {error}")]
     Conformance {
         path: PathBuf,
-        error: fsm_spec::render::html::ConformanceError,
+        error: serde_json::Error,
     },
 }
 

@@ -1,14 +1,15 @@
 //! `tcp-fsm report`: check and audit a spec and write its diagrams, the job the README
 //! runs on the bundled TCP spec; with `--html`, also the page that shows it all.
 
-mod walkthrough;
-
 use crate::error::Error;
 use crate::input;
-use fsm_spec::render::{self, Options, html};
+use fsm_spec::render::{self, Options};
+use fsm_spec::source::{MAX_SPEC_BYTES, read_text};
 use fsm_spec::{SourceFile, Spec, audit};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use tcp_engine::conform::report::{self as conformance, TargetReport};
+use tcp_engine::page;
 
 /// Check and audit a spec (against RFC 793 by default) and write its diagrams to a folder:
 /// NAME.dot and NAME.svg (every transition), NAME-figure6.svg and NAME.mmd (the arcs of
@@ -54,47 +55,12 @@ fn figure_tag(spec: &Spec) -> Option<&str> {
         .map(|(tag, _)| tag.as_str())
 }
 
-/// The HTML page of `spec`: its figure's arcs and every transition, the blog's client and
-/// server paths, the audit, the bundled scenarios the spec can play, and `conformance`.
-pub fn page(
-    spec: &Spec,
-    source: &SourceFile,
-    report: &audit::Report,
-    conformance: Option<&html::Conformance>,
-) -> String {
-    let mut views = Vec::new();
-    if let Some(tag) = figure_tag(spec) {
-        let number = tag.trim_start_matches("figure");
-        views.push(html::View {
-            label: format!("Figure {number} arcs"),
-            options: Options::tagged(tag),
-        });
-    }
-    views.push(html::View {
-        label: "All transitions".into(),
-        options: Options::all(),
-    });
-    // Okabe-Ito blue and vermillion; the page also draws the second path dashed.
-    let paths = [("client", "#0072B2"), ("server", "#D55E00")]
-        .iter()
-        .filter_map(|(path, colour)| crate::diagram::highlight(spec, path, colour).ok())
-        .collect();
-    html::html(&html::Page {
-        views,
-        paths,
-        audit: Some(report),
-        walkthroughs: walkthrough::walkthroughs(spec),
-        conformance,
-        ..html::Page::new(spec, source)
-    })
-}
-
-fn read_conformance(path: &Path) -> Result<html::Conformance, Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| input::InputError::Io {
+fn read_conformance(path: &Path) -> Result<Vec<TargetReport>, Error> {
+    let text = read_text(path, MAX_SPEC_BYTES).map_err(|source| input::InputError::Read {
         path: path.to_path_buf(),
         source,
     })?;
-    html::Conformance::from_json(&text).map_err(|error| {
+    conformance::read_json(&text).map_err(|error| {
         Error::from(input::InputError::Conformance {
             path: path.to_path_buf(),
             error,
@@ -158,16 +124,16 @@ pub fn run(args: &Args) -> Result<ExitCode, Error> {
         .as_deref()
         .map(read_conformance)
         .transpose()?;
-    let conformance = conformance.as_ref();
+    let conformance = conformance.as_deref();
     if args.spec.is_some() {
         let source = input::read(args.spec.as_deref())?;
         return run_one(args, source, None, args.html.as_deref(), conformance);
     }
     let mut code = ExitCode::SUCCESS;
-    let owns = [None, Some("rfc9293")];
-    for (i, (bundled, own)) in tcp_engine::specs::BUNDLED.iter().zip(owns).enumerate() {
+    for (i, bundled) in tcp_engine::specs::BUNDLED.iter().enumerate() {
         // --html without a SPEC is the page of the default spec.
         let html = args.html.as_deref().filter(|_| i == 0);
+        let own = bundled.implements.map(|reference| reference.id);
         if run_one(args, bundled.source_file(), own, html, conformance)? != ExitCode::SUCCESS {
             code = ExitCode::FAILURE;
         }
@@ -182,7 +148,7 @@ fn run_one(
     source: SourceFile,
     own: Option<&str>,
     html: Option<&Path>,
-    conformance: Option<&html::Conformance>,
+    conformance: Option<&[TargetReport]>,
 ) -> Result<ExitCode, Error> {
     let checked = fsm_spec::check(&source);
     input::print_diagnostics(&source, &checked);
@@ -200,7 +166,10 @@ fn run_one(
     if bundled {
         let name = fsm_spec::naming::snake(&spec.machine.name);
         // The checked-in page shows no conformance results: they depend on the machine.
-        files.push((format!("{name}.html"), page(&spec, &source, &report, None)));
+        files.push((
+            format!("{name}.html"),
+            page::tcp_page(&spec, &source, &report, None),
+        ));
     }
     // The schema does not depend on the spec, but is kept current with the diagrams.
     files.push((crate::schema::FILE_NAME.to_string(), crate::schema::text()));
@@ -214,7 +183,7 @@ fn run_one(
         }
         stale.is_empty()
     } else {
-        let io = |path: &Path, source| input::InputError::Io {
+        let io = |path: &Path, source| Error::Write {
             path: path.to_path_buf(),
             source,
         };
@@ -227,7 +196,7 @@ fn run_one(
         true
     };
     if let Some(path) = html {
-        let page = page(&spec, &source, &report, conformance);
+        let page = page::tcp_page(&spec, &source, &report, conformance);
         std::fs::write(path, page).map_err(|source| Error::Write {
             path: path.to_path_buf(),
             source,

@@ -118,7 +118,7 @@ fn bundled_page(dir: &Path) -> Bundled {
     let source = tcp_engine::spec_source();
     let spec = fsm_spec::Spec::from_source(&source).expect("the bundled spec");
     let report = tcp_fsm_tools::audit::report(&spec, &source, "rfc793").expect("the audit");
-    let page = tcp_fsm_tools::report::page(&spec, &source, &report, None);
+    let page = tcp_engine::page::tcp_page(&spec, &source, &report, None);
     let path = dir.join("tcp.html");
     std::fs::write(&path, page).expect("write the page");
     let audit: Value = serde_json::from_str(&report.to_json()).expect("audit JSON");

@@ -36,8 +36,6 @@
 
 mod dot;
 mod edges;
-#[cfg(feature = "audit")]
-pub mod html;
 mod layout;
 mod mermaid;
 mod plantuml;
@@ -48,7 +46,7 @@ pub mod svg;
 mod xstate;
 
 pub use dot::dot;
-pub use edges::{Edge, edges};
+pub use edges::{Edge, edges, event_text};
 pub use mermaid::mermaid;
 pub use plantuml::plantuml;
 #[cfg(feature = "json")]
@@ -168,7 +166,7 @@ impl Options {
 
 /// A colour from user input, kept only if it is a plain name or `#hex` (anything else could
 /// break out of an attribute); otherwise the default ink.
-pub(crate) fn safe_colour(text: &str) -> &str {
+pub fn safe_colour(text: &str) -> &str {
     let ok = text.chars().all(|c| c.is_ascii_alphanumeric() || c == '#');
     if ok && !text.is_empty() {
         text

@@ -29,7 +29,7 @@ pub enum CaseKind {
 }
 
 /// What the spec expects after the case's event.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Expected {
     /// The state after the event.
     pub to: String,

@@ -14,7 +14,7 @@ use fsm_spec::Spec;
 use std::fmt::Write as _;
 
 /// A case's verdict.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     /// The stack did what the spec says.
@@ -26,7 +26,7 @@ pub enum Verdict {
 }
 
 /// What a stack did, as the report shows it.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Observed {
     /// The spec state the stack's state stands for, if any.
     pub state: Option<String>,
@@ -41,7 +41,7 @@ pub struct Observed {
 }
 
 /// One case on one target.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CaseResult {
     /// The case's name.
     pub case: String,
@@ -68,7 +68,7 @@ pub struct CaseResult {
 }
 
 /// All cases on one target.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TargetReport {
     /// The target's name.
     pub target: String,
@@ -78,6 +78,23 @@ pub struct TargetReport {
     pub seconds: f64,
     /// Every case.
     pub cases: Vec<CaseResult>,
+}
+
+impl Verdict {
+    /// How bad the verdict is, for showing the worst of several cases: a difference
+    /// outranks a case that was not driven, which outranks agreement.
+    pub fn rank(self) -> u8 {
+        match self {
+            Verdict::Agrees => 0,
+            Verdict::NotDriven => 1,
+            Verdict::Differs => 2,
+        }
+    }
+}
+
+/// Reads what `tcp-fsm conform --format json` writes: one report per target.
+pub fn read_json(text: &str) -> Result<Vec<TargetReport>, serde_json::Error> {
+    serde_json::from_str(text)
 }
 
 /// Case counts by verdict.

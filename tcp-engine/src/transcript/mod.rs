@@ -22,7 +22,8 @@ use crate::endpoint::Side;
 use std::fmt::Write as _;
 
 /// What became of a row's segment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Fate {
     /// It arrives in this row.
     Arrives,

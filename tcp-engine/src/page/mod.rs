@@ -1,6 +1,8 @@
 //! One self-contained HTML page about a spec: the diagram (states and arcs that explain
-//! themselves), the audit as a state × event grid, walkthroughs that play a two-sided
-//! scenario on the diagram line by line, and conformance results as grids.
+//! themselves), the audit as a state × event grid, walkthroughs that play the RFC's figures on
+//! the diagram line by line ([`walkthrough`]), and `tcp-fsm conform`'s results as grids. It
+//! lives beside the engine because it shows the engine's own types: the simulator's
+//! transcripts and the conformance reports.
 //!
 //! The page works offline: CSS, script and SVG are inline, and its Content-Security-Policy
 //! forbids loading anything. Everything taken from the spec or the other inputs is escaped
@@ -8,7 +10,7 @@
 //! script only ever sets `textContent`.
 //!
 //! ```
-//! use fsm_spec::render::html::{self, Page, View};
+//! use tcp_engine::page::{self, Page, View};
 //! use fsm_spec::render::Options;
 //! # let source = fsm_spec::SourceFile::new("door.toml", r#"
 //! # [machine]
@@ -36,20 +38,23 @@
 //!     views: vec![View { label: "All transitions".into(), options: Options::all() }],
 //!     ..Page::new(&spec, &source)
 //! };
-//! let text = html::html(&page);
+//! let text = page::html(&page);
 //! assert!(text.starts_with("<!DOCTYPE html>"));
 //! ```
 
-use super::{Highlight, Options, edges::event_text, safe_colour, svg};
-use crate::audit::{self, Report, Rule, Status};
-use crate::model::Spec;
-use crate::source::SourceFile;
-use serde::{Deserialize, Serialize};
+pub mod walkthrough;
+
+use crate::conform::report::{CaseResult, TargetReport, Verdict};
+use crate::specs::{CLIENT_PATH, SERVER_PATH};
+use fsm_spec::audit::{self, Report, Rule, Status};
+use fsm_spec::render::{Highlight, Options, event_text, safe_colour, svg};
+use fsm_spec::{SourceFile, Spec};
 use serde_json::{Value, json};
 use std::fmt::Write;
+pub use walkthrough::Walkthrough;
 
-const STYLE: &str = include_str!("html/page.css");
-const SCRIPT: &str = include_str!("html/page.js");
+const STYLE: &str = include_str!("page.css");
+const SCRIPT: &str = include_str!("page.js");
 
 /// One way of drawing the diagram, offered as a toggle (for example "Figure 6 arcs" and
 /// "All transitions").
@@ -58,170 +63,6 @@ pub struct View {
     pub label: String,
     /// Which arcs to draw; highlights in here are ignored (paths are toggled on the page).
     pub options: Options,
-}
-
-/// A scenario between two sides, already played: what to show at each line.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Walkthrough {
-    pub title: String,
-    /// Where the scenario comes from, for example a figure of a document.
-    pub source: Option<String>,
-    /// The names of the two sides, for example `TCP A` and `TCP B`.
-    pub sides: [String; 2],
-    /// The heading line of the figure's text, drawn above the steps.
-    pub heading: String,
-    pub steps: Vec<WalkStep>,
-    /// Remarks printed after the figure.
-    pub notes: Vec<String>,
-}
-
-/// One line of a walkthrough.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct WalkStep {
-    /// The figure's text of this line (one or more printed rows).
-    pub text: Vec<String>,
-    /// The state of each side after the line, by the spec's state name (`None` when it is
-    /// not one of the spec's states).
-    pub states: [Option<String>; 2],
-    /// The messages of this line.
-    pub messages: Vec<Message>,
-}
-
-/// A message (a segment, a signal) on the wire during one line.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Message {
-    pub text: String,
-    /// 0 when the first side sent it, 1 for the second.
-    pub from: usize,
-    pub delivery: Delivery,
-}
-
-/// What becomes of a message in its line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Delivery {
-    Arrives,
-    InFlight,
-    Lost,
-}
-
-/// Conformance results: per target (an implementation), its cases.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Conformance {
-    pub targets: Vec<ConformanceTarget>,
-}
-
-/// The cases run against one target.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ConformanceTarget {
-    #[serde(alias = "name")]
-    pub target: String,
-    #[serde(default)]
-    pub cases: Vec<ConformanceCase>,
-}
-
-/// One case: a transition of the spec driven on the target. Fields beyond these are
-/// accepted and ignored; `observed`, `explained_by` and `reason` may be missing or null.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ConformanceCase {
-    pub case: String,
-    pub from: String,
-    pub event: String,
-    #[serde(default)]
-    pub guard: Option<String>,
-    pub expected: Expected,
-    #[serde(default)]
-    pub observed: Value,
-    pub verdict: Verdict,
-    #[serde(default)]
-    pub explained_by: Value,
-    #[serde(default)]
-    pub reason: Value,
-}
-
-/// What the spec expects of a case.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Expected {
-    pub to: String,
-    #[serde(default)]
-    pub send: Option<String>,
-}
-
-/// How a case went.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Verdict {
-    Agrees,
-    NotDriven,
-    Differs,
-}
-
-/// Conformance JSON that cannot be read.
-#[derive(Debug)]
-pub enum ConformanceError {
-    Json(serde_json::Error),
-    Shape(String),
-}
-
-// Written out, not derived, like every error of this crate: see `Problem`'s in `diagnostic.rs`.
-impl std::fmt::Display for ConformanceError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ConformanceError::Json(error) => write!(f, "not JSON: {error}"),
-            ConformanceError::Shape(reason) => write!(
-                f,
-                "expected {{\"targets\": [{{\"target\", \"cases\"}}]}}, a list of targets, or an object of target name to cases; {reason}"
-            ),
-        }
-    }
-}
-
-impl std::error::Error for ConformanceError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            ConformanceError::Json(error) => Some(error),
-            ConformanceError::Shape(_) => None,
-        }
-    }
-}
-
-impl From<serde_json::Error> for ConformanceError {
-    fn from(error: serde_json::Error) -> Self {
-        ConformanceError::Json(error)
-    }
-}
-
-impl Conformance {
-    /// Reads conformance results: `{"targets": [{"target": "linux", "cases": [...]}]}`, a bare
-    /// list of such targets, or `{"linux": [...cases], "smoltcp": {"cases": [...]}}`.
-    pub fn from_json(text: &str) -> Result<Conformance, ConformanceError> {
-        let value: Value = serde_json::from_str(text)?;
-        let shape = |e: serde_json::Error| ConformanceError::Shape(e.to_string());
-        let list = match value {
-            Value::Object(mut map) if map.get("targets").is_some_and(Value::is_array) => {
-                map.remove("targets").unwrap_or_default()
-            }
-            Value::Array(_) => value,
-            Value::Object(map) => {
-                let mut targets = Vec::new();
-                for (name, entry) in map {
-                    let cases = match entry {
-                        Value::Object(mut inner) => inner.remove("cases").unwrap_or_default(),
-                        other => other,
-                    };
-                    targets.push(ConformanceTarget {
-                        target: name,
-                        cases: serde_json::from_value(cases).map_err(shape)?,
-                    });
-                }
-                return Ok(Conformance { targets });
-            }
-            _ => return Err(ConformanceError::Shape("found neither".into())),
-        };
-        Ok(Conformance {
-            targets: serde_json::from_value(list).map_err(shape)?,
-        })
-    }
 }
 
 /// What the page shows. Build it with [`Page::new`] and struct update syntax.
@@ -236,7 +77,8 @@ pub struct Page<'a> {
     pub paths: Vec<Highlight>,
     pub audit: Option<&'a Report>,
     pub walkthroughs: Vec<Walkthrough>,
-    pub conformance: Option<&'a Conformance>,
+    /// The results of `tcp-fsm conform`, one report per target.
+    pub conformance: Option<&'a [TargetReport]>,
 }
 
 impl<'a> Page<'a> {
@@ -252,6 +94,41 @@ impl<'a> Page<'a> {
             conformance: None,
         }
     }
+}
+
+/// The page `tcp-fsm report --html` writes for `spec`: its figure's arcs and every transition, the blog's client and
+/// server paths, the audit, the bundled scenarios the spec can play, and `conformance`.
+pub fn tcp_page(
+    spec: &Spec,
+    source: &SourceFile,
+    report: &audit::Report,
+    conformance: Option<&[TargetReport]>,
+) -> String {
+    let mut views = Vec::new();
+    if let Some((tag, _)) = &spec.machine.diagram_tag {
+        let number = tag.trim_start_matches("figure");
+        views.push(View {
+            label: format!("Figure {number} arcs"),
+            options: Options::tagged(tag),
+        });
+    }
+    views.push(View {
+        label: "All transitions".into(),
+        options: Options::all(),
+    });
+    // Okabe-Ito blue and vermillion; the page also draws the second path dashed.
+    let paths = [(CLIENT_PATH, "#0072B2"), (SERVER_PATH, "#D55E00")]
+        .iter()
+        .filter_map(|(path, colour)| path.highlight(spec, colour))
+        .collect();
+    html(&Page {
+        views,
+        paths,
+        audit: Some(report),
+        walkthroughs: walkthrough::walkthroughs(spec),
+        conformance,
+        ..Page::new(spec, source)
+    })
 }
 
 /// HTML text: `&`, `<`, `>`, `"` and `'` escaped.
@@ -526,7 +403,7 @@ fn audit_grid(out: &mut String, report: &Report) {
 }
 
 /// How serde spells a unit variant (`different-target`, `undefined`).
-fn kebab<T: Serialize>(value: &T) -> String {
+fn kebab<T: serde::Serialize>(value: &T) -> String {
     match serde_json::to_value(value) {
         Ok(Value::String(s)) => s,
         _ => String::new(),
@@ -544,10 +421,10 @@ const CONFORMANCE_LEGEND: &[(&str, &str, &str)] = &[
     ("undefined", "n/d", "could not be driven"),
 ];
 
-fn conformance_grids(out: &mut String, spec: &Spec, conformance: &Conformance) {
+fn conformance_grids(out: &mut String, spec: &Spec, conformance: &[TargetReport]) {
     out.push_str("<section id=\"conformance\">\n<h2>Conformance</h2>\n");
     legend(out, CONFORMANCE_LEGEND);
-    for (t, target) in conformance.targets.iter().enumerate() {
+    for (t, target) in conformance.iter().enumerate() {
         let agree = target
             .cases
             .iter()
@@ -597,17 +474,19 @@ fn conformance_grids(out: &mut String, spec: &Spec, conformance: &Conformance) {
 
 fn conformance_cell(
     out: &mut String,
-    target: &ConformanceTarget,
+    target: &TargetReport,
     t: usize,
     state: &str,
     event: &str,
     cases: &[usize],
 ) {
-    let explained = |c: &ConformanceCase| !matches!(c.explained_by, Value::Null);
-    let worst = cases
-        .iter()
-        .map(|&i| &target.cases[i])
-        .max_by_key(|c| (c.verdict, c.verdict == Verdict::Differs && !explained(c)));
+    let explained = |c: &CaseResult| c.explained_by.is_some();
+    let worst = cases.iter().map(|&i| &target.cases[i]).max_by_key(|c| {
+        (
+            c.verdict.rank(),
+            c.verdict == Verdict::Differs && !explained(c),
+        )
+    });
     let Some(worst) = worst else {
         out.push_str("<td></td>");
         return;
@@ -672,7 +551,7 @@ fn data(page: &Page) -> Value {
         "paths": paths,
         "audit": page.audit,
         "walkthroughs": page.walkthroughs,
-        "conformance": page.conformance,
+        "conformance": page.conformance.map(|targets| json!({"targets": targets})),
     })
 }
 
@@ -687,35 +566,5 @@ mod tests {
         assert!(!out.contains('<') && !out.contains('>') && !out.contains('&'));
         let back: Value = serde_json::from_str(&out).unwrap();
         assert_eq!(back, value);
-    }
-
-    #[test]
-    fn conformance_reads_the_three_shapes() {
-        let case = r#"{"case": "listen_rcv_syn", "from": "LISTEN", "event": "rcv_syn",
-            "expected": {"to": "SYN_RECEIVED", "send": "SYN,ACK"}, "verdict": "agrees", "extra": 1}"#;
-        for text in [
-            format!(r#"{{"targets": [{{"target": "linux", "cases": [{case}]}}]}}"#),
-            format!(r#"[{{"target": "linux", "cases": [{case}]}}]"#),
-            format!(r#"{{"linux": [{case}]}}"#),
-            format!(r#"{{"linux": {{"kernel": "6.1", "cases": [{case}]}}}}"#),
-        ] {
-            let c = Conformance::from_json(&text).unwrap();
-            assert_eq!(c.targets.len(), 1, "{text}");
-            assert_eq!(c.targets[0].target, "linux");
-            assert_eq!(c.targets[0].cases[0].expected.to, "SYN_RECEIVED");
-            assert_eq!(c.targets[0].cases[0].verdict, Verdict::Agrees);
-        }
-    }
-
-    #[test]
-    fn conformance_errors_say_what_was_expected() {
-        let error = Conformance::from_json("42").unwrap_err();
-        assert!(error.to_string().contains("targets"), "{error}");
-        let error = Conformance::from_json(r#"{"linux": [{"case": "x"}]}"#).unwrap_err();
-        assert!(error.to_string().contains("missing field"), "{error}");
-        assert!(matches!(
-            Conformance::from_json("{"),
-            Err(ConformanceError::Json(_))
-        ));
     }
 }

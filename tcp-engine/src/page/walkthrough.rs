@@ -1,13 +1,49 @@
-//! The scenarios of the HTML page: the RFC's figures and the blog's, played by the simulator
-//! and turned into the page's generic walkthroughs. This file is the page's only contact with
-//! the simulator.
+//! The scenarios of the HTML page: the RFC's figures and the blog's, played by the simulator,
+//! each transcript seen as the page shows it: one step per figure line, with both sides'
+//! states after it and the segments on the wire.
 
-use fsm_spec::render::html::{Delivery, Message, WalkStep, Walkthrough};
+use crate::endpoint::Side;
+use crate::interpreter::Interpreter;
+use crate::scenario::{BUNDLED, Scenario, simulate};
+use crate::transcript::{Fate, Transcript};
 use fsm_spec::{SourceFile, Spec};
-use tcp_engine::endpoint::Side;
-use tcp_engine::interpreter::Interpreter;
-use tcp_engine::scenario::{BUNDLED, Scenario, simulate};
-use tcp_engine::transcript::{Fate, Transcript};
+
+/// A scenario between two sides, already played: what to show at each line.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Walkthrough {
+    pub title: String,
+    /// Where the scenario comes from, for example a figure of a document.
+    pub source: Option<String>,
+    /// The names of the two sides, for example `TCP A` and `TCP B`.
+    pub sides: [String; 2],
+    /// The heading line of the figure's text, drawn above the steps.
+    pub heading: String,
+    pub steps: Vec<WalkStep>,
+    /// Remarks printed after the figure.
+    pub notes: Vec<String>,
+}
+
+/// One line of a walkthrough.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct WalkStep {
+    /// The figure's text of this line (one or more printed rows).
+    pub text: Vec<String>,
+    /// The state of each side after the line, by the spec's state name (`None` when it is
+    /// not one of the spec's states).
+    pub states: [Option<String>; 2],
+    /// The messages of this line.
+    pub messages: Vec<Message>,
+}
+
+/// A message (a segment, a signal) on the wire during one line.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Message {
+    pub text: String,
+    /// 0 when the first side sent it, 1 for the second.
+    pub from: usize,
+    /// What becomes of it in this line.
+    pub delivery: Fate,
+}
 
 /// The walkthroughs of every bundled scenario that `spec` can play; none for a spec the
 /// simulator cannot drive (a spec that is not TCP).
@@ -60,11 +96,7 @@ pub fn walkthrough(spec: &Spec, transcript: &Transcript) -> Walkthrough {
             step.messages.push(Message {
                 text: segment.text.clone(),
                 from: segment.from.index(),
-                delivery: match segment.fate {
-                    Fate::Arrives => Delivery::Arrives,
-                    Fate::InFlight => Delivery::InFlight,
-                    Fate::Lost => Delivery::Lost,
-                },
+                delivery: segment.fate,
             });
         }
     }
@@ -83,7 +115,7 @@ mod tests {
     use super::*;
 
     fn figure(name: &str) -> Walkthrough {
-        let spec = tcp_engine::spec();
+        let spec = crate::spec();
         let (_, text) = BUNDLED.iter().find(|(n, _)| *n == name).expect(name);
         let scenario = Scenario::parse(SourceFile::new(name, *text)).expect("a scenario");
         let rules = Interpreter::new(&spec).expect("TCP drives the simulator");
@@ -114,7 +146,7 @@ mod tests {
             [Message {
                 text: "<SEQ=300><ACK=101><CTL=SYN,ACK>".into(),
                 from: 1,
-                delivery: Delivery::Arrives,
+                delivery: Fate::Arrives,
             }]
         );
         assert!(w.steps[0].messages.is_empty());
@@ -122,7 +154,7 @@ mod tests {
 
     #[test]
     fn every_bundled_scenario_plays_and_a_foreign_spec_gets_none() {
-        let spec = tcp_engine::spec();
+        let spec = crate::spec();
         assert_eq!(walkthroughs(&spec).len(), BUNDLED.len());
         let door = fsm_spec::Spec::from_source(&SourceFile::new(
             test_support::DOOR_NAME,

@@ -1,13 +1,14 @@
-//! The HTML page renderer on specs that are not TCP: every state and transition is on the
+//! The HTML page on specs that are not TCP: every state and transition is on the
 //! page, text from the spec is escaped, the audit and conformance grids have one cell per
 //! state and event with the right verdict, and sections without data are left out.
 
 use fsm_spec::audit;
 use fsm_spec::render::Options;
-use fsm_spec::render::html::{
-    self, Conformance, Delivery, Message, Page, View, WalkStep, Walkthrough,
-};
 use fsm_spec::{SourceFile, Spec};
+use tcp_engine::conform::report::read_json;
+use tcp_engine::page::walkthrough::{Message, WalkStep};
+use tcp_engine::page::{self as html, Page, View, Walkthrough};
+use tcp_engine::transcript::Fate;
 
 use test_support::DOOR;
 
@@ -92,7 +93,7 @@ fn text_from_the_spec_is_escaped_everywhere() {
             messages: vec![Message {
                 text: "<SEQ=1>".into(),
                 from: 0,
-                delivery: Delivery::Lost,
+                delivery: Fate::Lost,
             }],
         }],
         notes: Vec::new(),
@@ -205,25 +206,31 @@ fn views_become_toggles_and_paths_checkboxes() {
 #[test]
 fn conformance_cells_show_the_worst_verdict_of_their_cases() {
     let (source, spec) = load("door.toml", DOOR);
-    let json = r#"{"targets": [{"target": "door-o-matic", "version": "2", "cases": [
-        {"case": "closed_open", "from": "CLOSED", "event": "open", "guard": null,
-         "expected": {"to": "OPEN", "send": null}, "observed": {"state": "OPEN", "segments": []},
+    // In the shape `tcp-fsm conform --format json` writes: a list of target reports.
+    let json = r#"[{"target": "door-o-matic", "stack": "door-o-matic 2", "seconds": 0.5, "cases": [
+        {"case": "closed_open", "from": "CLOSED", "event": "open", "guard": null, "prefix": [],
+         "expected": {"to": "OPEN", "send": null},
+         "observed": {"state": "OPEN", "stack_state": "open", "segments": [], "refusal": null, "peer_sent": null},
          "verdict": "agrees", "explained_by": null, "reason": null},
-        {"case": "open_close", "from": "OPEN", "event": "close",
-         "expected": {"to": "CLOSED", "send": "CLICK"}, "observed": {"state": "CLOSED", "segments": []},
+        {"case": "open_close", "from": "OPEN", "event": "close", "guard": null, "prefix": ["open"],
+         "expected": {"to": "CLOSED", "send": "CLICK"},
+         "observed": {"state": "CLOSED", "stack_state": "shut", "segments": [], "refusal": null, "peer_sent": null},
          "verdict": "differs", "explained_by": "a quiet door (manual 2b)", "reason": "no CLICK"},
         {"case": "locked_unlock_right_key", "from": "LOCKED", "event": "unlock", "guard": "right_key",
-         "expected": {"to": "CLOSED"}, "observed": {"state": "CLOSED", "segments": []}, "verdict": "agrees"},
+         "prefix": ["lock"], "expected": {"to": "CLOSED", "send": null},
+         "observed": {"state": "CLOSED", "stack_state": null, "segments": [], "refusal": null, "peer_sent": null},
+         "verdict": "agrees", "explained_by": null, "reason": null},
         {"case": "locked_unlock_wrong_key", "from": "LOCKED", "event": "unlock", "guard": "wrong_key",
-         "expected": {"to": "LOCKED", "send": "ALARM"}, "observed": {"state": "LOCKED", "segments": []},
-         "verdict": "differs", "reason": "no ALARM"},
-        {"case": "closed_kick", "from": "CLOSED", "event": "kick",
-         "expected": {"to": "BROKEN", "send": "CRASH, BANG"}, "verdict": "not_driven",
-         "reason": "no boot in the lab"}
-    ]}]}"#;
-    let conformance = Conformance::from_json(json).unwrap();
+         "prefix": ["lock"], "expected": {"to": "LOCKED", "send": "ALARM"},
+         "observed": {"state": "LOCKED", "stack_state": null, "segments": [], "refusal": null, "peer_sent": null},
+         "verdict": "differs", "explained_by": null, "reason": "no ALARM"},
+        {"case": "closed_kick", "from": "CLOSED", "event": "kick", "guard": null, "prefix": [],
+         "expected": {"to": "BROKEN", "send": "CRASH, BANG"}, "observed": null, "verdict": "not_driven",
+         "explained_by": null, "reason": "no boot in the lab"}
+    ]}]"#;
+    let conformance = read_json(json).unwrap();
     let page = html::html(&Page {
-        conformance: Some(&conformance),
+        conformance: Some(&conformance[..]),
         ..Page::new(&spec, &source)
     });
     let cell = |state: &str, event: &str| {
