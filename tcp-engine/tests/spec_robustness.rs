@@ -3,7 +3,7 @@
 //! which `fsm-spec` runs on a spec of its own.)
 //!
 //! The case count follows `PROPTEST_CASES` (256 by default); `.ci/run` raises it, and the
-//! longer run in the README uses 100,000.
+//! longer run in docs/PERFORMANCE.md (section 5) uses 100,000.
 
 use fsm_spec::{SourceFile, check};
 use proptest::prelude::*;

@@ -1,4 +1,4 @@
-//! `tcp-fsm`: check, export, draw and audit state-machine specs.
+//! `tcp-fsm`: check, export, expand, schema, diagram, audit, report, simulate, explore, track, conform.
 //!
 //! Exit codes: 0 success; 1 the spec has problems (or the audit found discrepancies);
 //! 2 bad usage or a file that cannot be read.
@@ -9,7 +9,7 @@ use tcp_fsm_tools::{
     audit, check, conform, diagram, expand, explore, export, report, schema, simulate, track,
 };
 
-/// Check, export, draw and audit declarative state-machine specs.
+/// Check, export, expand, draw and audit state-machine specs; simulate, explore, track, conform TCP.
 ///
 /// Every verb takes an optional SPEC path; without one it works on the bundled TCP spec
 /// (RFC 793), `tcp-fsm/tcp.toml`.

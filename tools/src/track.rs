@@ -29,7 +29,8 @@ use tcp_engine::track::tracker::Detail;
 /// part-way (what came before it is still reported).
 ///
 /// Connections are reported as they finish, in the order of their first packet, and the
-/// counts come last; memory stays bounded whatever the capture's size (README, "track").
+/// counts come last; memory stays bounded whatever the capture's size (docs/conformance.md,
+/// section 1).
 ///
 /// Example: `tcp-fsm track capture.pcap --format json`
 #[derive(Debug, clap::Args)]
