@@ -11,6 +11,10 @@
 //!
 //! Cases run in parallel (TIME-WAIT's 60 s timer then costs one minute for the whole run),
 //! slow ones first. Every read waits with `poll` and a timeout; every loop is bounded.
+//!
+//! System calls go through `socket2` (sockets), `std::fs::File` (the TUN device) and
+//! `rustix` (namespace, `poll`, ioctls). Only two calls have no safe wrapper: `unshare` and
+//! the interface ioctls, each in one small function that says why.
 
 use super::cases::{Case, Step};
 use super::peer::{PEER, STACK};
@@ -21,10 +25,15 @@ use crate::interpreter::Interpreter;
 use crate::track::decode::decode;
 use crate::wire::Segment;
 use pcap_file::DataLink;
+use rustix::event::{PollFd, PollFlags, Timespec, poll};
+use rustix::ioctl::{Opcode, Updater};
+use socket2::{Domain, SockAddr, Socket, Type};
 use std::ffi::CStr;
-use std::io;
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::fs::{File, OpenOptions};
+use std::io::{self, Read as _, Write as _};
+use std::net::{IpAddr, Ipv4Addr, Shutdown};
+use std::os::fd::{AsFd, BorrowedFd};
+use std::os::unix::fs::OpenOptionsExt as _;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -34,24 +43,33 @@ const PARALLEL: usize = 24;
 const QUIET: Duration = Duration::from_millis(120);
 /// The TUN device's name in each namespace.
 const DEVICE: &CStr = c"conform0";
+/// Where TUN devices are made.
+const TUN_CLONE: &str = "/dev/net/tun";
 
-// From <linux/sockios.h>; the libc crate does not export them for every target.
-const SIOCGIFFLAGS: libc::c_ulong = 0x8913;
-const SIOCSIFFLAGS: libc::c_ulong = 0x8914;
-const SIOCSIFADDR: libc::c_ulong = 0x8916;
-const SIOCSIFNETMASK: libc::c_ulong = 0x891c;
+// The interface requests, each reading or writing one `struct ifreq`.
+const TUNSETIFF: Opcode = libc::TUNSETIFF as Opcode;
+const SIOCGIFFLAGS: Opcode = libc::SIOCGIFFLAGS as Opcode;
+const SIOCSIFFLAGS: Opcode = libc::SIOCSIFFLAGS as Opcode;
+const SIOCSIFADDR: Opcode = libc::SIOCSIFADDR as Opcode;
+const SIOCSIFNETMASK: Opcode = libc::SIOCSIFNETMASK as Opcode;
 
 /// `struct ifreq` of <net/if.h>: a name and a 24-octet union (flags or an address).
+///
+/// Octet arrays rather than `libc::ifreq`, whose union can only be read back in `unsafe`;
+/// the kernel copies the struct in and out whole, so only its size and field offsets count.
 #[repr(C)]
 struct IfReq {
-    name: [u8; 16],
+    name: [u8; libc::IFNAMSIZ],
     data: [u8; 24],
 }
+
+// The kernel reads and writes `size_of::<libc::ifreq>()` octets through the pointer.
+const _: () = assert!(size_of::<IfReq>() == size_of::<libc::ifreq>());
 
 impl IfReq {
     fn new(name: &CStr) -> IfReq {
         let mut req = IfReq {
-            name: [0; 16],
+            name: [0; libc::IFNAMSIZ],
             data: [0; 24],
         };
         let bytes = name.to_bytes();
@@ -76,75 +94,60 @@ impl IfReq {
     }
 }
 
-fn check(result: libc::c_int, what: &str) -> Result<libc::c_int, String> {
-    match result {
-        -1 => Err(format!("{what}: {}", io::Error::last_os_error())),
-        ok => Ok(ok),
-    }
+/// One interface request on `fd`, `OPCODE` being one of the five above.
+///
+/// Why `unsafe` stays: no crate offers these requests safely short of replacing them.
+/// rustix's `net::netdevice` only maps names to indices, and rustix and nix give
+/// `TUNSETIFF` and `SIOCSIF*` only as raw ioctls. The `tun` crate and the netlink clients
+/// (`rtnetlink`, `neli`) would set the device up safely, but bring an async runtime or a
+/// netlink stack for four requests made once per case.
+#[allow(unsafe_code)]
+fn ioctl<const OPCODE: Opcode>(fd: BorrowedFd<'_>, req: &mut IfReq) -> io::Result<()> {
+    // SAFETY: each of the five opcodes this is called with takes a pointer to one
+    // `struct ifreq`, which the kernel reads and writes in place; `IfReq` has its size
+    // (asserted above) with the name first and the union after it, as in <net/if.h>, and
+    // the borrow keeps it alive and unaliased for the call.
+    unsafe { rustix::ioctl::ioctl(fd, Updater::<OPCODE, IfReq>::new(req)) }.map_err(Into::into)
 }
 
-fn owned(fd: libc::c_int, what: &str) -> Result<OwnedFd, String> {
-    // SAFETY: `fd` was just returned by the kernel and is owned by nobody else.
-    check(fd, what).map(|fd| unsafe { OwnedFd::from_raw_fd(fd) })
+/// Moves the calling thread into a network namespace of its own.
+///
+/// Why `unsafe` stays: rustix 1.1 deprecated its safe `unshare` for `unshare_unsafe`,
+/// because unsharing the file table (`CLONE_FILES`) can leave other threads holding
+/// descriptors this one no longer shares; nix's `unshare` is safe only by not saying so.
+#[allow(unsafe_code)]
+fn unshare_network() -> io::Result<()> {
+    // SAFETY: only the network namespace is unshared, not the file table, so every
+    // descriptor stays shared with the process as before.
+    unsafe { rustix::thread::unshare_unsafe(rustix::thread::UnshareFlags::NEWNET) }
+        .map_err(Into::into)
 }
 
-fn ioctl(fd: RawFd, request: libc::c_ulong, req: &mut IfReq, what: &str) -> Result<(), String> {
-    // SAFETY: `req` is a valid `struct ifreq` for these requests.
-    check(
-        unsafe { libc::ioctl(fd, request as _, req as *mut IfReq) },
-        what,
-    )
-    .map(drop)
+fn failed(what: &str) -> impl FnOnce(io::Error) -> String + '_ {
+    move |e| format!("{what}: {e}")
 }
 
 /// Brings interface `name` up (and its address, if given) through `control`.
-fn bring_up(control: RawFd, name: &CStr, address: Option<Ipv4Addr>) -> Result<(), String> {
+fn bring_up(control: BorrowedFd<'_>, name: &CStr, address: Option<Ipv4Addr>) -> Result<(), String> {
     if let Some(ip) = address {
         let mut req = IfReq::new(name).with_address(ip);
-        ioctl(control, SIOCSIFADDR, &mut req, "SIOCSIFADDR")?;
+        ioctl::<SIOCSIFADDR>(control, &mut req).map_err(failed("SIOCSIFADDR"))?;
         let mut mask = IfReq::new(name).with_address(Ipv4Addr::new(255, 255, 255, 0));
-        ioctl(control, SIOCSIFNETMASK, &mut mask, "SIOCSIFNETMASK")?;
+        ioctl::<SIOCSIFNETMASK>(control, &mut mask).map_err(failed("SIOCSIFNETMASK"))?;
     }
     let mut req = IfReq::new(name);
-    ioctl(control, SIOCGIFFLAGS, &mut req, "SIOCGIFFLAGS")?;
+    ioctl::<SIOCGIFFLAGS>(control, &mut req).map_err(failed("SIOCGIFFLAGS"))?;
     let up = (libc::IFF_UP | libc::IFF_RUNNING) as libc::c_short;
     let mut req = IfReq::new(name).with_flags(req.flags() | up);
-    ioctl(control, SIOCSIFFLAGS, &mut req, "SIOCSIFFLAGS")
-}
-
-fn sockaddr(addr: SocketAddr) -> libc::sockaddr_in {
-    let IpAddr::V4(ip) = addr.ip() else {
-        unreachable!("the harness uses IPv4 addresses")
-    };
-    libc::sockaddr_in {
-        sin_family: libc::AF_INET as libc::sa_family_t,
-        sin_port: addr.port().to_be(),
-        sin_addr: libc::in_addr {
-            s_addr: u32::from_ne_bytes(ip.octets()),
-        },
-        sin_zero: [0; 8],
-    }
-}
-
-fn set_int(fd: RawFd, level: libc::c_int, name: libc::c_int, value: libc::c_int) {
-    // SAFETY: a c_int option value of the right size.
-    unsafe {
-        libc::setsockopt(
-            fd,
-            level,
-            name,
-            (&value as *const libc::c_int).cast(),
-            size_of::<libc::c_int>() as libc::socklen_t,
-        );
-    }
+    ioctl::<SIOCSIFFLAGS>(control, &mut req).map_err(failed("SIOCSIFFLAGS"))
 }
 
 /// The kernel with one namespace, one TUN device and the case's sockets.
 #[derive(Debug)]
 pub struct Linux {
-    tun: OwnedFd,
-    listener: Option<OwnedFd>,
-    connection: Option<OwnedFd>,
+    tun: File,
+    listener: Option<Socket>,
+    connection: Option<Socket>,
     /// Segments read from the TUN device while waiting for a timer.
     pending: Vec<Segment>,
 }
@@ -153,33 +156,22 @@ impl Linux {
     /// Unshares the calling thread's network namespace and sets it up. Call it from a
     /// thread that does nothing else afterwards.
     pub fn new() -> Result<Linux, String> {
-        // SAFETY: affects only the calling thread's namespace membership.
-        check(
-            unsafe { libc::unshare(libc::CLONE_NEWNET) },
-            "unshare(CLONE_NEWNET)",
-        )?;
-        let control = owned(
-            // SAFETY: plain socket(2).
-            unsafe { libc::socket(libc::AF_INET, libc::SOCK_DGRAM | libc::SOCK_CLOEXEC, 0) },
-            "socket",
-        )?;
-        bring_up(control.as_raw_fd(), c"lo", None)?;
-        let tun = owned(
-            // SAFETY: a NUL-terminated path.
-            unsafe {
-                libc::open(
-                    c"/dev/net/tun".as_ptr(),
-                    libc::O_RDWR | libc::O_NONBLOCK | libc::O_CLOEXEC,
-                )
-            },
-            "open /dev/net/tun",
-        )?;
+        unshare_network().map_err(failed("unshare(CLONE_NEWNET)"))?;
+        let control = Socket::new(Domain::IPV4, Type::DGRAM, None).map_err(failed("socket"))?;
+        bring_up(control.as_fd(), c"lo", None)?;
+        // std opens with O_CLOEXEC; O_NONBLOCK so that a read after `poll` never blocks.
+        let tun = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .custom_flags(libc::O_NONBLOCK)
+            .open(TUN_CLONE)
+            .map_err(failed("open /dev/net/tun"))?;
         let mut req = IfReq::new(DEVICE).with_flags((libc::IFF_TUN | libc::IFF_NO_PI) as _);
-        ioctl(tun.as_raw_fd(), libc::TUNSETIFF as _, &mut req, "TUNSETIFF")?;
+        ioctl::<TUNSETIFF>(tun.as_fd(), &mut req).map_err(failed("TUNSETIFF"))?;
         let IpAddr::V4(ip) = STACK.ip() else {
             unreachable!("IPv4")
         };
-        bring_up(control.as_raw_fd(), DEVICE, Some(ip))?;
+        bring_up(control.as_fd(), DEVICE, Some(ip))?;
         Ok(Linux {
             tun,
             listener: None,
@@ -188,87 +180,47 @@ impl Linux {
         })
     }
 
-    fn tcp_socket() -> Result<OwnedFd, String> {
-        let fd = owned(
-            // SAFETY: plain socket(2).
-            unsafe {
-                libc::socket(
-                    libc::AF_INET,
-                    libc::SOCK_STREAM | libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC,
-                    0,
-                )
-            },
-            "socket",
-        )?;
-        set_int(fd.as_raw_fd(), libc::SOL_SOCKET, libc::SO_REUSEADDR, 1);
-        let local = sockaddr(STACK);
-        // SAFETY: a sockaddr_in of its size.
-        check(
-            unsafe {
-                libc::bind(
-                    fd.as_raw_fd(),
-                    (&local as *const libc::sockaddr_in).cast(),
-                    size_of::<libc::sockaddr_in>() as libc::socklen_t,
-                )
-            },
-            "bind",
-        )?;
-        Ok(fd)
+    fn tcp_socket() -> Result<Socket, String> {
+        // socket2 adds SOCK_CLOEXEC itself.
+        let socket = Socket::new(Domain::IPV4, Type::STREAM.nonblocking(), None)
+            .map_err(failed("socket"))?;
+        let _ = socket.set_reuse_address(true);
+        socket
+            .bind(&SockAddr::from(STACK))
+            .map_err(failed("bind"))?;
+        Ok(socket)
     }
 
-    /// The connection's socket: the connecting one, or the listener's accepted one.
-    fn connection(&mut self) -> Option<RawFd> {
-        if self.connection.is_none() {
-            let listener = self.listener.as_ref()?.as_raw_fd();
-            // SAFETY: accept4 without an address.
-            let fd = unsafe {
-                libc::accept4(
-                    listener,
-                    std::ptr::null_mut(),
-                    std::ptr::null_mut(),
-                    libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC,
-                )
-            };
-            self.connection = owned(fd, "accept").ok();
+    /// Takes the listener's connection once the kernel has one to give (accept).
+    fn accept(&mut self) {
+        if self.connection.is_some() {
+            return;
         }
-        self.connection.as_ref().map(AsRawFd::as_raw_fd)
-    }
-
-    fn no_socket(&self) -> NotDriven {
-        NotDriven(
-            "Linux gives the user no socket for a passively opened connection before its \
-             handshake completes (accept)"
-                .into(),
-        )
+        let Some(listener) = &self.listener else {
+            return;
+        };
+        // Accepted sockets do not inherit O_NONBLOCK on Linux.
+        self.connection = listener
+            .accept()
+            .and_then(|(socket, _)| socket.set_nonblocking(true).map(|()| socket))
+            .ok();
     }
 
     /// Reads the TUN device until it has been quiet for `quiet` (at most 64 packets).
     fn read_tun(&mut self, quiet: Duration) -> Vec<Segment> {
+        let timeout = Timespec::try_from(quiet).expect("a timeout of seconds fits");
         let mut segments = Vec::new();
         let mut buffer = vec![0u8; 65536];
         for _ in 0..64 {
-            let mut poll = libc::pollfd {
-                fd: self.tun.as_raw_fd(),
-                events: libc::POLLIN,
-                revents: 0,
-            };
-            // SAFETY: one pollfd.
-            let ready = unsafe { libc::poll(&mut poll, 1, quiet.as_millis() as libc::c_int) };
-            if ready <= 0 {
+            let mut fds = [PollFd::new(&self.tun, PollFlags::IN)];
+            if !matches!(poll(&mut fds, Some(&timeout)), Ok(1..)) {
                 break;
             }
-            // SAFETY: reading into an owned buffer of its length.
-            let n = unsafe {
-                libc::read(
-                    self.tun.as_raw_fd(),
-                    buffer.as_mut_ptr().cast(),
-                    buffer.len(),
-                )
+            let n = match self.tun.read(&mut buffer) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => n,
             };
-            if n <= 0 {
-                break;
-            }
-            if let Ok(captured) = decode(DataLink::RAW, &buffer[..n as usize]) {
+            if let Ok(captured) = decode(DataLink::RAW, &buffer[..n]) {
                 if captured.src.ip() == STACK.ip() {
                     segments.push(captured.segment);
                 }
@@ -288,64 +240,54 @@ impl Linux {
     }
 }
 
+fn no_socket() -> NotDriven {
+    NotDriven(
+        "Linux gives the user no socket for a passively opened connection before its \
+         handshake completes (accept)"
+            .into(),
+    )
+}
+
+/// The error of a call the kernel refused, as the report shows it.
+fn refusal<T>(result: io::Result<T>) -> Option<String> {
+    result.err().map(|e| e.to_string())
+}
+
 impl Stack for Linux {
     fn call(&mut self, call: Call) -> Result<Option<String>, NotDriven> {
-        let errno = |r: isize| (r < 0).then(|| io::Error::last_os_error().to_string());
         let state = self.state();
         let refusal = match call {
             Call::PassiveOpen => {
-                let fd = Linux::tcp_socket().map_err(NotDriven)?;
-                // SAFETY: listen(2) on our socket.
-                let refusal = errno(unsafe { libc::listen(fd.as_raw_fd(), 8) } as isize);
-                self.listener = Some(fd);
-                refusal
+                let socket = Linux::tcp_socket().map_err(NotDriven)?;
+                let refused = refusal(socket.listen(8));
+                self.listener = Some(socket);
+                refused
             }
             Call::ActiveOpen if self.listener.is_some() => {
                 // An active OPEN of the listening connection: connect(2) on the listener.
-                let fd = self.listener.as_ref().map_or(-1, AsRawFd::as_raw_fd);
-                let remote = sockaddr(PEER);
-                // SAFETY: a sockaddr_in of its size.
-                errno(unsafe {
-                    libc::connect(
-                        fd,
-                        (&remote as *const libc::sockaddr_in).cast(),
-                        size_of::<libc::sockaddr_in>() as libc::socklen_t,
-                    )
-                } as isize)
+                let listener = self.listener.as_ref().expect("just checked");
+                refusal(listener.connect(&SockAddr::from(PEER)))
             }
             Call::ActiveOpen => {
-                let fd = Linux::tcp_socket().map_err(NotDriven)?;
-                let remote = sockaddr(PEER);
-                // SAFETY: a sockaddr_in of its size.
-                let result = unsafe {
-                    libc::connect(
-                        fd.as_raw_fd(),
-                        (&remote as *const libc::sockaddr_in).cast(),
-                        size_of::<libc::sockaddr_in>() as libc::socklen_t,
-                    )
-                };
-                let error = io::Error::last_os_error();
-                self.connection = Some(fd);
-                match result == 0 || error.raw_os_error() == Some(libc::EINPROGRESS) {
-                    true => None,
-                    false => Some(error.to_string()),
+                let socket = Linux::tcp_socket().map_err(NotDriven)?;
+                let result = socket.connect(&SockAddr::from(PEER));
+                self.connection = Some(socket);
+                match result {
+                    Err(e) if e.raw_os_error() != Some(libc::EINPROGRESS) => Some(e.to_string()),
+                    _ => None,
                 }
             }
             Call::Send => {
-                let fd = match self.connection() {
-                    Some(fd) => fd,
+                self.accept();
+                let socket = match (&self.connection, &self.listener) {
+                    (Some(connection), _) => connection,
                     // SEND on the listening connection: send(2) on the listener.
-                    None if state.as_deref() == Some("LISTEN") => {
-                        self.listener.as_ref().map_or(-1, AsRawFd::as_raw_fd)
-                    }
-                    None if self.listener.is_some() => return Err(self.no_socket()),
-                    None => return Err(NotDriven("no socket to send on".into())),
+                    (None, Some(listener)) if state.as_deref() == Some("LISTEN") => listener,
+                    (None, Some(_)) => return Err(no_socket()),
+                    (None, None) => return Err(NotDriven("no socket to send on".into())),
                 };
                 let text = [0x61u8; peer::TEXT as usize];
-                // SAFETY: sending from a buffer of its length.
-                errno(unsafe {
-                    libc::send(fd, text.as_ptr().cast(), text.len(), libc::MSG_NOSIGNAL)
-                })
+                refusal(socket.send_with_flags(&text, libc::MSG_NOSIGNAL))
             }
             Call::Close => {
                 if state.as_deref() == Some("LISTEN") {
@@ -355,13 +297,13 @@ impl Stack for Linux {
                     self.connection = None;
                     None
                 } else {
-                    let Some(fd) = self.connection() else {
-                        return Err(self.no_socket());
+                    self.accept();
+                    let Some(socket) = &self.connection else {
+                        return Err(no_socket());
                     };
                     // SHUT_WR is the CLOSE of RFC 793 3.8 (no more to send); the socket stays
                     // open so that the rest of the case can be observed on it.
-                    // SAFETY: shutdown(2) on our socket.
-                    errno(unsafe { libc::shutdown(fd, libc::SHUT_WR) } as isize)
+                    refusal(socket.shutdown(Shutdown::Write))
                 }
             }
             Call::Abort => {
@@ -369,24 +311,12 @@ impl Stack for Linux {
                     self.listener = None;
                     None
                 } else {
-                    let Some(fd) = self.connection() else {
-                        return Err(self.no_socket());
+                    self.accept();
+                    let Some(socket) = self.connection.take() else {
+                        return Err(no_socket());
                     };
-                    let linger = libc::linger {
-                        l_onoff: 1,
-                        l_linger: 0,
-                    };
-                    // SAFETY: a linger of its size; SO_LINGER 0 makes close(2) an abort.
-                    unsafe {
-                        libc::setsockopt(
-                            fd,
-                            libc::SOL_SOCKET,
-                            libc::SO_LINGER,
-                            (&linger as *const libc::linger).cast(),
-                            size_of::<libc::linger>() as libc::socklen_t,
-                        );
-                    }
-                    self.connection = None;
+                    // SO_LINGER 0 makes close(2), when `socket` drops, an abort.
+                    let _ = socket.set_linger(Some(Duration::ZERO));
                     None
                 }
             }
@@ -395,10 +325,7 @@ impl Stack for Linux {
     }
 
     fn deliver(&mut self, packet: &[u8]) {
-        // SAFETY: writing a buffer of its length.
-        unsafe {
-            libc::write(self.tun.as_raw_fd(), packet.as_ptr().cast(), packet.len());
-        }
+        let _ = self.tun.write(packet);
     }
 
     fn expire(&mut self, timer: Timer) -> Result<(), NotDriven> {
@@ -417,14 +344,14 @@ impl Stack for Linux {
                          unacknowledged, and in {state} nothing can be"
                     )));
                 }
-                let Some(fd) = self.connection() else {
-                    return Err(self.no_socket());
+                self.accept();
+                let Some(socket) = &self.connection else {
+                    return Err(no_socket());
                 };
-                set_int(fd, libc::IPPROTO_TCP, libc::TCP_USER_TIMEOUT, 1000);
+                let _ = socket.set_tcp_user_timeout(Some(Duration::from_secs(1)));
                 if matches!(state.as_str(), "ESTABLISHED" | "CLOSE_WAIT") {
                     // Something unacknowledged for the timeout to run on.
-                    // SAFETY: one octet from a static buffer.
-                    unsafe { libc::send(fd, b"a".as_ptr().cast(), 1, libc::MSG_NOSIGNAL) };
+                    let _ = socket.send_with_flags(b"a", libc::MSG_NOSIGNAL);
                 }
                 self.wait_while(&state, Duration::from_secs(15));
             }
@@ -489,11 +416,10 @@ pub fn connection_state(table: &str) -> Option<String> {
 
 /// Why the target cannot run here, if it cannot.
 fn unavailable() -> Option<String> {
-    // SAFETY: geteuid cannot fail.
-    if unsafe { libc::geteuid() } != 0 {
+    if !rustix::process::geteuid().is_root() {
         return Some("it needs root, to create a network namespace and a TUN device".into());
     }
-    if !std::path::Path::new("/dev/net/tun").exists() {
+    if !std::path::Path::new(TUN_CLONE).exists() {
         return Some("there is no /dev/net/tun".into());
     }
     let probe = std::thread::spawn(|| Linux::new().map(drop));
