@@ -150,6 +150,10 @@ pub struct Linux {
     connection: Option<Socket>,
     /// Segments read from the TUN device while waiting for a timer.
     pending: Vec<Segment>,
+    /// The first system call that failed where [`Stack`] has no error to return it by
+    /// (delivering, reading the device, reading the state): the case is then not driven,
+    /// whatever the kernel seemed to do, and the calls after it are not made.
+    fault: Option<String>,
 }
 
 impl Linux {
@@ -177,6 +181,7 @@ impl Linux {
             listener: None,
             connection: None,
             pending: Vec::new(),
+            fault: None,
         })
     }
 
@@ -184,41 +189,89 @@ impl Linux {
         // socket2 adds SOCK_CLOEXEC itself.
         let socket = Socket::new(Domain::IPV4, Type::STREAM.nonblocking(), None)
             .map_err(failed("socket"))?;
-        let _ = socket.set_reuse_address(true);
+        socket
+            .set_reuse_address(true)
+            .map_err(failed("SO_REUSEADDR"))?;
         socket
             .bind(&SockAddr::from(STACK))
             .map_err(failed("bind"))?;
         Ok(socket)
     }
 
-    /// Takes the listener's connection once the kernel has one to give (accept).
-    fn accept(&mut self) {
-        if self.connection.is_some() {
-            return;
+    /// Drives `case` on this namespace: the observation, or why the case is not driven.
+    pub fn drive(
+        &mut self,
+        machine: &Interpreter,
+        case: &Case,
+    ) -> Result<peer::Observation, String> {
+        let driven = peer::drive(machine, case, self);
+        // A failed call makes whatever followed it meaningless, including the drive's own
+        // verdict that the stack strayed.
+        match self.fault.take() {
+            Some(why) => Err(why),
+            None => driven.map_err(|e| e.0),
         }
-        let Some(listener) = &self.listener else {
-            return;
+    }
+
+    /// Keeps the first failure; later ones follow from it.
+    fn fail(&mut self, why: String) {
+        self.fault.get_or_insert(why);
+    }
+
+    /// Stops a case at the step after a failure.
+    fn faulted(&self) -> Result<(), NotDriven> {
+        match &self.fault {
+            Some(why) => Err(NotDriven(why.clone())),
+            None => Ok(()),
+        }
+    }
+
+    /// Takes the listener's connection once the kernel has one to give (accept).
+    fn accept(&mut self) -> Result<(), NotDriven> {
+        let (None, Some(listener)) = (&self.connection, &self.listener) else {
+            return Ok(());
+        };
+        let socket = match listener.accept() {
+            Ok((socket, _)) => socket,
+            // No connection has completed its handshake yet: an observation, which the
+            // caller reports as no socket.
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(()),
+            Err(e) => return Err(NotDriven(format!("accept: {e}"))),
         };
         // Accepted sockets do not inherit O_NONBLOCK on Linux.
-        self.connection = listener
-            .accept()
-            .and_then(|(socket, _)| socket.set_nonblocking(true).map(|()| socket))
-            .ok();
+        socket
+            .set_nonblocking(true)
+            .map_err(|e| NotDriven(format!("O_NONBLOCK on the accepted socket: {e}")))?;
+        self.connection = Some(socket);
+        Ok(())
     }
 
     /// Reads the TUN device until it has been quiet for `quiet` (at most 64 packets).
-    fn read_tun(&mut self, quiet: Duration) -> Vec<Segment> {
+    fn read_tun(&mut self, quiet: Duration) -> Result<Vec<Segment>, String> {
         let timeout = Timespec::try_from(quiet).expect("a timeout of seconds fits");
         let mut segments = Vec::new();
         let mut buffer = vec![0u8; 65536];
         for _ in 0..64 {
             let mut fds = [PollFd::new(&self.tun, PollFlags::IN)];
-            if !matches!(poll(&mut fds, Some(&timeout)), Ok(1..)) {
-                break;
+            match poll(&mut fds, Some(&timeout)) {
+                Ok(0) => break,
+                Ok(_) => {}
+                // A signal cut the wait short: wait again, within the loop's bound.
+                Err(rustix::io::Errno::INTR) => continue,
+                Err(e) => return Err(format!("poll on the TUN device: {e}")),
             }
             let n = match self.tun.read(&mut buffer) {
-                Ok(0) | Err(_) => break,
+                Ok(0) => return Err("the TUN device gave end of file".into()),
                 Ok(n) => n,
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted
+                    ) =>
+                {
+                    continue;
+                }
+                Err(e) => return Err(format!("read from the TUN device: {e}")),
             };
             if let Ok(captured) = decode(DataLink::RAW, &buffer[..n]) {
                 if captured.src.ip() == STACK.ip() {
@@ -226,17 +279,21 @@ impl Linux {
                 }
             }
         }
-        segments
+        Ok(segments)
     }
 
     /// Waits until the connection leaves `state` or `limit` passes, keeping what the
     /// kernel sends meanwhile.
-    fn wait_while(&mut self, state: &str, limit: Duration) {
+    fn wait_while(&mut self, state: &str, limit: Duration) -> Result<(), NotDriven> {
         let started = Instant::now();
         while started.elapsed() < limit && self.state().as_deref() == Some(state) {
-            let segments = self.read_tun(Duration::from_millis(200));
+            self.faulted()?;
+            let segments = self
+                .read_tun(Duration::from_millis(200))
+                .map_err(NotDriven)?;
             self.pending.extend(segments);
         }
+        self.faulted()
     }
 }
 
@@ -256,6 +313,7 @@ fn refusal<T>(result: io::Result<T>) -> Option<String> {
 impl Stack for Linux {
     fn call(&mut self, call: Call) -> Result<Option<String>, NotDriven> {
         let state = self.state();
+        self.faulted()?;
         let refusal = match call {
             Call::PassiveOpen => {
                 let socket = Linux::tcp_socket().map_err(NotDriven)?;
@@ -278,7 +336,7 @@ impl Stack for Linux {
                 }
             }
             Call::Send => {
-                self.accept();
+                self.accept()?;
                 let socket = match (&self.connection, &self.listener) {
                     (Some(connection), _) => connection,
                     // SEND on the listening connection: send(2) on the listener.
@@ -297,7 +355,7 @@ impl Stack for Linux {
                     self.connection = None;
                     None
                 } else {
-                    self.accept();
+                    self.accept()?;
                     let Some(socket) = &self.connection else {
                         return Err(no_socket());
                     };
@@ -311,12 +369,15 @@ impl Stack for Linux {
                     self.listener = None;
                     None
                 } else {
-                    self.accept();
+                    self.accept()?;
                     let Some(socket) = self.connection.take() else {
                         return Err(no_socket());
                     };
-                    // SO_LINGER 0 makes close(2), when `socket` drops, an abort.
-                    let _ = socket.set_linger(Some(Duration::ZERO));
+                    // SO_LINGER 0 makes close(2), when `socket` drops, an abort. Without it
+                    // the close would be an orderly one, and its FIN a false difference.
+                    socket
+                        .set_linger(Some(Duration::ZERO))
+                        .map_err(|e| NotDriven(format!("SO_LINGER: {e}")))?;
                     None
                 }
             }
@@ -325,11 +386,24 @@ impl Stack for Linux {
     }
 
     fn deliver(&mut self, packet: &[u8]) {
-        let _ = self.tun.write(packet);
+        if self.fault.is_some() {
+            return;
+        }
+        // One write is one packet on a TUN device, so a short write is a failure too, not
+        // something to finish with a second write (`write_all`).
+        match self.tun.write(packet) {
+            Ok(n) if n == packet.len() => {}
+            Ok(n) => self.fail(format!(
+                "the TUN device took {n} of the packet's {} octets",
+                packet.len()
+            )),
+            Err(e) => self.fail(format!("write to the TUN device: {e}")),
+        }
     }
 
     fn expire(&mut self, timer: Timer) -> Result<(), NotDriven> {
         let state = self.state();
+        self.faulted()?;
         let state = state.as_deref().unwrap_or("CLOSED").to_string();
         match timer {
             // Linux keeps TIME-WAIT for 60 s (TCP_TIMEWAIT_LEN), not settable.
@@ -344,30 +418,48 @@ impl Stack for Linux {
                          unacknowledged, and in {state} nothing can be"
                     )));
                 }
-                self.accept();
+                self.accept()?;
                 let Some(socket) = &self.connection else {
                     return Err(no_socket());
                 };
-                let _ = socket.set_tcp_user_timeout(Some(Duration::from_secs(1)));
+                // Without the option the wait below would end after 15 s with the
+                // connection where it was: a false difference.
+                socket
+                    .set_tcp_user_timeout(Some(Duration::from_secs(1)))
+                    .map_err(|e| NotDriven(format!("TCP_USER_TIMEOUT: {e}")))?;
                 if matches!(state.as_str(), "ESTABLISHED" | "CLOSE_WAIT") {
                     // Something unacknowledged for the timeout to run on.
-                    let _ = socket.send_with_flags(b"a", libc::MSG_NOSIGNAL);
+                    socket
+                        .send_with_flags(b"a", libc::MSG_NOSIGNAL)
+                        .map_err(|e| {
+                            NotDriven(format!("send of the octet the user timeout runs on: {e}"))
+                        })?;
                 }
-                self.wait_while(&state, Duration::from_secs(15));
+                self.wait_while(&state, Duration::from_secs(15))
             }
         }
-        Ok(())
     }
 
     fn emitted(&mut self) -> Vec<Segment> {
         let mut segments = std::mem::take(&mut self.pending);
-        segments.extend(self.read_tun(QUIET));
+        if self.fault.is_none() {
+            match self.read_tun(QUIET) {
+                Ok(read) => segments.extend(read),
+                Err(why) => self.fail(why),
+            }
+        }
         segments
     }
 
     fn state(&mut self) -> Option<String> {
-        let table = std::fs::read_to_string("/proc/thread-self/net/tcp").ok()?;
-        connection_state(&table)
+        // Unreadable, the table would look empty: CLOSED, and a false difference.
+        match std::fs::read_to_string("/proc/thread-self/net/tcp") {
+            Ok(table) => connection_state(&table),
+            Err(e) => {
+                self.fail(format!("reading the namespace's /proc/net/tcp: {e}"));
+                None
+            }
+        }
     }
 }
 
@@ -457,10 +549,7 @@ pub fn run(machine: &Interpreter, cases: &[Case]) -> Result<TargetReport, Confor
                     // One thread per case: its namespace ends with it.
                     let driven = std::thread::scope(|inner| {
                         inner
-                            .spawn(|| {
-                                let mut stack = Linux::new()?;
-                                peer::drive(machine, case, &mut stack).map_err(|e| e.0)
-                            })
+                            .spawn(|| Linux::new()?.drive(machine, case))
                             .join()
                             .unwrap_or_else(|_| Err("the case's thread panicked".into()))
                     });
@@ -496,6 +585,47 @@ pub fn kernel_release() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::conform::cases::cases;
+    use crate::conform::report::{Verdict, judge};
+
+    /// The case `closed_rcv_syn` (a SYN to CLOSED, answered by `<RST,ACK>`) on a stack
+    /// whose TUN device is `tun`, outside any namespace: the case needs no socket.
+    fn closed_rcv_syn_over(tun: File) -> report::CaseResult {
+        let spec = crate::spec();
+        let machine = Interpreter::new(&spec).unwrap();
+        let cases = cases(&machine).unwrap();
+        let case = cases.iter().find(|c| c.case == "closed_rcv_syn").unwrap();
+        let mut stack = Linux {
+            tun,
+            listener: None,
+            connection: None,
+            pending: Vec::new(),
+            fault: None,
+        };
+        let driven = stack.drive(&machine, case);
+        judge(&spec, &crate::references::RFC9293.spec(), case, driven)
+    }
+
+    #[test]
+    fn a_packet_the_tun_device_refuses_makes_the_case_not_driven() {
+        // Opened for reading only, the device refuses every write (EBADF): the SYN never
+        // reaches the kernel, whose silence is then no RST missing.
+        let result = closed_rcv_syn_over(File::open("/dev/null").unwrap());
+        assert_eq!(result.verdict, Verdict::NotDriven, "{:?}", result.reason);
+        let reason = result.reason.unwrap_or_default();
+        assert!(reason.starts_with("write to the TUN device"), "{reason}");
+    }
+
+    #[test]
+    fn a_tun_device_that_cannot_be_read_makes_the_case_not_driven() {
+        // Opened for writing only, the device takes the SYN, polls readable, and refuses
+        // the read (EBADF): what the kernel answered is unknown, not nothing.
+        let tun = OpenOptions::new().write(true).open("/dev/null").unwrap();
+        let result = closed_rcv_syn_over(tun);
+        assert_eq!(result.verdict, Verdict::NotDriven, "{:?}", result.reason);
+        let reason = result.reason.unwrap_or_default();
+        assert!(reason.starts_with("read from the TUN device"), "{reason}");
+    }
 
     #[test]
     fn the_connection_entry_wins_over_the_listener() {
