@@ -463,6 +463,34 @@ impl Stack for Linux {
     }
 }
 
+/// `/proc/net/tcp` state codes (include/net/tcp_states.h), named as Linux names them.
+pub const KERNEL_STATES: [(&str, &str); 11] = [
+    ("01", "ESTABLISHED"),
+    ("02", "SYN_SENT"),
+    ("03", "SYN_RECV"),
+    ("04", "FIN_WAIT1"),
+    ("05", "FIN_WAIT2"),
+    ("06", "TIME_WAIT"),
+    ("07", "CLOSE"),
+    ("08", "CLOSE_WAIT"),
+    ("09", "LAST_ACK"),
+    ("0A", "LISTEN"),
+    ("0B", "CLOSING"),
+];
+
+/// Linux's name of the state a `/proc/net/tcp` line gives as `code`.
+///
+/// ```
+/// use tcp_fsm::conform::linux::kernel_state;
+/// assert_eq!(kernel_state("0A"), Some("LISTEN"));
+/// ```
+pub fn kernel_state(code: &str) -> Option<&'static str> {
+    KERNEL_STATES
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map(|&(_, name)| name)
+}
+
 /// The state of the harness's connection in a `/proc/net/tcp` table: the entry towards
 /// the peer, else a listener on the stack's port (a passively opened connection that went
 /// back to LISTEN, or never left it), else none (CLOSED).
@@ -482,22 +510,14 @@ pub fn connection_state(table: &str) -> Option<String> {
         if port(local) != Some(STACK.port()) {
             continue;
         }
-        let name = match *state {
-            "01" => "ESTABLISHED",
-            "02" => "SYN_SENT",
-            "03" => "SYN_RECV",
-            "04" => "FIN_WAIT1",
-            "05" => "FIN_WAIT2",
-            "06" => "TIME_WAIT",
-            "07" => continue,
-            "08" => "CLOSE_WAIT",
-            "09" => "LAST_ACK",
-            "0A" => {
+        let name = match kernel_state(state) {
+            // A socket closed but not yet freed holds no connection.
+            None | Some("CLOSE") => continue,
+            Some("LISTEN") => {
                 listening = true;
                 continue;
             }
-            "0B" => "CLOSING",
-            _ => continue,
+            Some(name) => name,
         };
         if port(remote) == Some(PEER.port()) {
             return Some(name.into());
@@ -506,8 +526,9 @@ pub fn connection_state(table: &str) -> Option<String> {
     listening.then(|| "LISTEN".into())
 }
 
-/// Why the target cannot run here, if it cannot.
-fn unavailable() -> Option<String> {
+/// Why the target cannot run here, if it cannot: not root, no TUN device, or a network
+/// namespace that cannot be set up (the reason then names the call that failed).
+pub fn unavailable() -> Option<String> {
     if !rustix::process::geteuid().is_root() {
         return Some("it needs root, to create a network namespace and a TUN device".into());
     }
