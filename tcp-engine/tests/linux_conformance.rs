@@ -20,6 +20,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Mutex;
 use std::sync::mpsc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use tcp_engine::conform::linux;
 use tcp_engine::interpreter::Interpreter;
 use tcp_engine::track::tracker::{Detail, Tracking};
 
@@ -32,21 +33,6 @@ const TCPDUMP_TIMEOUT: Duration = Duration::from_secs(10);
 static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
 // ---------------------------------------------------------------- kernel's view
-
-/// `/proc/net/tcp` state codes (include/net/tcp_states.h), named as Linux names them.
-const KERNEL_STATES: [(&str, &str); 11] = [
-    ("01", "ESTABLISHED"),
-    ("02", "SYN_SENT"),
-    ("03", "SYN_RECV"),
-    ("04", "FIN_WAIT1"),
-    ("05", "FIN_WAIT2"),
-    ("06", "TIME_WAIT"),
-    ("07", "CLOSE"),
-    ("08", "CLOSE_WAIT"),
-    ("09", "LAST_ACK"),
-    ("0A", "LISTEN"),
-    ("0B", "CLOSING"),
-];
 
 /// An address as `/proc/net/tcp` and `tcp6` print it: each 32-bit word of the address in
 /// the host's byte order, in hex, then the port.
@@ -79,10 +65,7 @@ fn kernel_state(local: SocketAddr, remote: SocketAddr) -> (String, String) {
     for line in table.lines().skip(1) {
         let fields: Vec<&str> = line.split_whitespace().collect();
         if fields.len() > 5 && fields[1] == local && fields[2] == remote {
-            let name = KERNEL_STATES
-                .iter()
-                .find(|(code, _)| *code == fields[3])
-                .map_or(fields[3], |(_, name)| name);
+            let name = linux::kernel_state(fields[3]).unwrap_or(fields[3]);
             return (name.to_string(), fields[5].to_string());
         }
     }

@@ -4,6 +4,11 @@
 //! with `TRYBUILD=overwrite` and read them as a user would.
 
 #[test]
+#[allow(
+    unsafe_code,
+    reason = "set_var is unsafe since edition 2024, and trybuild's scratch crate reads the \
+              specs' directory only from the environment"
+)]
 fn malformed_specs_are_compile_errors_at_their_lines() {
     // trybuild compiles each test in a scratch crate under `target/`, whose
     // CARGO_MANIFEST_DIR does not hold the specs; the macro reads this override instead.

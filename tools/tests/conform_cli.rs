@@ -6,6 +6,7 @@ mod cli;
 use cli::{tcp_fsm, temp_file, text};
 
 use std::io::Write as _;
+use tcp_engine::conform::linux::unavailable;
 
 #[test]
 fn the_list_has_one_case_per_transition_with_its_run() {
@@ -101,20 +102,8 @@ fn smoltcp_reports_json_with_every_field() {
     assert_eq!(handshake["observed"]["state"], "SYN_RECEIVED");
 }
 
-/// Why the Linux target cannot run here, if it cannot.
-fn linux_missing() -> Option<String> {
-    // SAFETY: geteuid cannot fail.
-    if unsafe { libc::geteuid() } != 0 {
-        return Some("not root".into());
-    }
-    if !std::path::Path::new("/dev/net/tun").exists() {
-        return Some("no /dev/net/tun".into());
-    }
-    None
-}
-
 fn can_run_linux(test: &str) -> bool {
-    let Some(why) = linux_missing() else {
+    let Some(why) = unavailable() else {
         return true;
     };
     if std::env::var("TCP_FSM_REQUIRE_CONFORMANCE").is_ok_and(|v| v == "1") {
@@ -126,7 +115,7 @@ fn can_run_linux(test: &str) -> bool {
 
 #[test]
 fn linux_without_root_exits_2_saying_why() {
-    if linux_missing().is_none() {
+    if unavailable().is_none() {
         // As root the target runs; the next test covers it.
         return;
     }

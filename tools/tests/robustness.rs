@@ -112,6 +112,10 @@ struct Run {
 /// Runs the binary and waits for it with `wait4`, which reports the child's own peak memory.
 #[cfg(target_os = "linux")]
 #[allow(clippy::zombie_processes, reason = "wait4 reaps the child")]
+#[allow(
+    unsafe_code,
+    reason = "std has no wait that reports the child's rusage, so libc's wait4 it is"
+)]
 fn run(args: &[String]) -> Run {
     use std::io::Read;
     use std::os::unix::process::ExitStatusExt;

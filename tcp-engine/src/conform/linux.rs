@@ -11,6 +11,10 @@
 //!
 //! Cases run in parallel (TIME-WAIT's 60 s timer then costs one minute for the whole run),
 //! slow ones first. Every read waits with `poll` and a timeout; every loop is bounded.
+//!
+//! System calls go through `socket2` (sockets), `std::fs::File` (the TUN device) and
+//! `rustix` (namespace, `poll`, ioctls). Only two calls have no safe wrapper: `unshare` and
+//! the interface ioctls, each in one small function that says why.
 
 use super::cases::{Case, Step};
 use super::peer::{PEER, STACK};
@@ -21,10 +25,15 @@ use crate::interpreter::Interpreter;
 use crate::track::decode::decode;
 use crate::wire::Segment;
 use pcap_file::DataLink;
+use rustix::event::{PollFd, PollFlags, Timespec, poll};
+use rustix::ioctl::{Opcode, Updater};
+use socket2::{Domain, SockAddr, Socket, Type};
 use std::ffi::CStr;
-use std::io;
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::fs::{File, OpenOptions};
+use std::io::{self, Read as _, Write as _};
+use std::net::{IpAddr, Ipv4Addr, Shutdown};
+use std::os::fd::{AsFd, BorrowedFd};
+use std::os::unix::fs::OpenOptionsExt as _;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -34,24 +43,33 @@ const PARALLEL: usize = 24;
 const QUIET: Duration = Duration::from_millis(120);
 /// The TUN device's name in each namespace.
 const DEVICE: &CStr = c"conform0";
+/// Where TUN devices are made.
+const TUN_CLONE: &str = "/dev/net/tun";
 
-// From <linux/sockios.h>; the libc crate does not export them for every target.
-const SIOCGIFFLAGS: libc::c_ulong = 0x8913;
-const SIOCSIFFLAGS: libc::c_ulong = 0x8914;
-const SIOCSIFADDR: libc::c_ulong = 0x8916;
-const SIOCSIFNETMASK: libc::c_ulong = 0x891c;
+// The interface requests, each reading or writing one `struct ifreq`.
+const TUNSETIFF: Opcode = libc::TUNSETIFF as Opcode;
+const SIOCGIFFLAGS: Opcode = libc::SIOCGIFFLAGS as Opcode;
+const SIOCSIFFLAGS: Opcode = libc::SIOCSIFFLAGS as Opcode;
+const SIOCSIFADDR: Opcode = libc::SIOCSIFADDR as Opcode;
+const SIOCSIFNETMASK: Opcode = libc::SIOCSIFNETMASK as Opcode;
 
 /// `struct ifreq` of <net/if.h>: a name and a 24-octet union (flags or an address).
+///
+/// Octet arrays rather than `libc::ifreq`, whose union can only be read back in `unsafe`;
+/// the kernel copies the struct in and out whole, so only its size and field offsets count.
 #[repr(C)]
 struct IfReq {
-    name: [u8; 16],
+    name: [u8; libc::IFNAMSIZ],
     data: [u8; 24],
 }
+
+// The kernel reads and writes `size_of::<libc::ifreq>()` octets through the pointer.
+const _: () = assert!(size_of::<IfReq>() == size_of::<libc::ifreq>());
 
 impl IfReq {
     fn new(name: &CStr) -> IfReq {
         let mut req = IfReq {
-            name: [0; 16],
+            name: [0; libc::IFNAMSIZ],
             data: [0; 24],
         };
         let bytes = name.to_bytes();
@@ -76,276 +94,258 @@ impl IfReq {
     }
 }
 
-fn check(result: libc::c_int, what: &str) -> Result<libc::c_int, String> {
-    match result {
-        -1 => Err(format!("{what}: {}", io::Error::last_os_error())),
-        ok => Ok(ok),
-    }
+/// One interface request on `fd`, `OPCODE` being one of the five above.
+///
+/// Why `unsafe` stays: no crate offers these requests safely short of replacing them.
+/// rustix's `net::netdevice` only maps names to indices, and rustix and nix give
+/// `TUNSETIFF` and `SIOCSIF*` only as raw ioctls. The `tun` crate and the netlink clients
+/// (`rtnetlink`, `neli`) would set the device up safely, but bring an async runtime or a
+/// netlink stack for four requests made once per case.
+#[allow(unsafe_code)]
+fn ioctl<const OPCODE: Opcode>(fd: BorrowedFd<'_>, req: &mut IfReq) -> io::Result<()> {
+    // SAFETY: each of the five opcodes this is called with takes a pointer to one
+    // `struct ifreq`, which the kernel reads and writes in place; `IfReq` has its size
+    // (asserted above) with the name first and the union after it, as in <net/if.h>, and
+    // the borrow keeps it alive and unaliased for the call.
+    unsafe { rustix::ioctl::ioctl(fd, Updater::<OPCODE, IfReq>::new(req)) }.map_err(Into::into)
 }
 
-fn owned(fd: libc::c_int, what: &str) -> Result<OwnedFd, String> {
-    // SAFETY: `fd` was just returned by the kernel and is owned by nobody else.
-    check(fd, what).map(|fd| unsafe { OwnedFd::from_raw_fd(fd) })
+/// Moves the calling thread into a network namespace of its own.
+///
+/// Why `unsafe` stays: rustix 1.1 deprecated its safe `unshare` for `unshare_unsafe`,
+/// because unsharing the file table (`CLONE_FILES`) can leave other threads holding
+/// descriptors this one no longer shares; nix's `unshare` is safe only by not saying so.
+#[allow(unsafe_code)]
+fn unshare_network() -> io::Result<()> {
+    // SAFETY: only the network namespace is unshared, not the file table, so every
+    // descriptor stays shared with the process as before.
+    unsafe { rustix::thread::unshare_unsafe(rustix::thread::UnshareFlags::NEWNET) }
+        .map_err(Into::into)
 }
 
-fn ioctl(fd: RawFd, request: libc::c_ulong, req: &mut IfReq, what: &str) -> Result<(), String> {
-    // SAFETY: `req` is a valid `struct ifreq` for these requests.
-    check(
-        unsafe { libc::ioctl(fd, request as _, req as *mut IfReq) },
-        what,
-    )
-    .map(drop)
+fn failed(what: &str) -> impl FnOnce(io::Error) -> String + '_ {
+    move |e| format!("{what}: {e}")
 }
 
 /// Brings interface `name` up (and its address, if given) through `control`.
-fn bring_up(control: RawFd, name: &CStr, address: Option<Ipv4Addr>) -> Result<(), String> {
+fn bring_up(control: BorrowedFd<'_>, name: &CStr, address: Option<Ipv4Addr>) -> Result<(), String> {
     if let Some(ip) = address {
         let mut req = IfReq::new(name).with_address(ip);
-        ioctl(control, SIOCSIFADDR, &mut req, "SIOCSIFADDR")?;
+        ioctl::<SIOCSIFADDR>(control, &mut req).map_err(failed("SIOCSIFADDR"))?;
         let mut mask = IfReq::new(name).with_address(Ipv4Addr::new(255, 255, 255, 0));
-        ioctl(control, SIOCSIFNETMASK, &mut mask, "SIOCSIFNETMASK")?;
+        ioctl::<SIOCSIFNETMASK>(control, &mut mask).map_err(failed("SIOCSIFNETMASK"))?;
     }
     let mut req = IfReq::new(name);
-    ioctl(control, SIOCGIFFLAGS, &mut req, "SIOCGIFFLAGS")?;
+    ioctl::<SIOCGIFFLAGS>(control, &mut req).map_err(failed("SIOCGIFFLAGS"))?;
     let up = (libc::IFF_UP | libc::IFF_RUNNING) as libc::c_short;
     let mut req = IfReq::new(name).with_flags(req.flags() | up);
-    ioctl(control, SIOCSIFFLAGS, &mut req, "SIOCSIFFLAGS")
-}
-
-fn sockaddr(addr: SocketAddr) -> libc::sockaddr_in {
-    let IpAddr::V4(ip) = addr.ip() else {
-        unreachable!("the harness uses IPv4 addresses")
-    };
-    libc::sockaddr_in {
-        sin_family: libc::AF_INET as libc::sa_family_t,
-        sin_port: addr.port().to_be(),
-        sin_addr: libc::in_addr {
-            s_addr: u32::from_ne_bytes(ip.octets()),
-        },
-        sin_zero: [0; 8],
-    }
-}
-
-fn set_int(fd: RawFd, level: libc::c_int, name: libc::c_int, value: libc::c_int) {
-    // SAFETY: a c_int option value of the right size.
-    unsafe {
-        libc::setsockopt(
-            fd,
-            level,
-            name,
-            (&value as *const libc::c_int).cast(),
-            size_of::<libc::c_int>() as libc::socklen_t,
-        );
-    }
+    ioctl::<SIOCSIFFLAGS>(control, &mut req).map_err(failed("SIOCSIFFLAGS"))
 }
 
 /// The kernel with one namespace, one TUN device and the case's sockets.
 #[derive(Debug)]
 pub struct Linux {
-    tun: OwnedFd,
-    listener: Option<OwnedFd>,
-    connection: Option<OwnedFd>,
+    tun: File,
+    listener: Option<Socket>,
+    connection: Option<Socket>,
     /// Segments read from the TUN device while waiting for a timer.
     pending: Vec<Segment>,
+    /// The first system call that failed where [`Stack`] has no error to return it by
+    /// (delivering, reading the device, reading the state): the case is then not driven,
+    /// whatever the kernel seemed to do, and the calls after it are not made.
+    fault: Option<String>,
 }
 
 impl Linux {
     /// Unshares the calling thread's network namespace and sets it up. Call it from a
     /// thread that does nothing else afterwards.
     pub fn new() -> Result<Linux, String> {
-        // SAFETY: affects only the calling thread's namespace membership.
-        check(
-            unsafe { libc::unshare(libc::CLONE_NEWNET) },
-            "unshare(CLONE_NEWNET)",
-        )?;
-        let control = owned(
-            // SAFETY: plain socket(2).
-            unsafe { libc::socket(libc::AF_INET, libc::SOCK_DGRAM | libc::SOCK_CLOEXEC, 0) },
-            "socket",
-        )?;
-        bring_up(control.as_raw_fd(), c"lo", None)?;
-        let tun = owned(
-            // SAFETY: a NUL-terminated path.
-            unsafe {
-                libc::open(
-                    c"/dev/net/tun".as_ptr(),
-                    libc::O_RDWR | libc::O_NONBLOCK | libc::O_CLOEXEC,
-                )
-            },
-            "open /dev/net/tun",
-        )?;
+        unshare_network().map_err(failed("unshare(CLONE_NEWNET)"))?;
+        let control = Socket::new(Domain::IPV4, Type::DGRAM, None).map_err(failed("socket"))?;
+        bring_up(control.as_fd(), c"lo", None)?;
+        // std opens with O_CLOEXEC; O_NONBLOCK so that a read after `poll` never blocks.
+        let tun = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .custom_flags(libc::O_NONBLOCK)
+            .open(TUN_CLONE)
+            .map_err(failed("open /dev/net/tun"))?;
         let mut req = IfReq::new(DEVICE).with_flags((libc::IFF_TUN | libc::IFF_NO_PI) as _);
-        ioctl(tun.as_raw_fd(), libc::TUNSETIFF as _, &mut req, "TUNSETIFF")?;
+        ioctl::<TUNSETIFF>(tun.as_fd(), &mut req).map_err(failed("TUNSETIFF"))?;
         let IpAddr::V4(ip) = STACK.ip() else {
             unreachable!("IPv4")
         };
-        bring_up(control.as_raw_fd(), DEVICE, Some(ip))?;
+        bring_up(control.as_fd(), DEVICE, Some(ip))?;
         Ok(Linux {
             tun,
             listener: None,
             connection: None,
             pending: Vec::new(),
+            fault: None,
         })
     }
 
-    fn tcp_socket() -> Result<OwnedFd, String> {
-        let fd = owned(
-            // SAFETY: plain socket(2).
-            unsafe {
-                libc::socket(
-                    libc::AF_INET,
-                    libc::SOCK_STREAM | libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC,
-                    0,
-                )
-            },
-            "socket",
-        )?;
-        set_int(fd.as_raw_fd(), libc::SOL_SOCKET, libc::SO_REUSEADDR, 1);
-        let local = sockaddr(STACK);
-        // SAFETY: a sockaddr_in of its size.
-        check(
-            unsafe {
-                libc::bind(
-                    fd.as_raw_fd(),
-                    (&local as *const libc::sockaddr_in).cast(),
-                    size_of::<libc::sockaddr_in>() as libc::socklen_t,
-                )
-            },
-            "bind",
-        )?;
-        Ok(fd)
+    fn tcp_socket() -> Result<Socket, String> {
+        // socket2 adds SOCK_CLOEXEC itself.
+        let socket = Socket::new(Domain::IPV4, Type::STREAM.nonblocking(), None)
+            .map_err(failed("socket"))?;
+        socket
+            .set_reuse_address(true)
+            .map_err(failed("SO_REUSEADDR"))?;
+        socket
+            .bind(&SockAddr::from(STACK))
+            .map_err(failed("bind"))?;
+        Ok(socket)
     }
 
-    /// The connection's socket: the connecting one, or the listener's accepted one.
-    fn connection(&mut self) -> Option<RawFd> {
-        if self.connection.is_none() {
-            let listener = self.listener.as_ref()?.as_raw_fd();
-            // SAFETY: accept4 without an address.
-            let fd = unsafe {
-                libc::accept4(
-                    listener,
-                    std::ptr::null_mut(),
-                    std::ptr::null_mut(),
-                    libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC,
-                )
-            };
-            self.connection = owned(fd, "accept").ok();
+    /// Drives `case` on this namespace: the observation, or why the case is not driven.
+    pub fn drive(
+        &mut self,
+        machine: &Interpreter,
+        case: &Case,
+    ) -> Result<peer::Observation, String> {
+        let driven = peer::drive(machine, case, self);
+        // A failed call makes whatever followed it meaningless, including the drive's own
+        // verdict that the stack strayed.
+        match self.fault.take() {
+            Some(why) => Err(why),
+            None => driven.map_err(|e| e.0),
         }
-        self.connection.as_ref().map(AsRawFd::as_raw_fd)
     }
 
-    fn no_socket(&self) -> NotDriven {
-        NotDriven(
-            "Linux gives the user no socket for a passively opened connection before its \
-             handshake completes (accept)"
-                .into(),
-        )
+    /// Keeps the first failure; later ones follow from it.
+    fn fail(&mut self, why: String) {
+        self.fault.get_or_insert(why);
+    }
+
+    /// Stops a case at the step after a failure.
+    fn faulted(&self) -> Result<(), NotDriven> {
+        match &self.fault {
+            Some(why) => Err(NotDriven(why.clone())),
+            None => Ok(()),
+        }
+    }
+
+    /// Takes the listener's connection once the kernel has one to give (accept).
+    fn accept(&mut self) -> Result<(), NotDriven> {
+        let (None, Some(listener)) = (&self.connection, &self.listener) else {
+            return Ok(());
+        };
+        let socket = match listener.accept() {
+            Ok((socket, _)) => socket,
+            // No connection has completed its handshake yet: an observation, which the
+            // caller reports as no socket.
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(()),
+            Err(e) => return Err(NotDriven(format!("accept: {e}"))),
+        };
+        // Accepted sockets do not inherit O_NONBLOCK on Linux.
+        socket
+            .set_nonblocking(true)
+            .map_err(|e| NotDriven(format!("O_NONBLOCK on the accepted socket: {e}")))?;
+        self.connection = Some(socket);
+        Ok(())
     }
 
     /// Reads the TUN device until it has been quiet for `quiet` (at most 64 packets).
-    fn read_tun(&mut self, quiet: Duration) -> Vec<Segment> {
+    fn read_tun(&mut self, quiet: Duration) -> Result<Vec<Segment>, String> {
+        let timeout = Timespec::try_from(quiet).expect("a timeout of seconds fits");
         let mut segments = Vec::new();
         let mut buffer = vec![0u8; 65536];
         for _ in 0..64 {
-            let mut poll = libc::pollfd {
-                fd: self.tun.as_raw_fd(),
-                events: libc::POLLIN,
-                revents: 0,
-            };
-            // SAFETY: one pollfd.
-            let ready = unsafe { libc::poll(&mut poll, 1, quiet.as_millis() as libc::c_int) };
-            if ready <= 0 {
-                break;
+            let mut fds = [PollFd::new(&self.tun, PollFlags::IN)];
+            match poll(&mut fds, Some(&timeout)) {
+                Ok(0) => break,
+                Ok(_) => {}
+                // A signal cut the wait short: wait again, within the loop's bound.
+                Err(rustix::io::Errno::INTR) => continue,
+                Err(e) => return Err(format!("poll on the TUN device: {e}")),
             }
-            // SAFETY: reading into an owned buffer of its length.
-            let n = unsafe {
-                libc::read(
-                    self.tun.as_raw_fd(),
-                    buffer.as_mut_ptr().cast(),
-                    buffer.len(),
-                )
+            let n = match self.tun.read(&mut buffer) {
+                Ok(0) => return Err("the TUN device gave end of file".into()),
+                Ok(n) => n,
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted
+                    ) =>
+                {
+                    continue;
+                }
+                Err(e) => return Err(format!("read from the TUN device: {e}")),
             };
-            if n <= 0 {
-                break;
-            }
-            if let Ok(captured) = decode(DataLink::RAW, &buffer[..n as usize]) {
+            if let Ok(captured) = decode(DataLink::RAW, &buffer[..n]) {
                 if captured.src.ip() == STACK.ip() {
                     segments.push(captured.segment);
                 }
             }
         }
-        segments
+        Ok(segments)
     }
 
     /// Waits until the connection leaves `state` or `limit` passes, keeping what the
     /// kernel sends meanwhile.
-    fn wait_while(&mut self, state: &str, limit: Duration) {
+    fn wait_while(&mut self, state: &str, limit: Duration) -> Result<(), NotDriven> {
         let started = Instant::now();
         while started.elapsed() < limit && self.state().as_deref() == Some(state) {
-            let segments = self.read_tun(Duration::from_millis(200));
+            self.faulted()?;
+            let segments = self
+                .read_tun(Duration::from_millis(200))
+                .map_err(NotDriven)?;
             self.pending.extend(segments);
         }
+        self.faulted()
     }
+}
+
+fn no_socket() -> NotDriven {
+    NotDriven(
+        "Linux gives the user no socket for a passively opened connection before its \
+         handshake completes (accept)"
+            .into(),
+    )
+}
+
+/// The error of a call the kernel refused, as the report shows it.
+fn refusal<T>(result: io::Result<T>) -> Option<String> {
+    result.err().map(|e| e.to_string())
 }
 
 impl Stack for Linux {
     fn call(&mut self, call: Call) -> Result<Option<String>, NotDriven> {
-        let errno = |r: isize| (r < 0).then(|| io::Error::last_os_error().to_string());
         let state = self.state();
+        self.faulted()?;
         let refusal = match call {
             Call::PassiveOpen => {
-                let fd = Linux::tcp_socket().map_err(NotDriven)?;
-                // SAFETY: listen(2) on our socket.
-                let refusal = errno(unsafe { libc::listen(fd.as_raw_fd(), 8) } as isize);
-                self.listener = Some(fd);
-                refusal
+                let socket = Linux::tcp_socket().map_err(NotDriven)?;
+                let refused = refusal(socket.listen(8));
+                self.listener = Some(socket);
+                refused
             }
             Call::ActiveOpen if self.listener.is_some() => {
                 // An active OPEN of the listening connection: connect(2) on the listener.
-                let fd = self.listener.as_ref().map_or(-1, AsRawFd::as_raw_fd);
-                let remote = sockaddr(PEER);
-                // SAFETY: a sockaddr_in of its size.
-                errno(unsafe {
-                    libc::connect(
-                        fd,
-                        (&remote as *const libc::sockaddr_in).cast(),
-                        size_of::<libc::sockaddr_in>() as libc::socklen_t,
-                    )
-                } as isize)
+                let listener = self.listener.as_ref().expect("just checked");
+                refusal(listener.connect(&SockAddr::from(PEER)))
             }
             Call::ActiveOpen => {
-                let fd = Linux::tcp_socket().map_err(NotDriven)?;
-                let remote = sockaddr(PEER);
-                // SAFETY: a sockaddr_in of its size.
-                let result = unsafe {
-                    libc::connect(
-                        fd.as_raw_fd(),
-                        (&remote as *const libc::sockaddr_in).cast(),
-                        size_of::<libc::sockaddr_in>() as libc::socklen_t,
-                    )
-                };
-                let error = io::Error::last_os_error();
-                self.connection = Some(fd);
-                match result == 0 || error.raw_os_error() == Some(libc::EINPROGRESS) {
-                    true => None,
-                    false => Some(error.to_string()),
+                let socket = Linux::tcp_socket().map_err(NotDriven)?;
+                let result = socket.connect(&SockAddr::from(PEER));
+                self.connection = Some(socket);
+                match result {
+                    Err(e) if e.raw_os_error() != Some(libc::EINPROGRESS) => Some(e.to_string()),
+                    _ => None,
                 }
             }
             Call::Send => {
-                let fd = match self.connection() {
-                    Some(fd) => fd,
+                self.accept()?;
+                let socket = match (&self.connection, &self.listener) {
+                    (Some(connection), _) => connection,
                     // SEND on the listening connection: send(2) on the listener.
-                    None if state.as_deref() == Some("LISTEN") => {
-                        self.listener.as_ref().map_or(-1, AsRawFd::as_raw_fd)
-                    }
-                    None if self.listener.is_some() => return Err(self.no_socket()),
-                    None => return Err(NotDriven("no socket to send on".into())),
+                    (None, Some(listener)) if state.as_deref() == Some("LISTEN") => listener,
+                    (None, Some(_)) => return Err(no_socket()),
+                    (None, None) => return Err(NotDriven("no socket to send on".into())),
                 };
                 let text = [0x61u8; peer::TEXT as usize];
-                // SAFETY: sending from a buffer of its length.
-                errno(unsafe {
-                    libc::send(fd, text.as_ptr().cast(), text.len(), libc::MSG_NOSIGNAL)
-                })
+                refusal(socket.send_with_flags(&text, libc::MSG_NOSIGNAL))
             }
             Call::Close => {
                 if state.as_deref() == Some("LISTEN") {
@@ -355,13 +355,13 @@ impl Stack for Linux {
                     self.connection = None;
                     None
                 } else {
-                    let Some(fd) = self.connection() else {
-                        return Err(self.no_socket());
+                    self.accept()?;
+                    let Some(socket) = &self.connection else {
+                        return Err(no_socket());
                     };
                     // SHUT_WR is the CLOSE of RFC 793 3.8 (no more to send); the socket stays
                     // open so that the rest of the case can be observed on it.
-                    // SAFETY: shutdown(2) on our socket.
-                    errno(unsafe { libc::shutdown(fd, libc::SHUT_WR) } as isize)
+                    refusal(socket.shutdown(Shutdown::Write))
                 }
             }
             Call::Abort => {
@@ -369,24 +369,15 @@ impl Stack for Linux {
                     self.listener = None;
                     None
                 } else {
-                    let Some(fd) = self.connection() else {
-                        return Err(self.no_socket());
+                    self.accept()?;
+                    let Some(socket) = self.connection.take() else {
+                        return Err(no_socket());
                     };
-                    let linger = libc::linger {
-                        l_onoff: 1,
-                        l_linger: 0,
-                    };
-                    // SAFETY: a linger of its size; SO_LINGER 0 makes close(2) an abort.
-                    unsafe {
-                        libc::setsockopt(
-                            fd,
-                            libc::SOL_SOCKET,
-                            libc::SO_LINGER,
-                            (&linger as *const libc::linger).cast(),
-                            size_of::<libc::linger>() as libc::socklen_t,
-                        );
-                    }
-                    self.connection = None;
+                    // SO_LINGER 0 makes close(2), when `socket` drops, an abort. Without it
+                    // the close would be an orderly one, and its FIN a false difference.
+                    socket
+                        .set_linger(Some(Duration::ZERO))
+                        .map_err(|e| NotDriven(format!("SO_LINGER: {e}")))?;
                     None
                 }
             }
@@ -395,14 +386,24 @@ impl Stack for Linux {
     }
 
     fn deliver(&mut self, packet: &[u8]) {
-        // SAFETY: writing a buffer of its length.
-        unsafe {
-            libc::write(self.tun.as_raw_fd(), packet.as_ptr().cast(), packet.len());
+        if self.fault.is_some() {
+            return;
+        }
+        // One write is one packet on a TUN device, so a short write is a failure too, not
+        // something to finish with a second write (`write_all`).
+        match self.tun.write(packet) {
+            Ok(n) if n == packet.len() => {}
+            Ok(n) => self.fail(format!(
+                "the TUN device took {n} of the packet's {} octets",
+                packet.len()
+            )),
+            Err(e) => self.fail(format!("write to the TUN device: {e}")),
         }
     }
 
     fn expire(&mut self, timer: Timer) -> Result<(), NotDriven> {
         let state = self.state();
+        self.faulted()?;
         let state = state.as_deref().unwrap_or("CLOSED").to_string();
         match timer {
             // Linux keeps TIME-WAIT for 60 s (TCP_TIMEWAIT_LEN), not settable.
@@ -417,31 +418,77 @@ impl Stack for Linux {
                          unacknowledged, and in {state} nothing can be"
                     )));
                 }
-                let Some(fd) = self.connection() else {
-                    return Err(self.no_socket());
+                self.accept()?;
+                let Some(socket) = &self.connection else {
+                    return Err(no_socket());
                 };
-                set_int(fd, libc::IPPROTO_TCP, libc::TCP_USER_TIMEOUT, 1000);
+                // Without the option the wait below would end after 15 s with the
+                // connection where it was: a false difference.
+                socket
+                    .set_tcp_user_timeout(Some(Duration::from_secs(1)))
+                    .map_err(|e| NotDriven(format!("TCP_USER_TIMEOUT: {e}")))?;
                 if matches!(state.as_str(), "ESTABLISHED" | "CLOSE_WAIT") {
                     // Something unacknowledged for the timeout to run on.
-                    // SAFETY: one octet from a static buffer.
-                    unsafe { libc::send(fd, b"a".as_ptr().cast(), 1, libc::MSG_NOSIGNAL) };
+                    socket
+                        .send_with_flags(b"a", libc::MSG_NOSIGNAL)
+                        .map_err(|e| {
+                            NotDriven(format!("send of the octet the user timeout runs on: {e}"))
+                        })?;
                 }
-                self.wait_while(&state, Duration::from_secs(15));
+                self.wait_while(&state, Duration::from_secs(15))
             }
         }
-        Ok(())
     }
 
     fn emitted(&mut self) -> Vec<Segment> {
         let mut segments = std::mem::take(&mut self.pending);
-        segments.extend(self.read_tun(QUIET));
+        if self.fault.is_none() {
+            match self.read_tun(QUIET) {
+                Ok(read) => segments.extend(read),
+                Err(why) => self.fail(why),
+            }
+        }
         segments
     }
 
     fn state(&mut self) -> Option<String> {
-        let table = std::fs::read_to_string("/proc/thread-self/net/tcp").ok()?;
-        connection_state(&table)
+        // Unreadable, the table would look empty: CLOSED, and a false difference.
+        match std::fs::read_to_string("/proc/thread-self/net/tcp") {
+            Ok(table) => connection_state(&table),
+            Err(e) => {
+                self.fail(format!("reading the namespace's /proc/net/tcp: {e}"));
+                None
+            }
+        }
     }
+}
+
+/// `/proc/net/tcp` state codes (include/net/tcp_states.h), named as Linux names them.
+pub const KERNEL_STATES: [(&str, &str); 11] = [
+    ("01", "ESTABLISHED"),
+    ("02", "SYN_SENT"),
+    ("03", "SYN_RECV"),
+    ("04", "FIN_WAIT1"),
+    ("05", "FIN_WAIT2"),
+    ("06", "TIME_WAIT"),
+    ("07", "CLOSE"),
+    ("08", "CLOSE_WAIT"),
+    ("09", "LAST_ACK"),
+    ("0A", "LISTEN"),
+    ("0B", "CLOSING"),
+];
+
+/// Linux's name of the state a `/proc/net/tcp` line gives as `code`.
+///
+/// ```
+/// use tcp_engine::conform::linux::kernel_state;
+/// assert_eq!(kernel_state("0A"), Some("LISTEN"));
+/// ```
+pub fn kernel_state(code: &str) -> Option<&'static str> {
+    KERNEL_STATES
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map(|&(_, name)| name)
 }
 
 /// The state of the harness's connection in a `/proc/net/tcp` table: the entry towards
@@ -463,22 +510,14 @@ pub fn connection_state(table: &str) -> Option<String> {
         if port(local) != Some(STACK.port()) {
             continue;
         }
-        let name = match *state {
-            "01" => "ESTABLISHED",
-            "02" => "SYN_SENT",
-            "03" => "SYN_RECV",
-            "04" => "FIN_WAIT1",
-            "05" => "FIN_WAIT2",
-            "06" => "TIME_WAIT",
-            "07" => continue,
-            "08" => "CLOSE_WAIT",
-            "09" => "LAST_ACK",
-            "0A" => {
+        let name = match kernel_state(state) {
+            // A socket closed but not yet freed holds no connection.
+            None | Some("CLOSE") => continue,
+            Some("LISTEN") => {
                 listening = true;
                 continue;
             }
-            "0B" => "CLOSING",
-            _ => continue,
+            Some(name) => name,
         };
         if port(remote) == Some(PEER.port()) {
             return Some(name.into());
@@ -487,13 +526,13 @@ pub fn connection_state(table: &str) -> Option<String> {
     listening.then(|| "LISTEN".into())
 }
 
-/// Why the target cannot run here, if it cannot.
-fn unavailable() -> Option<String> {
-    // SAFETY: geteuid cannot fail.
-    if unsafe { libc::geteuid() } != 0 {
+/// Why the target cannot run here, if it cannot: not root, no TUN device, or a network
+/// namespace that cannot be set up (the reason then names the call that failed).
+pub fn unavailable() -> Option<String> {
+    if !rustix::process::geteuid().is_root() {
         return Some("it needs root, to create a network namespace and a TUN device".into());
     }
-    if !std::path::Path::new("/dev/net/tun").exists() {
+    if !std::path::Path::new(TUN_CLONE).exists() {
         return Some("there is no /dev/net/tun".into());
     }
     let probe = std::thread::spawn(|| Linux::new().map(drop));
@@ -531,10 +570,7 @@ pub fn run(machine: &Interpreter, cases: &[Case]) -> Result<TargetReport, Confor
                     // One thread per case: its namespace ends with it.
                     let driven = std::thread::scope(|inner| {
                         inner
-                            .spawn(|| {
-                                let mut stack = Linux::new()?;
-                                peer::drive(machine, case, &mut stack).map_err(|e| e.0)
-                            })
+                            .spawn(|| Linux::new()?.drive(machine, case))
                             .join()
                             .unwrap_or_else(|_| Err("the case's thread panicked".into()))
                     });
@@ -570,6 +606,47 @@ pub fn kernel_release() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::conform::cases::cases;
+    use crate::conform::report::{Verdict, judge};
+
+    /// The case `closed_rcv_syn` (a SYN to CLOSED, answered by `<RST,ACK>`) on a stack
+    /// whose TUN device is `tun`, outside any namespace: the case needs no socket.
+    fn closed_rcv_syn_over(tun: File) -> report::CaseResult {
+        let spec = crate::spec();
+        let machine = Interpreter::new(&spec).unwrap();
+        let cases = cases(&machine).unwrap();
+        let case = cases.iter().find(|c| c.case == "closed_rcv_syn").unwrap();
+        let mut stack = Linux {
+            tun,
+            listener: None,
+            connection: None,
+            pending: Vec::new(),
+            fault: None,
+        };
+        let driven = stack.drive(&machine, case);
+        judge(&spec, &crate::specs::RFC9293.spec(), case, driven)
+    }
+
+    #[test]
+    fn a_packet_the_tun_device_refuses_makes_the_case_not_driven() {
+        // Opened for reading only, the device refuses every write (EBADF): the SYN never
+        // reaches the kernel, whose silence is then no RST missing.
+        let result = closed_rcv_syn_over(File::open("/dev/null").unwrap());
+        assert_eq!(result.verdict, Verdict::NotDriven, "{:?}", result.reason);
+        let reason = result.reason.unwrap_or_default();
+        assert!(reason.starts_with("write to the TUN device"), "{reason}");
+    }
+
+    #[test]
+    fn a_tun_device_that_cannot_be_read_makes_the_case_not_driven() {
+        // Opened for writing only, the device takes the SYN, polls readable, and refuses
+        // the read (EBADF): what the kernel answered is unknown, not nothing.
+        let tun = OpenOptions::new().write(true).open("/dev/null").unwrap();
+        let result = closed_rcv_syn_over(tun);
+        assert_eq!(result.verdict, Verdict::NotDriven, "{:?}", result.reason);
+        let reason = result.reason.unwrap_or_default();
+        assert!(reason.starts_with("read from the TUN device"), "{reason}");
+    }
 
     #[test]
     fn the_connection_entry_wins_over_the_listener() {
