@@ -8,11 +8,11 @@ use fsm_spec::{EventId, StateId};
 use std::collections::BTreeMap;
 use std::process::{Command, Output};
 use tcp_engine::explore::model::{Bounds, DEFAULT_FIRST_ISNS, Model, Options};
+use tcp_engine::explore::report::Report;
 use tcp_engine::explore::search::{Exploration, Verdict, explore};
 use tcp_engine::explore::trace;
 use tcp_engine::interpreter::Interpreter;
 use tcp_engine::wire::SeqNum;
-use tcp_fsm_tools::explore::Report;
 
 fn run(spec: &Spec, bounds: Bounds, check: impl FnOnce(&Model, &Exploration, &Verdict)) {
     let rules = Interpreter::new(spec).unwrap();

@@ -6,5 +6,6 @@
 //! [`trace`] turns a path into a transcript in the RFC's figure format.
 
 pub mod model;
+pub mod report;
 pub mod search;
 pub mod trace;
