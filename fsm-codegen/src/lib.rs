@@ -42,8 +42,6 @@
 //! ```
 
 mod docs;
-#[cfg(test)]
-mod dump;
 mod expand;
 mod load;
 mod names;
