@@ -44,6 +44,7 @@
 mod docs;
 mod expand;
 mod load;
+mod model;
 mod names;
 #[cfg(test)]
 mod robustness;

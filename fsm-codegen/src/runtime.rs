@@ -2,7 +2,7 @@
 //! are known only at run time (packets, simulations).
 
 use crate::docs;
-use crate::expand::Model;
+use crate::model::Model;
 use fsm_spec::Transition;
 use fsm_spec::naming::loose_key;
 use proc_macro2::{Literal, TokenStream};

@@ -4,8 +4,11 @@
 //! deserialised with serde, so that one pass reports every unknown key, wrong type and unknown
 //! name instead of stopping at the first.
 
+mod extend;
+
+pub(crate) use extend::Base;
+
 use crate::diagnostic::Problem;
-use crate::extend::{self, Base};
 use crate::model::{
     Contradiction, ContradictionKind, Deviation, Event, EventId, EventKind, Machine, NoTransition,
     NoTransitionKind, Reading, RustType, Spec, State, StateId, Transition,
