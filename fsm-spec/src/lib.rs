@@ -51,11 +51,14 @@ pub mod diagnostic;
 pub mod escape;
 #[cfg(feature = "json")]
 pub mod export;
+pub mod format;
 pub mod model;
 pub mod naming;
 mod parse;
 #[cfg(feature = "render")]
 pub mod render;
+#[cfg(feature = "json")]
+pub mod schema;
 pub mod source;
 mod suggest;
 pub mod synthetic;

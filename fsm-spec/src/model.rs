@@ -108,7 +108,7 @@ impl EventKind {
     pub const ALL: [EventKind; 3] = [EventKind::Call, EventKind::Receive, EventKind::Timeout];
 
     /// The spelling used in spec files.
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             EventKind::Call => "call",
             EventKind::Receive => "receive",
@@ -213,7 +213,7 @@ impl ContradictionKind {
         [ContradictionKind::Contradiction, ContradictionKind::Option];
 
     /// The spelling used in spec files.
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             ContradictionKind::Contradiction => "contradiction",
             ContradictionKind::Option => "option",
@@ -259,7 +259,7 @@ impl NoTransitionKind {
     ];
 
     /// The spelling used in spec files.
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             NoTransitionKind::Error => "error",
             NoTransitionKind::Drop => "drop",
