@@ -3,27 +3,8 @@
 
 use fsm_spec::{Spec, Transition};
 
-/// Makes spec text safe as Markdown in a doc comment: `<SEQ=ISS>` would be an HTML tag and
-/// `[3.9]` a broken link, an indented or fenced line would become a doctest.
-pub(crate) fn escape(text: &str) -> String {
-    text.lines()
-        .map(|line| {
-            let line = line.trim_start();
-            let line = line
-                .replace('&', "&amp;")
-                .replace('<', "&lt;")
-                .replace('>', "&gt;")
-                .replace('[', "\\[")
-                .replace(']', "\\]");
-            if line.starts_with("```") || line.starts_with("~~~") {
-                format!("\\{line}")
-            } else {
-                line
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
+/// Makes spec text safe as Markdown in a doc comment.
+pub(crate) use fsm_spec::escape::markdown as escape;
 
 /// Text for the `#[diagnostic::on_unimplemented]` strings, where braces are placeholders.
 pub(crate) fn escape_braces(text: &str) -> String {
@@ -92,15 +73,6 @@ pub(crate) fn diagram(spec: &fsm_spec::Spec) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn spec_text_cannot_become_html_links_or_doctests() {
-        assert_eq!(
-            escape("send <SEQ=ISS><CTL=SYN> [3.9] & go"),
-            "send &lt;SEQ=ISS&gt;&lt;CTL=SYN&gt; \\[3.9\\] &amp; go"
-        );
-        assert_eq!(escape("a\n    indented\n```rust"), "a\nindented\n\\```rust");
-    }
 
     #[test]
     fn braces_are_doubled_for_diagnostic_strings() {

@@ -2,45 +2,13 @@
 //! emit the typestate and runtime APIs.
 
 use crate::load::{self, Loaded};
+use crate::model::Model;
 use crate::names::Names;
 use crate::types::Types;
 use crate::{runtime, typestate};
-use fsm_spec::{SourceFile, Spec, StateId, Transition};
+use fsm_spec::{SourceFile, Spec};
 use proc_macro2::TokenStream;
 use quote::quote;
-
-/// What the generators read: the checked spec, its Rust names, and the spec path as the
-/// macro call wrote it (for docs).
-pub(crate) struct Model<'a> {
-    pub spec: &'a Spec,
-    pub names: &'a Names,
-    pub types: &'a Types,
-    pub file: &'a str,
-}
-
-impl Model<'_> {
-    /// The spec's transitions ordered by `from` then `event` (stable, so guarded
-    /// alternatives stay in source order and sit next to each other): the runtime table.
-    pub(crate) fn table(&self) -> Vec<&Transition> {
-        self.table_order()
-            .into_iter()
-            .map(|i| &self.spec.transitions[i])
-            .collect()
-    }
-
-    /// The indices into [`Spec::transitions`] of [`Model::table`]'s rows, in its order.
-    pub(crate) fn table_order(&self) -> Vec<usize> {
-        let transitions = &self.spec.transitions;
-        let mut order: Vec<usize> = (0..transitions.len()).collect();
-        order.sort_by_key(|&i| (transitions[i].from, transitions[i].event));
-        order
-    }
-
-    /// The spec names of the states where the transition list has `event`.
-    pub(crate) fn legal_in(&self, event: fsm_spec::EventId) -> Vec<StateId> {
-        self.spec.states_accepting(event)
-    }
-}
 
 /// Expands `fsm!("path")`.
 pub fn expand(literal: &syn::LitStr) -> syn::Result<TokenStream> {

@@ -42,10 +42,9 @@
 //! ```
 
 mod docs;
-#[cfg(test)]
-mod dump;
 mod expand;
 mod load;
+mod model;
 mod names;
 #[cfg(test)]
 mod robustness;

@@ -2,7 +2,7 @@
 //! are known only at run time (packets, simulations).
 
 use crate::docs;
-use crate::expand::Model;
+use crate::model::Model;
 use fsm_spec::Transition;
 use fsm_spec::naming::loose_key;
 use proc_macro2::{Literal, TokenStream};
@@ -202,28 +202,11 @@ fn state_enum(m: &Model<'_>) -> TokenStream {
         })
         .collect();
     let from_str = from_str(&quote!(State), "a state", &names, &entries);
-    let types2 = types.iter();
-    quote! {
-        /// A state of the machine, named as in the spec.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum State {
-            #(#[doc = #docs] #types,)*
-        }
-
-        impl State {
-            /// Every state, in the spec's order.
-            pub const ALL: [State; #count] = [#(State::#types2),*];
-            /// The state a new machine starts in.
-            pub const INITIAL: State = State::#initial;
-
-            /// The state's name in the spec.
-            #[must_use]
-            #[inline]
-            pub const fn name(self) -> &'static str {
-                const NAMES: [&str; #count] = [#(#names),*];
-                NAMES[self as usize]
-            }
-
+    let initial = quote! {
+        /// The state a new machine starts in.
+        pub const INITIAL: State = State::#initial;
+    };
+    let methods = quote! {
             /// Other names for the state, from the spec's `aliases`.
             #[must_use]
             #[inline]
@@ -255,16 +238,13 @@ fn state_enum(m: &Model<'_>) -> TokenStream {
                 const LEGAL: [&[Event]; #count] = [#(#legal),*];
                 LEGAL[self as usize]
             }
-        }
-
-        impl ::core::fmt::Display for State {
-            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.pad(self.name())
-            }
-        }
-
-        #from_str
-    }
+    };
+    let state = NameEnum {
+        ty: quote!(State),
+        noun: "state",
+        article: "A",
+    };
+    state.tokens(types, docs, &names, initial, methods, from_str)
 }
 
 fn event_enum(m: &Model<'_>) -> TokenStream {
@@ -301,26 +281,7 @@ fn event_enum(m: &Model<'_>) -> TokenStream {
             .map(|(e, ty)| (vec![e.display_label()], quote!(Event::#ty))),
     );
     let from_str = from_str(&quote!(Event), "an event", &names, &entries);
-    let types2 = types.iter();
-    quote! {
-        /// An event of the machine, named as in the spec.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum Event {
-            #(#[doc = #docs] #types,)*
-        }
-
-        impl Event {
-            /// Every event, in the spec's order.
-            pub const ALL: [Event; #count] = [#(Event::#types2),*];
-
-            /// The event's name in the spec.
-            #[must_use]
-            #[inline]
-            pub const fn name(self) -> &'static str {
-                const NAMES: [&str; #count] = [#(#names),*];
-                NAMES[self as usize]
-            }
-
+    let methods = quote! {
             /// How diagrams name the event: its label, else `rcv SEGMENT`, else its name.
             #[must_use]
             #[inline]
@@ -344,15 +305,73 @@ fn event_enum(m: &Model<'_>) -> TokenStream {
                 const LEGAL: [&[State]; #count] = [#(#legal),*];
                 LEGAL[self as usize]
             }
-        }
+    };
+    let event = NameEnum {
+        ty: quote!(Event),
+        noun: "event",
+        article: "An",
+    };
+    event.tokens(types, docs, &names, quote!(), methods, from_str)
+}
 
-        impl ::core::fmt::Display for Event {
-            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
-                f.pad(self.name())
+/// What the generated `State` and `Event` enums share: a variant per spec name, `ALL`,
+/// `name()`, `Display` and `FromStr`. Written once so that the two cannot drift apart.
+struct NameEnum {
+    ty: TokenStream,
+    /// `state` or `event`, for the doc comments.
+    noun: &'static str,
+    article: &'static str,
+}
+
+impl NameEnum {
+    /// The enum and its impls; `consts` come after `ALL`, `methods` after `name()`.
+    fn tokens<T: quote::ToTokens>(
+        &self,
+        types: &[T],
+        docs: impl Iterator<Item = String>,
+        names: &[String],
+        consts: TokenStream,
+        methods: TokenStream,
+        from_str: TokenStream,
+    ) -> TokenStream {
+        let NameEnum { ty, noun, article } = self;
+        let count = types.len();
+        // Leading spaces as `///` gives them, so that the expansion reads the same.
+        let enum_doc = format!(" {article} {noun} of the machine, named as in the spec.");
+        let all_doc = format!(" Every {noun}, in the spec's order.");
+        let name_doc = format!(" The {noun}'s name in the spec.");
+        let types2 = types.iter();
+        quote! {
+            #[doc = #enum_doc]
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+            pub enum #ty {
+                #(#[doc = #docs] #types,)*
             }
-        }
 
-        #from_str
+            impl #ty {
+                #[doc = #all_doc]
+                pub const ALL: [#ty; #count] = [#(#ty::#types2),*];
+                #consts
+
+                #[doc = #name_doc]
+                #[must_use]
+                #[inline]
+                pub const fn name(self) -> &'static str {
+                    const NAMES: [&str; #count] = [#(#names),*];
+                    NAMES[self as usize]
+                }
+
+                #methods
+            }
+
+            impl ::core::fmt::Display for #ty {
+                fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                    f.pad(self.name())
+                }
+            }
+
+            #from_str
+        }
     }
 }
 

@@ -3,7 +3,7 @@
 //! so that an illegal transition is an unsatisfied bound reported in our words.
 
 use crate::docs;
-use crate::expand::Model;
+use crate::model::Model;
 use crate::names::Group;
 use fsm_spec::{StateId, Transition};
 use proc_macro2::TokenStream;

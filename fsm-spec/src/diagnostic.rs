@@ -139,6 +139,11 @@ pub enum Problem {
         what: String,
         base: String,
     },
+    /// A problem in words of its reader's own, for files that are not specs but are reported
+    /// the same way (a scenario file, for instance): see [`Diagnostic::error`].
+    Message {
+        message: String,
+    },
     NoTransitionConflict {
         state: String,
         event: String,
@@ -167,6 +172,7 @@ pub enum Problem {
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            Problem::Message { message } => f.write_str(message),
             Problem::Syntax { message } => write!(f, "invalid TOML: {message}"),
             Problem::UnknownKey { key, table, .. } => write!(f, "unknown key `{key}` in {table}"),
             Problem::MissingKey { key, table } => write!(f, "missing key `{key}` in {table}"),
@@ -365,6 +371,7 @@ impl Problem {
             Problem::ExtendsCycle { .. } => "extends-cycle",
             Problem::BaseHasErrors { .. } => "base-has-errors",
             Problem::InheritedKey { .. } => "inherited-key",
+            Problem::Message { .. } => "message",
         }
     }
 
@@ -456,6 +463,30 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// An error with a message of the caller's at `span` of `source`, for readers of other
+    /// files than specs that want the same `file:line:col` and the same snippet.
+    ///
+    /// ```
+    /// use fsm_spec::{Diagnostic, SourceFile, Span};
+    ///
+    /// let source = SourceFile::new("handshake.toml", "[[step]]\nsend = \"SYM\"\n");
+    /// let error = Diagnostic::error(&source, Span::new(16, 21), "`SYM` is not a control bit");
+    /// assert_eq!(
+    ///     error.to_string(),
+    ///     "handshake.toml:2:8: error: `SYM` is not a control bit"
+    /// );
+    /// ```
+    pub fn error(source: &SourceFile, span: Span, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            problem: Problem::Message {
+                message: message.into(),
+            },
+            location: source.location(span.start),
+            file: source.shared_name(),
+            span,
+        }
+    }
+
     pub fn severity(&self) -> Severity {
         self.problem.severity()
     }
@@ -589,3 +620,30 @@ impl fmt::Display for Diagnostics {
 }
 
 impl std::error::Error for Diagnostics {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A reader of another kind of file reports through the same type, with the same
+    /// location and the same quoted source line as a spec's problems.
+    #[test]
+    fn a_free_form_error_is_located_and_quoted_like_a_spec_problem() {
+        let source = SourceFile::new("handshake.toml", "[[step]]\nsend = \"SYM\"\n");
+        let error = Diagnostic::error(&source, Span::new(16, 21), "`SYM` is not a control bit");
+        assert_eq!(error.severity(), Severity::Error);
+        assert_eq!(error.problem.code(), "message");
+        assert_eq!(error.location, source.location(16));
+        #[cfg(feature = "snippets")]
+        {
+            let snippet = error.render_snippet(&source);
+            assert!(
+                snippet.contains("error: `SYM` is not a control bit"),
+                "{snippet}"
+            );
+            assert!(snippet.contains("--> handshake.toml:2:8"), "{snippet}");
+            assert!(snippet.contains("send = \"SYM\""), "{snippet}");
+            assert!(snippet.contains("^^^^^"), "{snippet}");
+        }
+    }
+}

@@ -48,14 +48,17 @@ pub mod analysis;
 #[cfg(feature = "audit")]
 pub mod audit;
 pub mod diagnostic;
+pub mod escape;
 #[cfg(feature = "json")]
 pub mod export;
-mod extend;
+pub mod format;
 pub mod model;
 pub mod naming;
 mod parse;
 #[cfg(feature = "render")]
 pub mod render;
+#[cfg(feature = "json")]
+pub mod schema;
 pub mod source;
 mod suggest;
 pub mod synthetic;
@@ -95,7 +98,7 @@ impl Report {
 ///
 /// A spec with `[machine] extends` reads its base through `source`'s [`Files`] (the file
 /// system unless [`SourceFile::with_files`] says otherwise) and checks it first; the base's
-/// errors are reported in the base's file (see the rules in `docs`, and `extend.rs`).
+/// errors are reported in the base's file (see the rules in `docs`, and `parse/extend.rs`).
 pub fn check(source: &SourceFile) -> Report {
     check_extending(source, &mut Vec::new())
 }
@@ -133,7 +136,7 @@ fn check_extending(source: &SourceFile, extending: &mut Vec<String>) -> Report {
                     Some(spec) if errors == 0 => {
                         bases.push(name.clone());
                         bases.extend(spec.bases.iter().cloned());
-                        base = Some(extend::Base::new(name, span, spec.states, spec.events));
+                        base = Some(parse::Base::new(name, span, spec.states, spec.events));
                     }
                     _ => usable = false,
                 }

@@ -1,7 +1,7 @@
 //! The checked model of a state machine: states, events and transitions, referring to each
 //! other by index.
 
-use crate::naming;
+use crate::naming::case::loose_key;
 use crate::source::Span;
 use std::fmt;
 
@@ -108,7 +108,7 @@ impl EventKind {
     pub const ALL: [EventKind; 3] = [EventKind::Call, EventKind::Receive, EventKind::Timeout];
 
     /// The spelling used in spec files.
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             EventKind::Call => "call",
             EventKind::Receive => "receive",
@@ -213,7 +213,7 @@ impl ContradictionKind {
         [ContradictionKind::Contradiction, ContradictionKind::Option];
 
     /// The spelling used in spec files.
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             ContradictionKind::Contradiction => "contradiction",
             ContradictionKind::Option => "option",
@@ -259,7 +259,7 @@ impl NoTransitionKind {
     ];
 
     /// The spelling used in spec files.
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             NoTransitionKind::Error => "error",
             NoTransitionKind::Drop => "drop",
@@ -315,8 +315,8 @@ pub struct Deviation {
 impl Deviation {
     /// Whether the declaration applies when auditing against the reference machine `name`.
     pub fn applies_to(&self, name: &str) -> bool {
-        let key = naming::loose_key(name);
-        self.against.is_empty() || self.against.iter().any(|a| naming::loose_key(a) == key)
+        let key = loose_key(name);
+        self.against.is_empty() || self.against.iter().any(|a| loose_key(a) == key)
     }
 }
 
@@ -366,13 +366,13 @@ impl Spec {
     /// A state by name or alias, ignoring case and separators (`syn-rcvd` finds `SYN_RECEIVED`
     /// when `SYN_RCVD` is an alias).
     pub fn state_named_loosely(&self, name: &str) -> Option<StateId> {
-        let key = naming::loose_key(name);
+        let key = loose_key(name);
         self.states
             .iter()
             .position(|s| {
                 std::iter::once(&s.name)
                     .chain(&s.aliases)
-                    .any(|n| naming::loose_key(n) == key)
+                    .any(|n| loose_key(n) == key)
             })
             .map(StateId)
     }
@@ -383,13 +383,13 @@ impl Spec {
 
     /// An event by name or alias, ignoring case and separators.
     pub fn event_named_loosely(&self, name: &str) -> Option<EventId> {
-        let key = naming::loose_key(name);
+        let key = loose_key(name);
         self.events
             .iter()
             .position(|e| {
                 std::iter::once(&e.name)
                     .chain(&e.aliases)
-                    .any(|n| naming::loose_key(n) == key)
+                    .any(|n| loose_key(n) == key)
             })
             .map(EventId)
     }

@@ -1,6 +1,7 @@
 //! The export formats read by other programs (PlantUML, SCXML, XState), as snapshots a
 //! reviewer can read; `tools/tests/formats.rs` runs each through the real program.
 
+use fsm_spec::export;
 use fsm_spec::render::{self, Options};
 use fsm_spec::{SourceFile, Spec};
 
@@ -86,20 +87,20 @@ fn plantuml_of_the_door() {
 
 #[test]
 fn scxml_of_the_door() {
-    insta::assert_snapshot!(render::scxml(&door()));
+    insta::assert_snapshot!(export::scxml(&door()));
 }
 
 #[test]
 fn xstate_of_the_door() {
-    insta::assert_snapshot!(render::xstate(&door()));
+    insta::assert_snapshot!(export::xstate(&door()));
 }
 
 #[test]
 fn xstate_keeps_the_spec_order_of_states_and_guards() {
-    let config: serde_json::Value = serde_json::from_str(&render::xstate(&door())).unwrap();
+    let config: serde_json::Value = serde_json::from_str(&export::xstate(&door())).unwrap();
     let states: Vec<&String> = config["states"].as_object().unwrap().keys().collect();
     assert_eq!(states.len(), 4);
-    let text = render::xstate(&door());
+    let text = export::xstate(&door());
     let at = |s: &str| text.find(&format!("\"{s}\": {{")).unwrap();
     assert!(at("CLOSED") < at("OPEN") && at("OPEN") < at("LOCKED") && at("LOCKED") < at("BROKEN"));
     let unlock = &config["states"]["LOCKED"]["on"]["unlock"];
@@ -111,7 +112,7 @@ fn xstate_keeps_the_spec_order_of_states_and_guards() {
 #[test]
 fn scxml_guards_are_data_and_outputs_are_escaped_strings() {
     let spec = door();
-    let text = render::scxml(&spec);
+    let text = export::scxml(&spec);
     assert!(text.contains(r#"cond="guards.right_key""#), "{text}");
     assert!(text.contains(r#"expr="&quot;CRASH, BANG&quot;""#), "{text}");
 }

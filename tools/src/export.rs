@@ -32,8 +32,8 @@ pub fn run(args: &Args) -> Result<ExitCode, Error> {
     let (_, spec) = input::load(args.spec.as_deref())?;
     match args.format {
         Format::Json => println!("{}", spec.to_json()),
-        Format::Scxml => print!("{}", fsm_spec::render::scxml(&spec)),
-        Format::Xstate => print!("{}", fsm_spec::render::xstate(&spec)),
+        Format::Scxml => print!("{}", fsm_spec::export::scxml(&spec)),
+        Format::Xstate => print!("{}", fsm_spec::export::xstate(&spec)),
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -172,7 +172,10 @@ fn run_one(
         ));
     }
     // The schema does not depend on the spec, but is kept current with the diagrams.
-    files.push((crate::schema::FILE_NAME.to_string(), crate::schema::text()));
+    files.push((
+        crate::schema::FILE_NAME.to_string(),
+        fsm_spec::schema::text(),
+    ));
     let fresh = if args.check {
         let stale = stale(&args.out, &files);
         for path in &stale {

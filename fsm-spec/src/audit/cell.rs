@@ -5,7 +5,7 @@ use super::{
     same_output,
 };
 use crate::model::{EventId, NoTransition, Spec, StateId, Transition};
-use crate::naming::loose_key;
+use crate::naming::case::loose_key;
 use crate::source::SourceFile;
 
 /// What the reference has at one state and event: plain transitions and contradictions

@@ -55,7 +55,7 @@ mod cell;
 mod render;
 
 use crate::model::{EventId, NoTransitionKind, Spec, StateId, Transition};
-use crate::naming::loose_key;
+use crate::naming::case::loose_key;
 use crate::source::SourceFile;
 use serde::Serialize;
 

@@ -1,25 +1,9 @@
 //! Graphviz DOT.
 
 use super::{Options, edges};
+use crate::escape::dot as quoted;
 use crate::model::Spec;
 use std::fmt::Write;
-
-/// A DOT string literal: quotes and backslashes escaped, newlines as `\n` (centred lines).
-fn quoted(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => {}
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
 
 /// The spec as a DOT digraph: states as rounded boxes with their docs as tooltips, the
 /// initial state entered from a dot, one edge per pair of states with a multi-line label,
@@ -93,14 +77,4 @@ pub fn dot(spec: &Spec, options: &Options) -> String {
     }
     out.push_str("}\n");
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::quoted;
-
-    #[test]
-    fn quotes_escape_quotes_backslashes_and_newlines() {
-        assert_eq!(quoted("a\"b\\c\nd"), "\"a\\\"b\\\\c\\nd\"");
-    }
 }

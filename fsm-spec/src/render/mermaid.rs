@@ -1,29 +1,9 @@
 //! Mermaid `stateDiagram-v2`, which GitHub renders in Markdown.
 
 use super::{Options, edges};
+use crate::escape::mermaid as escaped;
 use crate::model::Spec;
 use std::fmt::Write;
-
-/// Label text with the characters Mermaid's parser treats specially written as its
-/// `#code;` entities.
-fn escaped(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '#' => out.push_str("#35;"),
-            ';' => out.push_str("#59;"),
-            ':' => out.push_str("#58;"),
-            '"' => out.push_str("#quot;"),
-            '<' => out.push_str("#lt;"),
-            '>' => out.push_str("#gt;"),
-            '{' => out.push_str("#123;"),
-            '}' => out.push_str("#125;"),
-            '\n' | '\r' => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// The spec as a Mermaid state diagram: `[*]` enters the initial state, one transition line
 /// per pair of states, label lines joined with `<br/>`.
@@ -64,14 +44,4 @@ pub fn mermaid(spec: &Spec, options: &Options) -> String {
         let _ = writeln!(out, "    class {} path{i}", states.join(","));
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::escaped;
-
-    #[test]
-    fn special_characters_become_entities() {
-        assert_eq!(escaped("a;b#c:d\"<e>"), "a#59;b#35;c#58;d#quot;#lt;e#gt;");
-    }
 }

@@ -1,5 +1,7 @@
-//! Diagrams of a spec: Graphviz DOT, Mermaid `stateDiagram-v2` and SVG (laid out in Rust,
-//! without Graphviz). Renderers are plain functions from a spec and [`Options`] to text.
+//! Diagrams of a spec for people to read: Graphviz DOT, Mermaid `stateDiagram-v2`, PlantUML
+//! and SVG (laid out in Rust, without Graphviz). Renderers are plain functions from a spec and
+//! [`Options`] to text. The exports that other programs run (JSON, SCXML, XState) are in
+//! `fsm_spec::export`.
 //!
 //! Transitions that share their two states are merged into one edge whose label has a line
 //! per distinct output: `rcv SYN / snd SYN,ACK`, `CLOSE / snd FIN`.
@@ -39,20 +41,12 @@ mod edges;
 mod layout;
 mod mermaid;
 mod plantuml;
-#[cfg(feature = "json")]
-mod scxml;
 pub mod svg;
-#[cfg(feature = "json")]
-mod xstate;
 
 pub use dot::dot;
 pub use edges::{Edge, edges, event_text};
 pub use mermaid::mermaid;
 pub use plantuml::plantuml;
-#[cfg(feature = "json")]
-pub use scxml::scxml;
-#[cfg(feature = "json")]
-pub use xstate::xstate;
 
 use crate::model::{EventId, Spec, StateId};
 

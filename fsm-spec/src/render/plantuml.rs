@@ -2,14 +2,9 @@
 //! embed PlantUML.
 
 use super::{Options, edges};
+use crate::escape::plantuml as one_line;
 use crate::model::Spec;
 use std::fmt::Write;
-
-/// Label text on one line: PlantUML ends a label at the line's end and reads `\n` as a
-/// line break, so newlines become spaces and backslashes are doubled.
-fn one_line(text: &str) -> String {
-    text.replace('\\', "\\\\").replace(['\n', '\r'], " ")
-}
 
 /// The spec as a PlantUML state diagram: `[*]` enters the initial state and leaves final
 /// states, one arrow per pair of states with a line per output (`rcv SYN / snd SYN,ACK`),
@@ -56,14 +51,4 @@ pub fn plantuml(spec: &Spec, options: &Options) -> String {
     }
     out.push_str("@enduml\n");
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::one_line;
-
-    #[test]
-    fn labels_stay_on_one_line() {
-        assert_eq!(one_line("a\nb\\n"), "a b\\\\n");
-    }
 }

@@ -4,28 +4,12 @@ use super::Options;
 use super::layout::{
     self, CHAR_WIDTH, ItemKind, LABEL_FONT, LINE_HEIGHT, LOOP_REACH, Layout, STATE_FONT, anchor,
 };
+use crate::escape::xml;
 use crate::model::Spec;
 use std::fmt::Write;
 
 const FONT: &str = "DejaVu Sans Mono, Menlo, Consolas, Liberation Mono, monospace";
 const INK: &str = "#222222";
-
-/// Text for XML: `&`, `<`, `>`, `"` and `'` escaped, control characters dropped.
-pub(crate) fn xml(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c if c.is_control() && c != '\n' && c != '\t' => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 use super::safe_colour as colour;
 
@@ -431,15 +415,7 @@ fn self_loop(out: &mut String, layout: &Layout, item: usize, l: &super::Edge) {
 
 #[cfg(test)]
 mod tests {
-    use super::{colour, xml};
-
-    #[test]
-    fn xml_special_characters_are_escaped() {
-        assert_eq!(
-            xml("a<b & \"c\" 'd'>"),
-            "a&lt;b &amp; &quot;c&quot; &apos;d&apos;&gt;"
-        );
-    }
+    use super::colour;
 
     #[test]
     fn colours_that_could_break_out_of_an_attribute_are_refused() {

@@ -133,18 +133,7 @@ pub fn tcp_page(
 
 /// HTML text: `&`, `<`, `>`, `"` and `'` escaped.
 fn text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    crate::escape::html(s)
 }
 
 /// JSON that can sit inside `<script>`: no `<`, `>` or `&` that could end the element.

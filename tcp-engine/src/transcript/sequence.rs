@@ -101,16 +101,14 @@ fn message(segment: &SegmentCell, prefix: &str, departed_on: Option<u32>) -> Str
     }
 }
 
-/// Mermaid reads `<` and `>` as markup; `#lt;` and `#gt;` are its escapes.
+/// The same escaping as the spec's Mermaid diagrams: not only `<` and `>`, but the `;`,
+/// `:` and `#` that would end or garble a note.
 fn escape_mermaid(text: &str) -> String {
-    text.replace('<', "#lt;").replace('>', "#gt;")
+    fsm_spec::escape::mermaid(text)
 }
 
 fn escape_xml(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    fsm_spec::escape::xml(text)
 }
 
 /// Pixels per character of the 12px monospace font, rounded up.
@@ -420,6 +418,25 @@ mod tests {
             text.matches("SYN-SENT").count(),
             1,
             "repeated states are not redrawn"
+        );
+    }
+
+    /// `;` ends a Mermaid statement, `:` starts a message and `#` an entity: in a note's
+    /// text each would cut the note short or garble it.
+    #[test]
+    fn mermaid_escapes_the_statement_characters_of_a_note() {
+        let mut transcript = transcript();
+        transcript.rows.push(Row {
+            line: None,
+            cells: [String::new(), "retransmits #2: then; waits".into()],
+            is_note: true,
+            segment: None,
+            log: Vec::new(),
+        });
+        let text = mermaid(&transcript);
+        assert!(
+            text.contains("Note right of B: retransmits #35;2#58; then#59; waits\n"),
+            "{text}"
         );
     }
 

@@ -4,8 +4,15 @@
 //! deserialised with serde, so that one pass reports every unknown key, wrong type and unknown
 //! name instead of stopping at the first.
 
+mod extend;
+
+pub(crate) use extend::Base;
+
 use crate::diagnostic::Problem;
-use crate::extend::{self, Base};
+use crate::format::{
+    CONTRADICTION_KEYS, CONTRADICTION_KINDS, DEVIATION_KEYS, EVENT_KEYS, EVENT_KINDS, MACHINE_KEYS,
+    NO_TRANSITION_KEYS, NO_TRANSITION_KINDS, STATE_KEYS, TOP_KEYS, TRANSITION_KEYS,
+};
 use crate::model::{
     Contradiction, ContradictionKind, Deviation, Event, EventId, EventKind, Machine, NoTransition,
     NoTransitionKind, Reading, RustType, Spec, State, StateId, Transition,
@@ -19,50 +26,6 @@ use toml::de::{DeTable, DeValue};
 
 type Problems = Vec<(Problem, Span)>;
 type Value<'i> = Spanned<DeValue<'i>>;
-
-const TOP_KEYS: &[&str] = &[
-    "machine",
-    "states",
-    "events",
-    "transition",
-    "contradiction",
-    "deviation",
-    "no_transition",
-];
-const MACHINE_KEYS: &[&str] = &[
-    "name",
-    "initial",
-    "doc",
-    "require_cite",
-    "diagram_tag",
-    "extends",
-];
-const STATE_KEYS: &[&str] = &["doc", "aliases", "final", "data"];
-const EVENT_KEYS: &[&str] = &[
-    "kind", "segment", "label", "doc", "aliases", "refines", "payload",
-];
-const TRANSITION_KEYS: &[&str] = &[
-    "from",
-    "event",
-    "to",
-    "send",
-    "guard",
-    "tags",
-    "cite",
-    "doc",
-    "quote",
-    "contradiction",
-    "reading",
-    "deviation",
-];
-const CONTRADICTION_KEYS: &[&str] = &["id", "kind", "summary", "doc"];
-const DEVIATION_KEYS: &[&str] = &[
-    "from", "event", "guard", "to", "send", "reason", "cite", "against",
-];
-const NO_TRANSITION_KEYS: &[&str] = &["from", "event", "kind", "cite", "quote", "doc"];
-const EVENT_KINDS: &[&str] = &["call", "receive", "timeout"];
-const NO_TRANSITION_KINDS: &[&str] = &["error", "drop", "impossible"];
-const CONTRADICTION_KINDS: &[&str] = &["contradiction", "option"];
 
 /// A spec's text read as a TOML document, once: [`check`](crate::check) looks up `extends`
 /// in it, then parses the spec from it.

@@ -17,9 +17,9 @@
 //! - Diagnostics about an inherited state or event that the extending spec does not declare
 //!   point at its `extends`.
 
+use super::{Refinements, in_document_order};
 use crate::diagnostic::Problem;
 use crate::model::{Event, State};
-use crate::parse::{Refinements, in_document_order};
 use crate::source::Span;
 use std::collections::HashMap;
 use toml::de::DeTable;

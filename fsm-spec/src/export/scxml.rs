@@ -16,7 +16,7 @@
 //! - an event with no transition in the current state is ignored (SCXML discards events that
 //!   enable nothing), where the runtime API returns `IllegalTransition`.
 
-use super::svg::xml;
+use crate::escape::xml;
 use crate::model::Spec;
 use std::fmt::Write;
 
