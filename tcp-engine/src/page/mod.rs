@@ -133,7 +133,7 @@ pub fn tcp_page(
 
 /// HTML text: `&`, `<`, `>`, `"` and `'` escaped.
 fn text(s: &str) -> String {
-    crate::escape::html(s)
+    fsm_spec::escape::html(s)
 }
 
 /// JSON that can sit inside `<script>`: no `<`, `>` or `&` that could end the element.
