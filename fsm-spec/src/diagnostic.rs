@@ -511,11 +511,24 @@ impl Diagnostic {
         let text = source.text();
         let start = self.span.start.min(text.len());
         let end = self.span.end.clamp(start, text.len());
+        // Only the lines the span covers go to the renderer: it reads all the text it is
+        // given, so quoting the whole file made a file with thousands of errors (one broken
+        // array can give one per token) take time quadratic in its size.
+        let bytes = text.as_bytes();
+        let first = bytes[..start]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        let last = bytes[end..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(text.len(), |i| end + i);
         let mut message = level.title(&title).snippet(
-            Snippet::source(text)
+            Snippet::source(&text[first..last])
+                .line_start(source.location(start).line)
                 .origin(source.name())
                 .fold(true)
-                .annotation(level.span(start..end)),
+                .annotation(level.span(start - first..end - first)),
         );
         if let Some(help) = &help {
             message = message.footer(Level::Help.title(help));

@@ -37,3 +37,25 @@ proptest! {
         }
     }
 }
+
+/// One broken array makes the TOML parser report an error per token after it: here 20,000
+/// lines of 120 KB give more than 20,000 errors. Quoting the whole file for each snippet made rendering them quadratic (the fuzz
+/// target `spec` found an 81 KB file that took 20 s); the snippet now gets only the lines its
+/// span covers. The bound is loose, for a busy machine and a debug build: it took 44 s.
+#[test]
+fn rendering_every_error_of_a_file_takes_time_linear_in_its_size() {
+    let text = format!("[machine]\nname = [\n{}", "k = v\n".repeat(20_000));
+    let source = SourceFile::new("broken.toml", text);
+    let report = check(&source);
+    assert!(
+        report.diagnostics.len() >= 20_000,
+        "{}",
+        report.diagnostics.len()
+    );
+    let started = std::time::Instant::now();
+    for diagnostic in &report.diagnostics {
+        assert!(diagnostic.render_snippet(&source).contains("broken.toml:"));
+    }
+    let took = started.elapsed();
+    assert!(took.as_secs() < 10, "rendering took {took:?}");
+}

@@ -66,6 +66,31 @@ fn valid_pcapng() -> &'static [u8] {
     })
 }
 
+/// The pcap magic numbers (both byte orders, micro- and nanoseconds) and pcapng's.
+const CAPTURE_MAGICS: [[u8; 4]; 5] = [
+    [0xa1, 0xb2, 0xc3, 0xd4],
+    [0xd4, 0xc3, 0xb2, 0xa1],
+    [0xa1, 0xb2, 0x3c, 0x4d],
+    [0x4d, 0x3c, 0xb2, 0xa1],
+    [0x0a, 0x0d, 0x0d, 0x0a],
+];
+
+/// The blocks of [`valid_pcapng`] (little-endian): the byte offset where each ends, and
+/// whether it is a packet (an enhanced packet block).
+fn pcapng_blocks() -> Vec<(usize, bool)> {
+    const ENHANCED_PACKET: u32 = 6;
+    let bytes = valid_pcapng();
+    let word = |at: usize| u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap());
+    let mut blocks = Vec::new();
+    let mut at = 0;
+    while at < bytes.len() {
+        let end = at + word(at + 4) as usize;
+        blocks.push((end, word(at) == ENHANCED_PACKET));
+        at = end;
+    }
+    blocks
+}
+
 fn checked_in(name: &str) -> Vec<u8> {
     std::fs::read(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -114,8 +139,16 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
     #[test]
-    fn random_bytes_are_refused_or_read(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
-        let _ = track_anything(&bytes);
+    fn random_bytes_without_a_capture_magic_are_refused_naming_their_start(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
+        let magic = bytes.get(..4).is_some_and(|start| CAPTURE_MAGICS.iter().any(|m| m == start));
+        prop_assume!(!magic);
+        match track_anything(&bytes) {
+            Err(CaptureError::NotCapture(start)) => {
+                let shown: Vec<String> = bytes.iter().take(4).map(|b| format!("{b:02x}")).collect();
+                prop_assert!(start.contains(&shown.join(" ")), "{start}");
+            }
+            other => prop_assert!(false, "not refused as not a capture: {:?}", other.map(|o| o.tracking.totals)),
+        }
     }
 
     #[test]
@@ -158,10 +191,21 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
     #[test]
-    fn a_pcapng_capture_cut_anywhere_is_read_or_reported(cut in 0usize..3000) {
+    fn a_pcapng_capture_cut_anywhere_reads_every_packet_before_the_cut(cut in 0usize..3000) {
         let bytes = valid_pcapng();
         let cut = cut.min(bytes.len());
-        let _ = track_anything(&bytes[..cut]);
+        let blocks = pcapng_blocks();
+        let section_end = blocks[0].0;
+        match track_anything(&bytes[..cut]) {
+            Ok(outcome) => {
+                prop_assert!(cut >= section_end, "a cut section header is read");
+                let complete = blocks.iter().filter(|&&(end, packet)| packet && end <= cut).count() as u64;
+                prop_assert_eq!(outcome.tracking.totals.frames, complete);
+                let at_a_block_end = blocks.iter().any(|&(end, _)| end == cut);
+                prop_assert_eq!(outcome.damage.is_some(), !at_a_block_end);
+            }
+            Err(error) => prop_assert!(cut < section_end, "only a cut section header is refused: {}", error),
+        }
     }
 }
 
