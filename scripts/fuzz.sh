@@ -29,12 +29,12 @@ export CARGO_TERM_COLOR=never
 # Cargo.toml files are never seeds. A row that finds no file fails the run, so that files that
 # moved are followed here.
 SEEDS="
-spec      tcp-fsm                  *.toml   1
-spec      tcp-fsm/references       *.toml   1
-spec      tcp-fsm/benches/large    *.toml   1
+spec      tcp-fsm                  *.toml   9
+spec      tcp-engine/references    *.toml   1
 spec      tcp-fsm-macros/tests     *.toml   9
-capture   tools/testdata           *.pcap*  1
-scenario  tools/scenarios          *.toml   1
+spec      test-support             *.toml   1
+capture   tcp-engine/testdata      *.pcap*  1
+scenario  tcp-engine/scenarios     *.toml   1
 "
 
 skip() {

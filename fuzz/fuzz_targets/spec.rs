@@ -5,7 +5,7 @@
 #![no_main]
 
 use fsm_spec::render::{self, Options};
-use fsm_spec::{Embedded, SourceFile, check};
+use fsm_spec::check;
 use libfuzzer_sys::{Corpus, fuzz_target};
 
 /// The name the input is checked under; an `extends` naming a bundled spec finds it, any
@@ -17,7 +17,7 @@ fuzz_target!(|bytes: &[u8]| -> Corpus {
     let Ok(text) = std::str::from_utf8(bytes) else {
         return Corpus::Reject;
     };
-    let source = SourceFile::new(NAME, text).with_files(Embedded(engine::BUNDLED_FILES));
+    let source = engine::specs::bundled_source(NAME, text);
     let report = check(&source);
     for diagnostic in &report.diagnostics {
         // A base spec's diagnostics point into the base.
@@ -54,8 +54,8 @@ fuzz_target!(|bytes: &[u8]| -> Corpus {
             render::dot(spec, &options),
             render::mermaid(spec, &options),
             render::plantuml(spec, &options),
-            render::scxml(spec),
-            render::xstate(spec),
+            fsm_spec::export::scxml(spec),
+            fsm_spec::export::xstate(spec),
             spec.to_json(),
         );
     }
