@@ -48,7 +48,7 @@ impl Types {
         let mut errors = Vec::new();
         let mut parse = |ty: &Option<RustType>, what: String, alias: String| {
             let ty = ty.as_ref()?;
-            match syn::parse_str::<syn::Type>(&ty.text) {
+            match syn::parse_str::<syn::Type>(&ty.value) {
                 Ok(written) => {
                     let alias = Ident::new(&alias, Span::call_site());
                     let path = syn::parse_quote!(super::#alias);
@@ -63,7 +63,7 @@ impl Types {
                     errors.push(format!(
                         "{}:{at}: {what}, `{}`, is not a Rust type: {error}",
                         source.name(),
-                        ty.text
+                        ty.value
                     ));
                     None
                 }

@@ -282,7 +282,7 @@ fn states(m: &Model<'_>) -> TokenStream {
         if let Some(ty) = &state.data {
             doc.push_str(&format!(
                 "\n\nHolds `{}`: [`state_data`](super::{machine}::state_data) reads it.",
-                docs::escape(&ty.text)
+                docs::escape(&ty.value)
             ));
         }
         quote! {

@@ -70,7 +70,7 @@ pub use model::{
     Contradiction, ContradictionKind, Deviation, Event, EventId, EventKind, Machine, NoTransition,
     NoTransitionKind, Reading, RustType, Spec, State, StateId, Transition,
 };
-pub use source::{Embedded, FileSystem, Files, SourceFile, Span};
+pub use source::{Embedded, FileSystem, Files, Located, SourceFile, Span};
 
 /// The outcome of checking a spec: the model (when it could be built) and every diagnostic.
 #[derive(Debug)]
@@ -112,7 +112,7 @@ fn check_extending(source: &SourceFile, extending: &mut Vec<String>) -> Report {
     let mut bases = Vec::new();
     let mut usable = true;
     let document = parse::Document::read(source.text());
-    if let Some((path, span)) = document.extends() {
+    if let Some(Located { value: path, span }) = document.extends() {
         extending.push(source.name().to_string());
         match read_base(source, &path, span, extending, &mut problems) {
             Some((name, report)) => {

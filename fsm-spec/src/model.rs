@@ -2,7 +2,7 @@
 //! other by index.
 
 use crate::naming::case::loose_key;
-use crate::source::Span;
+use crate::source::{Located, Span};
 use std::fmt;
 
 /// Index of a state in [`Spec::states`].
@@ -73,20 +73,10 @@ pub struct State {
     pub span: Span,
 }
 
-/// A Rust type named by a spec (`data` of a state, `payload` of an event), as written.
-/// The spec tools carry it as text; the code generator parses it where the macro is called.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RustType {
-    pub text: String,
-    /// Span of the string in the spec.
-    pub span: Span,
-}
-
-impl fmt::Display for RustType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text)
-    }
-}
+/// A Rust type named by a spec (`data` of a state, `payload` of an event), as written, with
+/// the span of the string. The spec tools carry it as text; the code generator parses it
+/// where the macro is called.
+pub type RustType = Located<String>;
 
 /// What causes an event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

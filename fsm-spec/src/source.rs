@@ -130,6 +130,31 @@ impl From<Span> for std::ops::Range<usize> {
     }
 }
 
+/// A value read from a spec with the span it was written at, so that a later check can
+/// point at it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Located<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+impl<T> Located<T> {
+    pub const fn new(value: T, span: Span) -> Located<T> {
+        Located { value, span }
+    }
+
+    /// The same span with the value changed by `f`.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Located<U> {
+        Located::new(f(self.value), self.span)
+    }
+}
+
+impl<T: std::fmt::Display> std::fmt::Display for Located<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.value.fmt(f)
+    }
+}
+
 /// A 1-based line and column (in characters) in a source file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Location {

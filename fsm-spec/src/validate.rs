@@ -38,7 +38,7 @@ fn check_state_data(spec: &Spec, problems: &mut Problems) {
     if let Some(data) = &initial.data {
         let problem = Problem::InitialStateData {
             state: initial.name.clone(),
-            data: data.text.clone(),
+            data: data.value.clone(),
         };
         problems.push((problem, data.span));
     }
@@ -49,7 +49,7 @@ fn check_state_data(spec: &Spec, problems: &mut Problems) {
                 from: from.name.clone(),
                 event: event.name.clone(),
                 to: to.name.clone(),
-                data: data.text.clone(),
+                data: data.value.clone(),
             };
             problems.push((problem, t.span));
         }

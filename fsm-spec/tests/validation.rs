@@ -616,12 +616,12 @@ fn state_data_and_event_payloads_are_read_as_written() {
         .expect("a spec");
     let open = spec.states.iter().find(|s| s.name == "OPEN").unwrap();
     assert_eq!(
-        open.data.as_ref().map(|d| d.text.as_str()),
+        open.data.as_ref().map(|d| d.value.as_str()),
         Some("crate::Visit")
     );
     let event = spec.events.iter().find(|e| e.name == "open").unwrap();
     assert_eq!(
-        event.payload.as_ref().map(|p| p.text.as_str()),
+        event.payload.as_ref().map(|p| p.value.as_str()),
         Some("Key<'static>")
     );
 }

@@ -113,7 +113,7 @@ impl Spec {
                     doc: s.doc.as_deref(),
                     aliases: &s.aliases,
                     is_final: s.is_final,
-                    data: s.data.as_ref().map(|d| d.text.as_str()),
+                    data: s.data.as_ref().map(|d| d.value.as_str()),
                 })
                 .collect(),
             events: self
@@ -127,7 +127,7 @@ impl Spec {
                     doc: e.doc.as_deref(),
                     aliases: &e.aliases,
                     refines: e.refines.map(|r| self.event(r).name.as_str()),
-                    payload: e.payload.as_ref().map(|p| p.text.as_str()),
+                    payload: e.payload.as_ref().map(|p| p.value.as_str()),
                 })
                 .collect(),
             transitions: self

@@ -18,7 +18,7 @@ use crate::model::{
     NoTransitionKind, Reading, RustType, Spec, State, StateId, Transition,
 };
 use crate::naming::check_identifier;
-use crate::source::Span;
+use crate::source::{Located, Span};
 use crate::suggest::nearest;
 use std::collections::HashMap;
 use toml::Spanned;
@@ -47,10 +47,10 @@ impl<'i> Document<'i> {
 
     /// The `[machine] extends`, if it is a string, with its span (the rest of the document
     /// is checked by [`parse`]).
-    pub(crate) fn extends(&self) -> Option<(String, Span)> {
+    pub(crate) fn extends(&self) -> Option<Located<String>> {
         let machine = self.tree.get_ref().get("machine")?.get_ref().as_table()?;
         let value = machine.get("extends")?;
-        Some((value.get_ref().as_str()?.to_string(), span_of(value)))
+        Some(located(value.get_ref().as_str()?, value))
     }
 }
 
@@ -158,6 +158,11 @@ fn span_of<T>(value: &Spanned<T>) -> Span {
     value.span().into()
 }
 
+/// `text` with the span of the TOML value it was read from.
+fn located<T>(text: &str, value: &Spanned<T>) -> Located<String> {
+    Located::new(text.to_string(), span_of(value))
+}
+
 /// A table's entries in the order they are written. `DeTable` is a sorted map (the ordered one
 /// would bring `indexmap` into the macro's build), but every key keeps its span, and states and
 /// events are numbered in the order the spec declares them.
@@ -211,10 +216,10 @@ impl<'a, 'i> Fields<'a, 'i> {
         ));
     }
 
-    fn string(&self, key: &str, problems: &mut Problems) -> Option<(String, Span)> {
+    fn string(&self, key: &str, problems: &mut Problems) -> Option<Located<String>> {
         let value = self.get(key)?;
         match value.get_ref().as_str() {
-            Some(text) => Some((text.to_string(), span_of(value))),
+            Some(text) => Some(located(text, value)),
             None => {
                 problems.push((wrong_type(key, "a string", value), span_of(value)));
                 None
@@ -226,7 +231,7 @@ impl<'a, 'i> Fields<'a, 'i> {
         &self,
         key: &'static str,
         problems: &mut Problems,
-    ) -> Option<(String, Span)> {
+    ) -> Option<Located<String>> {
         if self.get(key).is_none() {
             self.missing(key, problems);
         }
@@ -236,20 +241,20 @@ impl<'a, 'i> Fields<'a, 'i> {
     /// A key naming a Rust type: a non-empty string, kept as written (the code generator
     /// parses it as Rust; the spec tools only carry it).
     fn rust_type(&self, key: &'static str, problems: &mut Problems) -> Option<RustType> {
-        let (text, span) = self.string(key, problems)?;
-        if text.trim().is_empty() {
-            problems.push((Problem::EmptyType { key }, span));
+        let text = self.string(key, problems)?;
+        if text.value.trim().is_empty() {
+            problems.push((Problem::EmptyType { key }, text.span));
             return None;
         }
-        Some(RustType { text, span })
+        Some(text)
     }
 
     fn text(&self, key: &str, problems: &mut Problems) -> Option<String> {
-        self.string(key, problems).map(|(text, _)| text)
+        self.string(key, problems).map(|text| text.value)
     }
 
     /// An array of strings; with `single`, a lone string is accepted as a one-element list.
-    fn strings(&self, key: &str, single: bool, problems: &mut Problems) -> Vec<(String, Span)> {
+    fn strings(&self, key: &str, single: bool, problems: &mut Problems) -> Vec<Located<String>> {
         let Some(value) = self.get(key) else {
             return Vec::new();
         };
@@ -259,11 +264,11 @@ impl<'a, 'i> Fields<'a, 'i> {
             "an array of strings"
         };
         match value.get_ref() {
-            DeValue::String(text) if single => vec![(text.to_string(), span_of(value))],
+            DeValue::String(text) if single => vec![located(text, value)],
             DeValue::Array(items) => items
                 .iter()
                 .filter_map(|item| match item.get_ref().as_str() {
-                    Some(text) => Some((text.to_string(), span_of(item))),
+                    Some(text) => Some(located(text, item)),
                     None => {
                         problems.push((wrong_type(key, "a string", item), span_of(item)));
                         None
@@ -372,8 +377,8 @@ fn parse_states(table: (&DeTable<'_>, Span), problems: &mut Problems) -> Vec<Sta
         let is_final = fields.bool("final", problems).unwrap_or(false);
         states.push(State {
             doc: fields.text("doc", problems),
-            aliases: aliases.iter().map(|(alias, _)| alias.clone()).collect(),
-            alias_spans: aliases.iter().map(|(_, span)| *span).collect(),
+            alias_spans: aliases.iter().map(|alias| alias.span).collect(),
+            aliases: aliases.into_iter().map(|alias| alias.value).collect(),
             data: fields.rust_type("data", problems),
             name,
             is_final,
@@ -384,7 +389,7 @@ fn parse_states(table: (&DeTable<'_>, Span), problems: &mut Problems) -> Vec<Sta
 }
 
 /// An event's `refines`, not resolved yet: the event's index and the name it refines.
-pub(crate) type Refinements = Vec<(usize, (String, Span))>;
+pub(crate) type Refinements = Vec<(usize, Located<String>)>;
 
 /// The events of `[events]` and what they refine. An event the `base` has needs no `kind`.
 fn parse_events(
@@ -409,15 +414,17 @@ fn parse_events(
         } else {
             fields.required_string("kind", problems)
         };
-        let kind = kind.and_then(|(kind, kind_span)| {
-            let parsed = EventKind::ALL.into_iter().find(|k| k.as_str() == kind);
+        let kind = kind.and_then(|kind| {
+            let parsed = EventKind::ALL
+                .into_iter()
+                .find(|k| k.as_str() == kind.value);
             if parsed.is_none() {
                 let problem = Problem::InvalidValue {
-                    value: kind,
+                    value: kind.value,
                     what: "event kind",
                     expected: EVENT_KINDS,
                 };
-                problems.push((problem, kind_span));
+                problems.push((problem, kind.span));
             }
             parsed
         });
@@ -432,7 +439,7 @@ fn parse_events(
             aliases: fields
                 .strings("aliases", false, problems)
                 .into_iter()
-                .map(|(alias, _)| alias)
+                .map(|alias| alias.value)
                 .collect(),
             refines: None,
             payload: fields.rust_type("payload", problems),
@@ -467,8 +474,8 @@ fn parse_machine(
 ) -> Option<Machine> {
     let fields = Fields::open(table, "[machine]".into(), span, MACHINE_KEYS, problems);
     let name = fields.required_string("name", problems);
-    if let Some((name, name_span)) = &name {
-        check_identifier("machine name", name, *name_span, problems);
+    if let Some(name) = &name {
+        check_identifier("machine name", &name.value, name.span, problems);
     }
     let initial = fields.required_string("initial", problems);
     let require_cite = fields.bool("require_cite", problems).unwrap_or(false);
@@ -476,11 +483,13 @@ fn parse_machine(
     let states = Names::new(states?.iter().map(|s| s.name.as_str()));
     let initial = states.state(initial?, problems);
     Some(Machine {
-        name: name?.0,
+        name: name?.value,
         initial: initial?,
         doc: fields.text("doc", problems),
         require_cite,
-        diagram_tag: fields.string("diagram_tag", problems),
+        diagram_tag: fields
+            .string("diagram_tag", problems)
+            .map(|tag| (tag.value, tag.span)),
         extends,
         span,
     })
@@ -509,24 +518,24 @@ impl<'a> Names<'a> {
     /// The index of `name`, or a problem made by `unknown` with the nearest known name.
     fn resolve(
         &self,
-        (name, span): (String, Span),
+        name: Located<String>,
         unknown: fn(String, Option<String>) -> Problem,
         problems: &mut Problems,
     ) -> Option<usize> {
-        let found = self.ids.get(name.as_str()).copied();
+        let found = self.ids.get(name.value.as_str()).copied();
         if found.is_none() {
-            let suggestion = nearest(&name, self.ids.keys().copied());
-            problems.push((unknown(name, suggestion), span));
+            let suggestion = nearest(&name.value, self.ids.keys().copied());
+            problems.push((unknown(name.value, suggestion), name.span));
         }
         found
     }
 
-    fn state(&self, name: (String, Span), problems: &mut Problems) -> Option<StateId> {
+    fn state(&self, name: Located<String>, problems: &mut Problems) -> Option<StateId> {
         let unknown = |name, suggestion| Problem::UnknownState { name, suggestion };
         self.resolve(name, unknown, problems).map(StateId)
     }
 
-    fn event(&self, name: (String, Span), problems: &mut Problems) -> Option<EventId> {
+    fn event(&self, name: Located<String>, problems: &mut Problems) -> Option<EventId> {
         let unknown = |name, suggestion| Problem::UnknownEvent { name, suggestion };
         self.resolve(name, unknown, problems).map(EventId)
     }
@@ -563,13 +572,13 @@ fn parse_transitions(
             .required_string("to", problems)
             .and_then(|t| state_names.state(t, problems));
         let guard = fields.string("guard", problems);
-        if let Some((guard, guard_span)) = &guard {
-            check_identifier("guard", guard, *guard_span, problems);
+        if let Some(guard) = &guard {
+            check_identifier("guard", &guard.value, guard.span, problems);
         }
         let tags = fields
             .strings("tags", false, problems)
             .into_iter()
-            .map(|(tag, _)| tag)
+            .map(|tag| tag.value)
             .collect();
         let send = fields.text("send", problems);
         let cite = if require_cite {
@@ -577,7 +586,7 @@ fn parse_transitions(
         } else {
             fields.string("cite", problems)
         }
-        .map(|(cite, _)| cite);
+        .map(|cite| cite.value);
         let doc = fields.text("doc", problems);
         let quote = fields.text("quote", problems);
         let deviation = fields.text("deviation", problems);
@@ -591,7 +600,7 @@ fn parse_transitions(
                 event,
                 to,
                 send: send.clone(),
-                guard: guard.as_ref().map(|(g, _)| g.clone()),
+                guard: guard.as_ref().map(|g| g.value.clone()),
                 tags: Vec::clone(&tags),
                 cite: cite.clone(),
                 doc: doc.clone(),
@@ -667,26 +676,28 @@ fn parse_contradictions(value: &Value<'_>, problems: &mut Problems) -> Vec<Contr
     let mut contradictions: Vec<Contradiction> = Vec::new();
     for fields in array_of_tables("contradiction", value, CONTRADICTION_KEYS, problems) {
         let id = fields.required_string("id", problems);
-        if let Some((id, id_span)) = &id {
-            check_identifier("contradiction id", id, *id_span, problems);
-            if contradictions.iter().any(|c| &c.id == id) {
-                let problem = Problem::DuplicateContradiction { id: id.clone() };
-                problems.push((problem, *id_span));
+        if let Some(id) = &id {
+            check_identifier("contradiction id", &id.value, id.span, problems);
+            if contradictions.iter().any(|c| c.id == id.value) {
+                let problem = Problem::DuplicateContradiction {
+                    id: id.value.clone(),
+                };
+                problems.push((problem, id.span));
             }
         }
         let kind = match fields.string("kind", problems) {
             None => Some(ContradictionKind::Contradiction),
-            Some((kind, kind_span)) => {
+            Some(kind) => {
                 let parsed = ContradictionKind::ALL
                     .into_iter()
-                    .find(|k| k.as_str() == kind);
+                    .find(|k| k.as_str() == kind.value);
                 if parsed.is_none() {
                     let problem = Problem::InvalidValue {
-                        value: kind,
+                        value: kind.value,
                         what: "contradiction kind",
                         expected: CONTRADICTION_KINDS,
                     };
-                    problems.push((problem, kind_span));
+                    problems.push((problem, kind.span));
                 }
                 parsed
             }
@@ -694,11 +705,11 @@ fn parse_contradictions(value: &Value<'_>, problems: &mut Problems) -> Vec<Contr
         let summary = fields.required_string("summary", problems);
         let doc = fields.text("doc", problems);
         // Kept without a summary, so that its readings are not reported as unknown too.
-        if let (Some((id, _)), Some(kind)) = (id, kind) {
+        if let (Some(id), Some(kind)) = (id, kind) {
             contradictions.push(Contradiction {
-                id,
+                id: id.value,
                 kind,
-                summary: summary.map(|(s, _)| s).unwrap_or_default(),
+                summary: summary.map(|s| s.value).unwrap_or_default(),
                 doc,
                 span: fields.span,
             });
@@ -727,9 +738,9 @@ fn parse_deviations(
         let against: Vec<String> = fields
             .strings("against", true, problems)
             .into_iter()
-            .map(|(name, _)| name)
+            .map(|name| name.value)
             .collect();
-        let Some((reason, _)) = reason else {
+        let Some(reason) = reason.map(|r| r.value) else {
             continue;
         };
         // A `to` that names no state was reported; drop the entry rather than widen it.
@@ -763,26 +774,24 @@ fn parse_no_transitions(
     for fields in array_of_tables("no_transition", value, NO_TRANSITION_KEYS, problems) {
         let from = fields.source_states(state_names, problems);
         let events = fields.event_list(event_names, problems);
-        let kind = fields
-            .required_string("kind", problems)
-            .and_then(|(kind, kind_span)| {
-                let parsed = NoTransitionKind::ALL
-                    .into_iter()
-                    .find(|k| k.as_str() == kind);
-                if parsed.is_none() {
-                    let problem = Problem::InvalidValue {
-                        value: kind,
-                        what: "no_transition kind",
-                        expected: NO_TRANSITION_KINDS,
-                    };
-                    problems.push((problem, kind_span));
-                }
-                parsed
-            });
+        let kind = fields.required_string("kind", problems).and_then(|kind| {
+            let parsed = NoTransitionKind::ALL
+                .into_iter()
+                .find(|k| k.as_str() == kind.value);
+            if parsed.is_none() {
+                let problem = Problem::InvalidValue {
+                    value: kind.value,
+                    what: "no_transition kind",
+                    expected: NO_TRANSITION_KINDS,
+                };
+                problems.push((problem, kind.span));
+            }
+            parsed
+        });
         let cite = fields.required_string("cite", problems);
         let quote = fields.text("quote", problems);
         let doc = fields.text("doc", problems);
-        let (Some(kind), Some((cite, _))) = (kind, cite) else {
+        let (Some(kind), Some(Located { value: cite, .. })) = (kind, cite) else {
             continue;
         };
         for (from, event) in cells(&from, &events) {
