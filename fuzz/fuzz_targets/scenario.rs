@@ -28,7 +28,7 @@ fuzz_target!(|bytes: &[u8]| -> Corpus {
             assert!(!errors.0.is_empty());
             for error in &errors.0 {
                 assert!(
-                    error.line >= 1 && error.line <= lines && error.column >= 1,
+                    error.location.line >= 1 && error.location.line <= lines && error.location.column >= 1,
                     "{error}"
                 );
             }

@@ -30,7 +30,10 @@ fn try_play(rules: &Interpreter, name: &str, text: String) -> bool {
         Err(errors) => {
             assert!(!errors.0.is_empty());
             assert!(
-                errors.0.iter().all(|e| e.line > 0 && e.column > 0),
+                errors
+                    .0
+                    .iter()
+                    .all(|e| e.location.line > 0 && e.location.column > 0),
                 "{errors}"
             );
             false

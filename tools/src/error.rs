@@ -30,7 +30,8 @@ pub enum Error {
     /// A capture that cannot be read, or is damaged part-way.
     #[error("{path}: {source}")]
     Capture { path: String, source: CaptureError },
-    /// A scenario file that cannot be read or run; the text lists every problem.
+    /// A scenario file that cannot be run: every problem, rendered with the lines it points
+    /// at (each already says `error:`).
     #[error("{0}")]
     Scenario(String),
     /// An argument that names something the spec does not have.
@@ -58,6 +59,11 @@ impl Error {
             Error::Input(InputError::Spec(_)) => 1,
             _ => 2,
         }
+    }
+
+    /// Whether the message is already a rendered diagnostic, which says `error:` itself.
+    pub fn is_rendered(&self) -> bool {
+        matches!(self, Error::Scenario(_))
     }
 
     /// The spec cannot drive the engine: `spec` names it in the message.

@@ -7,7 +7,7 @@ use fsm_spec::SourceFile;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use tcp_engine::interpreter::Interpreter;
-use tcp_engine::scenario::{Scenario, ScenarioError, ScenarioErrors, simulate};
+use tcp_engine::scenario::{Scenario, simulate};
 use tcp_engine::transcript::{figure, sequence};
 
 /// Run a scenario: two endpoints, each driven only by the spec's transitions, exchange
@@ -61,11 +61,14 @@ pub fn run(args: &Args) -> Result<ExitCode, Error> {
     let (source, spec) = input::load(args.spec.as_deref())?;
     let (source, spec) = (source.name().to_string(), spec);
     let rules = Interpreter::new(&spec).map_err(|e| Error::drive(&source, e))?;
-    let scenario = read_scenario(&args.scenario).map_err(Error::Scenario)?;
+    let scenario = read_scenario(&args.scenario)?;
     let transcript = match simulate(&rules, &scenario) {
         Ok(transcript) => transcript,
         Err(errors) => {
-            eprintln!("{errors}");
+            match &scenario.source {
+                Some(source) => eprintln!("{}", errors.render(source)),
+                None => eprintln!("{errors}"),
+            }
             return Ok(ExitCode::FAILURE);
         }
     };
@@ -104,7 +107,7 @@ pub fn run(args: &Args) -> Result<ExitCode, Error> {
     let location = scenario.error_at(expect.span, "");
     eprintln!(
         "error: the transcript differs from {from} (the figure at {}:{}:{}):",
-        location.file, location.line, location.column
+        location.file, location.location.line, location.location.column
     );
     for difference in differences {
         eprintln!("  {difference}");
@@ -112,16 +115,14 @@ pub fn run(args: &Args) -> Result<ExitCode, Error> {
     Ok(ExitCode::FAILURE)
 }
 
-/// Reads and parses a scenario file; the message says what is wrong.
-pub fn read_scenario(path: &Path) -> Result<Scenario, String> {
-    let text = fsm_spec::source::read_text(path, MAX_SCENARIO_BYTES)
-        .map_err(|e| format!("error: {}: cannot read: {e}", path.display()))?;
+/// Reads and parses a scenario file; its problems come with the lines they point at.
+pub fn read_scenario(path: &Path) -> Result<Scenario, Error> {
+    let text = fsm_spec::source::read_text(path, MAX_SCENARIO_BYTES).map_err(|source| {
+        crate::input::InputError::Read {
+            path: path.to_path_buf(),
+            source,
+        }
+    })?;
     let source = SourceFile::new(path.display().to_string(), text);
-    Scenario::parse(source).map_err(|ScenarioErrors(errors)| {
-        errors
-            .iter()
-            .map(|e: &ScenarioError| format!("error: {e}"))
-            .collect::<Vec<_>>()
-            .join("\n")
-    })
+    Scenario::parse(source.clone()).map_err(|errors| Error::Scenario(errors.render(&source)))
 }

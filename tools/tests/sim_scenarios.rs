@@ -151,7 +151,9 @@ fn invalid_scenarios_are_reported_with_file_line_and_column() {
     let stderr = text(&out.stderr);
     let name = scenario.display().to_string();
     assert!(
-        stderr.contains(&format!("error: {name}:4:12: `C` is not an endpoint")),
+        stderr.contains("error: `C` is not an endpoint")
+            && stderr.contains(&format!("--> {name}:4:12"))
+            && stderr.contains("transmit = \"C\""),
         "{stderr}"
     );
 }
@@ -166,7 +168,8 @@ fn calls_the_spec_does_not_know_are_reported_with_their_location() {
     assert_eq!(out.status.code(), Some(1));
     let stderr = text(&out.stderr);
     assert!(
-        stderr.contains(":3:14: `activ_open` is not a call event of the spec"),
+        stderr.contains("`activ_open` is not a call event of the spec")
+            && stderr.contains(":3:14\n"),
         "{stderr}"
     );
     assert!(stderr.contains("active_open"), "{stderr}");

@@ -14,7 +14,7 @@ use crate::endpoint::{Isns, Settings, Side};
 use crate::tcb::DEFAULT_WINDOW;
 use crate::transcript::notation::{DataField, Notation};
 use crate::wire::{DEFAULT_DATA_LEN, Segment, SeqNum};
-use fsm_spec::{SourceFile, Span};
+use fsm_spec::{Diagnostic, SourceFile, Span};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -171,26 +171,9 @@ pub struct Step {
     pub expect: [Option<Named>; 2],
 }
 
-/// A problem in a scenario file, with its location.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ScenarioError {
-    /// The file's name, and the 1-based line and column (0 for scenarios built in code).
-    pub file: String,
-    pub line: usize,
-    pub column: usize,
-    /// What is wrong.
-    pub message: String,
-}
-
-impl fmt::Display for ScenarioError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}:{}:{}: {}",
-            self.file, self.line, self.column, self.message
-        )
-    }
-}
+/// A problem in a scenario file: a diagnostic like a spec's, with `file:line:col` and the
+/// quoted line (`Diagnostic::render_snippet` with the scenario's source).
+pub type ScenarioError = Diagnostic;
 
 /// Every problem found in a scenario.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -198,8 +181,17 @@ pub struct ScenarioErrors(pub Vec<ScenarioError>);
 
 impl fmt::Display for ScenarioErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let lines: Vec<String> = self.0.iter().map(|e| format!("error: {e}")).collect();
+        let lines: Vec<String> = self.0.iter().map(ToString::to_string).collect();
         f.write_str(&lines.join("\n"))
+    }
+}
+
+impl ScenarioErrors {
+    /// Every problem with the lines of `source` it points at, as `tcp-fsm check` shows a
+    /// spec's.
+    pub fn render(&self, source: &SourceFile) -> String {
+        let rendered: Vec<String> = self.0.iter().map(|e| e.render_snippet(source)).collect();
+        rendered.join("\n")
     }
 }
 
@@ -232,28 +224,22 @@ impl Scenario {
         }
     }
 
-    /// `file:line:col` of a span, for messages; just the title when built in code.
+    /// A problem at `span` of the scenario's file; at the start of an empty file named by
+    /// the title for a scenario built in code.
     pub fn error_at(&self, span: Span, message: impl Into<String>) -> ScenarioError {
         match &self.source {
-            Some(source) => locate(source, span, message.into()),
-            None => ScenarioError {
-                file: self.title.clone(),
-                line: 0,
-                column: 0,
-                message: message.into(),
-            },
+            Some(source) => Diagnostic::error(source, span, message),
+            None => Diagnostic::error(
+                &SourceFile::new(self.title.clone(), ""),
+                Span::default(),
+                message,
+            ),
         }
     }
 }
 
 fn locate(source: &SourceFile, span: Span, message: String) -> ScenarioError {
-    let location = source.location(span.start);
-    ScenarioError {
-        file: source.name().to_string(),
-        line: location.line,
-        column: location.column,
-        message,
-    }
+    Diagnostic::error(source, span, message)
 }
 
 type Problems = Vec<(Span, String)>;
@@ -700,10 +686,10 @@ inject = { B = "<SEQ=1><CTL=PSH>" }
         .unwrap_err()
         .to_string();
         let expected = [
-            "s.toml:2:1: the first step cannot `continue` a line",
-            "s.toml:4:12: `C` is not an endpoint",
-            "s.toml:6:8: a note is a row of its own",
-            "s.toml:9:16: `PSH` is not a TCP control bit",
+            "s.toml:2:1: error: the first step cannot `continue` a line",
+            "s.toml:4:12: error: `C` is not an endpoint",
+            "s.toml:6:8: error: a note is a row of its own",
+            "s.toml:9:16: error: `PSH` is not a TCP control bit",
         ];
         for line in expected {
             assert!(errors.contains(line), "missing {line:?} in\n{errors}");
@@ -716,7 +702,7 @@ inject = { B = "<SEQ=1><CTL=PSH>" }
             .unwrap_err()
             .to_string();
         assert!(
-            error.starts_with("error: s.toml:3:1: unknown field `transmitt`"),
+            error.starts_with("s.toml:3:1: error: unknown field `transmitt`"),
             "{error}"
         );
     }
@@ -738,14 +724,14 @@ inject = { B = "<SEQ=1><CTL=PSH>" }
             .unwrap_err()
             .to_string();
         assert!(
-            error.contains("s.toml:3:21: `Z+1` cannot name a sequence number"),
+            error.contains("s.toml:3:21: error: `Z+1` cannot name a sequence number"),
             "{error}"
         );
         let error = parse("title = \"t\"\n[notation]\ndata = \"before\"\n")
             .unwrap_err()
             .to_string();
         assert!(
-            error.contains("s.toml:3:8: unknown variant `before`"),
+            error.contains("s.toml:3:8: error: unknown variant `before`"),
             "{error}"
         );
     }

@@ -1,6 +1,11 @@
 //! Running a scenario: two [`Endpoint`]s, a network that is FIFO per direction unless a step
 //! says otherwise, and a [`Transcript`] row for every step.
 
+// A step's error is the spec's `Diagnostic` (large: it carries the problem's words and
+// location); a scenario stops at its first failed step, so the size is paid once per failed
+// run, never per step, and boxing every error would only add an allocation.
+#![allow(clippy::result_large_err)]
+
 use super::{Movement, Named, Scenario, ScenarioError, ScenarioErrors, Step};
 use crate::endpoint::{Endpoint, Outcome, Reaction, Settings, Side, Stimulus};
 use crate::interpreter::Interpreter;
