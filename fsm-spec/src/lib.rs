@@ -54,6 +54,7 @@ pub mod export;
 pub mod format;
 pub mod model;
 pub mod naming;
+pub mod output;
 mod parse;
 #[cfg(feature = "render")]
 pub mod render;

@@ -205,17 +205,19 @@ pub struct UnknownControlBit(pub String);
 impl FromStr for Control {
     type Err = UnknownControlBit;
 
-    /// Reads `"SYN,ACK"`, in any case and order, with spaces around the names.
+    /// Reads `"SYN,ACK"` (or `SYN+ACK`), in any case and order, as the spec format reads a
+    /// `send` value ([`fsm_spec::output::signals`]); blank text and empty parts are refused.
     fn from_str(text: &str) -> Result<Control, UnknownControlBit> {
-        text.split(',')
-            .map(str::trim)
-            .try_fold(Control::NONE, |bits, name| {
-                let (bit, _) = Control::NAMES
-                    .iter()
-                    .find(|(_, n)| n.eq_ignore_ascii_case(name))
-                    .ok_or_else(|| UnknownControlBit(name.to_string()))?;
-                Ok(bits | *bit)
-            })
+        if text.trim().is_empty() {
+            return Err(UnknownControlBit(text.trim().to_string()));
+        }
+        fsm_spec::output::signals(text).try_fold(Control::NONE, |bits, name| {
+            let (bit, _) = Control::NAMES
+                .iter()
+                .find(|(_, n)| n.eq_ignore_ascii_case(name))
+                .ok_or_else(|| UnknownControlBit(name.to_string()))?;
+            Ok(bits | *bit)
+        })
     }
 }
 

@@ -2,10 +2,10 @@
 
 use super::{
     Arrow, CoverageCell, EventLink, Finding, FindingKind, Handling, Names, Rule, Status, rule_of,
-    same_output,
 };
 use crate::model::{EventId, NoTransition, Spec, StateId, Transition};
 use crate::naming::case::loose_key;
+use crate::output::same as same_output;
 use crate::source::SourceFile;
 
 /// What the reference has at one state and event: plain transitions and contradictions

@@ -493,25 +493,10 @@ fn covers(d: &crate::Deviation, transition: Option<&Transition>, guard: Option<&
     };
     let send_ok = match (&d.send, transition) {
         (None, _) => true,
-        (Some(send), Some(t)) => same_output(Some(send), t.send.as_deref()),
+        (Some(send), Some(t)) => crate::output::same(Some(send), t.send.as_deref()),
         (Some(_), None) => false,
     };
     guard_ok && to_ok && send_ok
-}
-
-/// Outputs compared as sets of control bits: `SYN,ACK` equals `ack, syn`.
-pub fn same_output(a: Option<&str>, b: Option<&str>) -> bool {
-    fn bits(send: Option<&str>) -> Vec<String> {
-        let mut bits: Vec<String> = send
-            .unwrap_or_default()
-            .split([',', '+', ' '])
-            .filter(|b| !b.is_empty())
-            .map(str::to_uppercase)
-            .collect();
-        bits.sort();
-        bits
-    }
-    bits(a) == bits(b)
 }
 
 /// How a reference event is found in the spec.
@@ -573,7 +558,7 @@ impl Names {
                             let s = spec.event(e);
                             s.kind == r.kind
                                 && s.segment.is_some()
-                                && same_output(s.segment.as_deref(), Some(segment))
+                                && crate::output::same(s.segment.as_deref(), Some(segment))
                                 && !named_elsewhere(reference, r, s)
                         })
                         .map(|e| (e, Some(format!("segment {segment}"))))
