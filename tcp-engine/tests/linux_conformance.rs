@@ -259,16 +259,7 @@ fn can_run_live(scenario: &str) -> bool {
     let Some(why) = missing_tools() else {
         return true;
     };
-    if std::env::var("TCP_FSM_REQUIRE_CONFORMANCE").is_ok_and(|v| v == "1") {
-        panic!("TCP_FSM_REQUIRE_CONFORMANCE=1 but {scenario} cannot run: {why}");
-    }
-    // Straight to the terminal: the test harness captures print! and eprint! of passing
-    // tests, and a skip must be seen.
-    let _ = writeln!(
-        std::io::stderr(),
-        "skipped: live conformance scenario {scenario}: {why}"
-    );
-    false
+    test_support::CONFORMANCE.skip(&format!("live conformance scenario {scenario}"), &why)
 }
 
 /// A running tcpdump writing loopback traffic of one port to a file.

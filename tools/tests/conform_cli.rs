@@ -5,7 +5,6 @@
 mod cli;
 use cli::{tcp_fsm, temp_file, text};
 
-use std::io::Write as _;
 use tcp_engine::conform::linux::unavailable;
 
 #[test]
@@ -106,11 +105,7 @@ fn can_run_linux(test: &str) -> bool {
     let Some(why) = unavailable() else {
         return true;
     };
-    if std::env::var("TCP_FSM_REQUIRE_CONFORMANCE").is_ok_and(|v| v == "1") {
-        panic!("TCP_FSM_REQUIRE_CONFORMANCE=1 but {test} cannot run: {why}");
-    }
-    let _ = writeln!(std::io::stderr(), "skipped: {test}: {why}");
-    false
+    test_support::CONFORMANCE.skip(test, &why)
 }
 
 #[test]

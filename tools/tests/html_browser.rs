@@ -14,7 +14,6 @@ use fantoccini::elements::Element;
 use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::{Client, ClientBuilder, Locator, key::Key};
 use serde_json::{Value, json};
-use std::io::Write;
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -34,12 +33,7 @@ fn can_run() -> bool {
         return true;
     }
     let why = format!("{} not installed", missing.join(" and "));
-    if std::env::var("TCP_FSM_REQUIRE_BROWSER").is_ok_and(|v| v == "1") {
-        panic!("TCP_FSM_REQUIRE_BROWSER=1 but the browser test cannot run: {why}");
-    }
-    // Straight to the terminal: the harness captures the output of passing tests.
-    let _ = writeln!(std::io::stderr(), "skipped: HTML page browser test: {why}");
-    false
+    test_support::BROWSER.skip("HTML page browser test", &why)
 }
 
 /// A chromedriver process on a free local port, ended when dropped.

@@ -6,7 +6,6 @@
 //! `.ci/run`, which installs them) turns the skip into a failure.
 #![allow(dead_code)] // each test file uses the part it needs
 
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
@@ -21,12 +20,7 @@ pub fn runs(program: &str, args: &[&str]) -> bool {
 /// Returns false (after saying why on the terminal) when `check` must be skipped because
 /// `why`; panics instead when `TCP_FSM_REQUIRE_TOOLS=1`.
 pub fn skip(check: &str, why: &str) -> bool {
-    if std::env::var("TCP_FSM_REQUIRE_TOOLS").is_ok_and(|v| v == "1") {
-        panic!("TCP_FSM_REQUIRE_TOOLS=1 but {check} cannot run: {why}");
-    }
-    // Straight to the terminal: the harness captures eprint! of passing tests.
-    let _ = writeln!(std::io::stderr(), "skipped: {check}: {why}");
-    false
+    test_support::TOOLS.skip(check, why)
 }
 
 /// The repository's root directory.
