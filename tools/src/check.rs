@@ -4,7 +4,6 @@ use crate::error::Error;
 use crate::input;
 use crate::output::ReportFormat;
 use fsm_spec::Spec;
-use serde::Serialize;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -41,7 +40,7 @@ pub fn run(args: &Args) -> Result<ExitCode, Error> {
                 summary(source.name(), report.spec.as_ref(), errors, warnings)
             );
         }
-        ReportFormat::Json => println!("{}", json(&report)),
+        ReportFormat::Json => println!("{}", report.to_json()),
     }
     let failed = errors > 0 || (warnings > 0 && !args.allow_warnings);
     Ok(if failed {
@@ -76,54 +75,4 @@ fn summary(name: &str, spec: Option<&Spec>, errors: usize, warnings: usize) -> S
         ),
         None => format!("{name}: {verdict}."),
     }
-}
-
-/// `tcp-fsm check --format json`: the spec's counts, if it parsed, and every diagnostic.
-#[derive(Serialize)]
-struct CheckJson<'a> {
-    spec: Option<Counts<'a>>,
-    diagnostics: Vec<DiagnosticJson<'a>>,
-}
-
-#[derive(Serialize)]
-struct Counts<'a> {
-    machine: &'a str,
-    states: usize,
-    events: usize,
-    transitions: usize,
-}
-
-#[derive(Serialize)]
-struct DiagnosticJson<'a> {
-    file: &'a str,
-    line: usize,
-    column: usize,
-    severity: fsm_spec::Severity,
-    code: &'static str,
-    message: String,
-    help: Option<String>,
-}
-
-fn json(report: &fsm_spec::Report) -> String {
-    let diagnostics = report
-        .diagnostics
-        .iter()
-        .map(|d| DiagnosticJson {
-            file: &d.file,
-            line: d.location.line,
-            column: d.location.column,
-            severity: d.severity(),
-            code: d.problem.code(),
-            message: d.problem.to_string(),
-            help: d.problem.help(),
-        })
-        .collect();
-    let spec = report.spec.as_ref().map(|spec| Counts {
-        machine: &spec.machine.name,
-        states: spec.states.len(),
-        events: spec.events.len(),
-        transitions: spec.transitions.len(),
-    });
-    serde_json::to_string_pretty(&CheckJson { spec, diagnostics })
-        .expect("the report's types serialise")
 }

@@ -1,6 +1,6 @@
 //! `tcp-fsm diagram`: draw a spec as DOT, SVG, Mermaid or PlantUML.
 
-use crate::error::Error;
+use crate::error::{DiagramError, Error};
 use crate::input;
 use fsm_spec::Spec;
 use fsm_spec::render::{self, Arcs, Highlight, Options};
@@ -56,19 +56,6 @@ enum Engine {
 }
 
 const COLORS: &[&str] = &["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e"];
-
-/// Why a diagram could not be made.
-#[derive(Debug, thiserror::Error)]
-pub enum DiagramError {
-    #[error("--highlight {0}: {1}")]
-    Highlight(String, String),
-    #[error("--arcs {0}: no transition has this tag (the spec's tags are {1})")]
-    UnknownTag(String, String),
-    #[error(
-        "--engine graphviz: cannot run `dot` ({0}); install Graphviz or use the built-in layout"
-    )]
-    Graphviz(String),
-}
 
 /// Parses one `--arcs` value against `spec`.
 fn arcs(spec: &Spec, value: &str) -> Result<Arcs, DiagramError> {

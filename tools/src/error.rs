@@ -8,7 +8,6 @@
 //! | 1 | the verb ran and found problems; or the spec has errors |
 //! | 2 | the verb could not run: bad usage, a file that cannot be read or written, a spec that cannot drive the engine, a damaged capture |
 
-use crate::diagram::DiagramError;
 use crate::input::InputError;
 use std::path::PathBuf;
 use tcp_engine::interpreter::DriveError;
@@ -73,4 +72,17 @@ impl Error {
             source: Box::new(source.into()),
         }
     }
+}
+
+/// Why a diagram could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum DiagramError {
+    #[error("--highlight {0}: {1}")]
+    Highlight(String, String),
+    #[error("--arcs {0}: no transition has this tag (the spec's tags are {1})")]
+    UnknownTag(String, String),
+    #[error(
+        "--engine graphviz: cannot run `dot` ({0}); install Graphviz or use the built-in layout"
+    )]
+    Graphviz(String),
 }

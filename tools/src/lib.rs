@@ -1,7 +1,7 @@
 //! The library behind the `tcp-fsm` command: one module per verb, each with an `Args` (clap)
 //! and a `run` returning an exit code or an [`error::Error`], so that integration tests can
 //! reach the same code as the binary. The engines are libraries: `fsm-spec` for specs,
-//! `tcp-fsm` for TCP; this crate parses arguments, reads files, prints and exits.
+//! `tcp-engine` for TCP; this crate parses arguments, reads files, prints and exits.
 
 pub mod audit;
 pub mod check;

@@ -3,7 +3,6 @@
 
 use crate::error::Error;
 use crate::input;
-use fsm_spec::render::{self, Options};
 use fsm_spec::source::{MAX_SPEC_BYTES, read_text};
 use fsm_spec::{SourceFile, Spec, audit};
 use std::path::{Path, PathBuf};
@@ -46,15 +45,6 @@ pub struct Args {
     conformance: Option<PathBuf>,
 }
 
-/// The tag of the figure a spec is drawn as (its `diagram_tag`: RFC 793's Figure 6, RFC
-/// 9293's Figure 5); `None` for a spec without one.
-fn figure_tag(spec: &Spec) -> Option<&str> {
-    spec.machine
-        .diagram_tag
-        .as_ref()
-        .map(|(tag, _)| tag.as_str())
-}
-
 fn read_conformance(path: &Path) -> Result<Vec<TargetReport>, Error> {
     let text = read_text(path, MAX_SPEC_BYTES).map_err(|source| input::InputError::Read {
         path: path.to_path_buf(),
@@ -66,29 +56,6 @@ fn read_conformance(path: &Path) -> Result<Vec<TargetReport>, Error> {
             error,
         })
     })
-}
-
-/// The diagram files for `spec`, as (file name, content).
-pub fn diagrams(spec: &Spec) -> Vec<(String, String)> {
-    let name = fsm_spec::naming::snake(&spec.machine.name);
-    let all = Options::all();
-    let figure = figure_tag(spec);
-    let mut drawn = figure.map_or_else(Options::all, Options::tagged);
-    for path in tcp_engine::specs::BLOG_PATHS {
-        if let Ok(h) = crate::diagram::highlight(spec, path.name, path.color) {
-            drawn.highlights.push(h);
-        }
-    }
-    let figure = figure.unwrap_or("figure6");
-    vec![
-        (format!("{name}.dot"), render::dot(spec, &all)),
-        (format!("{name}.svg"), render::svg::svg(spec, &all)),
-        (
-            format!("{name}-{figure}.svg"),
-            render::svg::svg(spec, &drawn),
-        ),
-        (format!("{name}.mmd"), render::mermaid(spec, &drawn)),
-    ]
 }
 
 /// The files among `files` whose copy in `dir` is missing or different.
@@ -161,7 +128,7 @@ fn run_one(
     if let Some(own) = own.filter(|own| *own != args.against) {
         passed &= audit(&spec, &source, own)?.passed();
     }
-    let mut files = diagrams(&spec);
+    let mut files = page::diagram_files(&spec);
     let bundled = args.spec.is_none();
     if bundled {
         let name = fsm_spec::naming::snake(&spec.machine.name);

@@ -169,7 +169,7 @@ fn graphviz_accepts_our_dot() {
 fn the_checked_in_diagrams_are_up_to_date() {
     let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs");
     let spec = tcp_engine::spec();
-    let files = tcp_fsm_tools::report::diagrams(&spec);
+    let files = tcp_engine::page::diagram_files(&spec);
     let stale = tcp_fsm_tools::report::stale(&docs, &files);
     assert!(
         stale.is_empty(),
@@ -189,7 +189,7 @@ fn the_rfc_9293_spec_is_drawn_as_figure_5_and_its_diagrams_are_up_to_date() {
     let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs");
     let bundled = tcp_engine::specs::bundled("tcp9293").unwrap();
     let spec = fsm_spec::Spec::from_source(&bundled.source_file()).unwrap();
-    let files = tcp_fsm_tools::report::diagrams(&spec);
+    let files = tcp_engine::page::diagram_files(&spec);
     let names: Vec<&str> = files.iter().map(|(name, _)| name.as_str()).collect();
     assert_eq!(
         names,

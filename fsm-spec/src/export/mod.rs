@@ -3,6 +3,7 @@
 //! config. Unlike the diagrams of [`render`](crate::render), an export keeps every
 //! transition and reads as a machine that another program can run.
 
+mod check;
 mod json;
 mod scxml;
 mod xstate;

@@ -45,9 +45,9 @@
 pub mod walkthrough;
 
 use crate::conform::report::{CaseResult, TargetReport, Verdict};
-use crate::specs::{CLIENT_PATH, SERVER_PATH};
+use crate::specs::{BLOG_PATHS, CLIENT_PATH, SERVER_PATH};
 use fsm_spec::audit::{self, Report, Rule, Status};
-use fsm_spec::render::{Highlight, Options, event_text, safe_colour, svg};
+use fsm_spec::render::{self, Highlight, Options, event_text, safe_colour, svg};
 use fsm_spec::{SourceFile, Spec};
 use serde_json::{Value, json};
 use std::fmt::Write;
@@ -94,6 +94,31 @@ impl<'a> Page<'a> {
             conformance: None,
         }
     }
+}
+
+/// The diagram files `tcp-fsm report` writes for `spec` beside its page, as (file name,
+/// content): every transition as DOT and SVG, and the arcs of its figure (`diagram_tag`:
+/// RFC 793's Figure 6, RFC 9293's Figure 5) with the blog's client and server paths, as SVG
+/// and Mermaid.
+pub fn diagram_files(spec: &Spec) -> Vec<(String, String)> {
+    let name = fsm_spec::naming::snake(&spec.machine.name);
+    let all = Options::all();
+    let figure = spec
+        .machine
+        .diagram_tag
+        .as_ref()
+        .map(|(tag, _)| tag.as_str());
+    let mut drawn = figure.map_or_else(Options::all, Options::tagged);
+    for path in BLOG_PATHS {
+        drawn.highlights.extend(path.highlight(spec, path.color));
+    }
+    let figure = figure.unwrap_or("figure6");
+    vec![
+        (format!("{name}.dot"), render::dot(spec, &all)),
+        (format!("{name}.svg"), svg::svg(spec, &all)),
+        (format!("{name}-{figure}.svg"), svg::svg(spec, &drawn)),
+        (format!("{name}.mmd"), render::mermaid(spec, &drawn)),
+    ]
 }
 
 /// The page `tcp-fsm report --html` writes for `spec`: its figure's arcs and every transition, the blog's client and
