@@ -20,14 +20,14 @@ const FIGURES: [&str; 8] = [
 
 #[test]
 fn checked_in_sequence_diagrams_are_up_to_date() {
-    let tools = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let docs = tools.join("../docs/sequences");
+    let engine = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let docs = test_support::repository().join("docs/sequences");
     let spec = tcp_engine::spec();
     let rules = Interpreter::new(&spec).unwrap();
     let update = std::env::var_os("UPDATE_SEQUENCES").is_some();
     let mut stale = Vec::new();
     for name in FIGURES {
-        let path = tools.join(format!("scenarios/{name}.toml"));
+        let path = engine.join(format!("scenarios/{name}.toml"));
         let text = std::fs::read_to_string(&path).unwrap();
         let scenario = Scenario::parse(SourceFile::new(format!("{name}.toml"), text)).unwrap();
         let transcript = simulate(&rules, &scenario).unwrap();
@@ -53,8 +53,8 @@ fn checked_in_sequence_diagrams_are_up_to_date() {
 
 #[test]
 fn diagrams_show_every_segment_of_the_figure() {
-    let tools = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(tools.join("scenarios/rfc793-figure-14.toml")).unwrap();
+    let engine = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(engine.join("scenarios/rfc793-figure-14.toml")).unwrap();
     let scenario = Scenario::parse(SourceFile::new("f14.toml", text)).unwrap();
     let spec = tcp_engine::spec();
     let transcript = simulate(&Interpreter::new(&spec).unwrap(), &scenario).unwrap();

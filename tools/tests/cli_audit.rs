@@ -3,7 +3,6 @@
 mod cli;
 use cli::{tcp_fsm, temp_dir, temp_file, text};
 
-use std::path::Path;
 use std::process::Command;
 
 const TCP: &str = tcp_fsm::SPEC_SOURCE;
@@ -167,7 +166,7 @@ fn graphviz_accepts_our_dot() {
 
 #[test]
 fn the_checked_in_diagrams_are_up_to_date() {
-    let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs");
+    let docs = test_support::repository().join("docs");
     let spec = tcp_engine::spec();
     let files = tcp_engine::page::diagram_files(&spec);
     let stale = tcp_fsm_tools::report::stale(&docs, &files);
@@ -179,14 +178,14 @@ fn the_checked_in_diagrams_are_up_to_date() {
 
 #[test]
 fn report_check_passes_on_the_repository() {
-    let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs");
+    let docs = test_support::repository().join("docs");
     let out = tcp_fsm(&["report", "--check", "--out", docs.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
 }
 
 #[test]
 fn the_rfc_9293_spec_is_drawn_as_figure_5_and_its_diagrams_are_up_to_date() {
-    let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs");
+    let docs = test_support::repository().join("docs");
     let bundled = tcp_engine::specs::bundled("tcp9293").unwrap();
     let spec = fsm_spec::Spec::from_source(&bundled.source_file()).unwrap();
     let files = tcp_engine::page::diagram_files(&spec);

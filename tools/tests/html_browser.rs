@@ -401,7 +401,7 @@ async fn screenshots() {
     let driver = Driver::start();
     let client = session(&driver, &dir.join("profile")).await;
     let url = url::Url::from_file_path(&bundled.page).expect("a file URL");
-    let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/tcp-page.png");
+    let docs = test_support::repository().join("docs/tcp-page.png");
     let phone = std::env::temp_dir().join("tcp-page-phone.png");
     for (width, height, path) in [(1440, 900, &docs), (390, 844, &phone)] {
         client.set_window_size(width, height).await.expect("resize");

@@ -4,10 +4,9 @@
 mod cli;
 
 use cli::{tcp_fsm, temp_dir, temp_file, text};
-use std::path::Path;
 
 fn docs() -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs")
+    test_support::repository().join("docs")
 }
 
 #[test]
