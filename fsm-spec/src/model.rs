@@ -399,6 +399,20 @@ impl Spec {
         self.ancestors(state).contains(&group)
     }
 
+    /// The same machine without its groups: the expanded transitions as if each had been
+    /// written on its state (what `export --flat` prints).
+    pub fn flattened(&self) -> Spec {
+        let mut flat = self.clone();
+        flat.groups.clear();
+        for state in &mut flat.states {
+            state.group = None;
+        }
+        for transition in &mut flat.transitions {
+            transition.declared_in = None;
+        }
+        flat
+    }
+
     /// The state a transition to `group` enters: its `initial`, followed down to a state;
     /// `None` when a group on the way has no `initial`.
     pub fn initial_leaf(&self, group: GroupId) -> Option<StateId> {
