@@ -165,6 +165,36 @@ pub enum Problem {
         to: String,
         data: String,
     },
+    UnknownMember {
+        name: String,
+        group: String,
+        suggestion: Option<String>,
+    },
+    GroupNamedLikeState {
+        name: String,
+    },
+    MemberOfTwoGroups {
+        member: String,
+        first: String,
+        second: String,
+    },
+    GroupCycle {
+        chain: String,
+    },
+    EmptyGroup {
+        group: String,
+    },
+    InitialNotInGroup {
+        group: String,
+        initial: String,
+    },
+    GroupWithoutInitial {
+        group: String,
+    },
+    ShadowedGroupTransition {
+        group: String,
+        event: String,
+    },
 }
 
 // Written out rather than derived with `thiserror`: this crate is in the `fsm!` macro's build,
@@ -306,6 +336,37 @@ impl fmt::Display for Problem {
                 "{from} --{event}--> {to}: {to} holds `{data}`, but {from} holds no data and `{event}` \
          carries no payload, so there is nothing to make it from"
             ),
+            Problem::UnknownMember { name, group, .. } => {
+                write!(f, "unknown state or group `{name}` in group `{group}`")
+            }
+            Problem::GroupNamedLikeState { name } => {
+                write!(f, "the group `{name}` has the name of a state")
+            }
+            Problem::MemberOfTwoGroups {
+                first,
+                member,
+                second,
+            } => write!(
+                f,
+                "`{member}` is a member of two groups, `{first}` and `{second}`"
+            ),
+            Problem::GroupCycle { chain } => {
+                write!(f, "groups contain each other in a circle: {chain}")
+            }
+            Problem::EmptyGroup { group } => write!(f, "the group `{group}` has no states"),
+            Problem::InitialNotInGroup { group, initial } => write!(
+                f,
+                "the initial `{initial}` of group `{group}` is not inside the group"
+            ),
+            Problem::GroupWithoutInitial { group } => write!(
+                f,
+                "this transition goes to the group `{group}`, which has no `initial`"
+            ),
+            Problem::ShadowedGroupTransition { event, group } => write!(
+                f,
+                "this transition on `{event}` declared on group `{group}` applies to no state: \
+                 every state inside handles `{event}` itself"
+            ),
         }
     }
 }
@@ -331,9 +392,10 @@ impl Problem {
     /// Errors make the spec unusable; the graph findings are warnings.
     pub fn severity(&self) -> Severity {
         match self {
-            Problem::Unreachable { .. } | Problem::DeadEnd { .. } | Problem::UnusedEvent { .. } => {
-                Severity::Warning
-            }
+            Problem::Unreachable { .. }
+            | Problem::DeadEnd { .. }
+            | Problem::UnusedEvent { .. }
+            | Problem::ShadowedGroupTransition { .. } => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -372,6 +434,14 @@ impl Problem {
             Problem::BaseHasErrors { .. } => "base-has-errors",
             Problem::InheritedKey { .. } => "inherited-key",
             Problem::Message { .. } => "message",
+            Problem::UnknownMember { .. } => "unknown-member",
+            Problem::GroupNamedLikeState { .. } => "group-named-like-state",
+            Problem::MemberOfTwoGroups { .. } => "member-of-two-groups",
+            Problem::GroupCycle { .. } => "group-cycle",
+            Problem::EmptyGroup { .. } => "empty-group",
+            Problem::InitialNotInGroup { .. } => "initial-not-in-group",
+            Problem::GroupWithoutInitial { .. } => "group-without-initial",
+            Problem::ShadowedGroupTransition { .. } => "shadowed-group-transition",
         }
     }
 
@@ -403,7 +473,26 @@ impl Problem {
             | Problem::UnknownContradiction {
                 suggestion: Some(near),
                 ..
+            }
+            | Problem::UnknownMember {
+                suggestion: Some(near),
+                ..
             } => Some(format!("did you mean `{near}`?")),
+            Problem::GroupNamedLikeState { .. } => {
+                Some("states and groups share one namespace: rename the group".to_string())
+            }
+            Problem::MemberOfTwoGroups { .. } => Some(
+                "groups nest but do not overlap: list it in one group, or nest one group in \
+                 the other"
+                    .to_string(),
+            ),
+            Problem::GroupWithoutInitial { group } => Some(format!(
+                "give [groups.{group}] an `initial`, or name a state as `to`"
+            )),
+            Problem::ShadowedGroupTransition { .. } => Some(
+                "the innermost declaration wins: remove this transition, or the states' own"
+                    .to_string(),
+            ),
             Problem::TooFewReadings { .. } => Some(
                 "write each reading as a transition with the same `from`, `event` and `guard`, \
                  `contradiction` and a distinct `reading`"

@@ -92,6 +92,15 @@ pub const TABLES: &[Table] = &[
         keys: STATE,
     },
     Table {
+        key: "groups",
+        shape: Shape::Named,
+        doc: "Composite states: groups of states (and of other groups) that share transitions.",
+        entry: "group",
+        entry_doc: "A group of states; a transition whose `from` names it applies to each state \
+                    inside it that does not handle the event itself.",
+        keys: GROUP,
+    },
+    Table {
         key: "events",
         shape: Shape::Named,
         doc: "The events, in file order.",
@@ -181,6 +190,7 @@ pub const TOP_KEYS: &[&str] = &{
 /// The keys allowed in each table, for the parser.
 pub(crate) const MACHINE_KEYS: &[&str] = &names::<{ MACHINE.len() }>(MACHINE);
 pub(crate) const STATE_KEYS: &[&str] = &names::<{ STATE.len() }>(STATE);
+pub(crate) const GROUP_KEYS: &[&str] = &names::<{ GROUP.len() }>(GROUP);
 pub(crate) const EVENT_KEYS: &[&str] = &names::<{ EVENT.len() }>(EVENT);
 pub(crate) const TRANSITION_KEYS: &[&str] = &names::<{ TRANSITION.len() }>(TRANSITION);
 pub(crate) const CONTRADICTION_KEYS: &[&str] = &names::<{ CONTRADICTION.len() }>(CONTRADICTION);
@@ -243,6 +253,34 @@ pub const STATE: &[Key] = &[
     ),
 ];
 
+/// `[groups.NAME]`.
+pub const GROUP: &[Key] = &[
+    key(
+        "states",
+        Texts,
+        true,
+        "The members: states, or other groups nested in this one.",
+    ),
+    key(
+        "initial",
+        Text,
+        false,
+        "The member a transition to the group enters; needed only when a `to` names the group.",
+    ),
+    key(
+        "doc",
+        Text,
+        false,
+        "What the states of the group have in common.",
+    ),
+    key(
+        "cite",
+        Text,
+        false,
+        "Where the grouping comes from, e.g. `RFC 9293 3.10.7.4`.",
+    ),
+];
+
 /// `[events.NAME]`.
 pub const EVENT: &[Key] = &[
     key(
@@ -286,7 +324,7 @@ pub const TRANSITION: &[Key] = &[
         "from",
         TextOrTexts,
         true,
-        "A state, or a list of states that share the transition.",
+        "A state or group, or a list of them that share the transition.",
     ),
     key(
         "event",
@@ -294,7 +332,12 @@ pub const TRANSITION: &[Key] = &[
         true,
         "The event that triggers it, or a list of events.",
     ),
-    key("to", Text, true, "The next state."),
+    key(
+        "to",
+        Text,
+        true,
+        "The next state, or a group (its `initial`, followed down to a state).",
+    ),
     key(
         "send",
         Text,

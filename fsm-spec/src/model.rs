@@ -9,6 +9,10 @@ use std::fmt;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct StateId(pub usize);
 
+/// Index of a group in [`Spec::groups`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct GroupId(pub usize);
+
 /// Index of an event in [`Spec::events`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct EventId(pub usize);
@@ -19,7 +23,12 @@ pub struct EventId(pub usize);
 pub struct Spec {
     pub machine: Machine,
     pub states: Vec<State>,
+    /// `[groups.NAME]` tables: composite states, in source order. Empty for a flat spec.
+    pub groups: Vec<Group>,
     pub events: Vec<Event>,
+    /// The transitions as the machine takes them: one per leaf `from` state and event, a
+    /// transition declared on a group expanded to each state inside it that does not handle
+    /// the event itself (see [`Transition::declared_in`]).
     pub transitions: Vec<Transition>,
     /// `[[contradiction]]` entries: places where the source document says two things. Used
     /// by reference specs; each reading is a transition with a [`Transition::reading`].
@@ -69,7 +78,35 @@ pub struct State {
     pub is_final: bool,
     /// `data = "Type"`: the Rust type of the data a handle holds while in this state.
     pub data: Option<RustType>,
+    /// The innermost group the state is a member of; `None` at the top level.
+    pub group: Option<GroupId>,
     /// Span of the state's name.
+    pub span: Span,
+}
+
+/// A member of a group: a state, or another group nested in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Member {
+    State(StateId),
+    Group(GroupId),
+}
+
+/// A `[groups.NAME]` table: a composite state. A transition declared on it applies to each
+/// state inside it (transitively) that does not handle the event itself.
+#[derive(Debug, Clone)]
+pub struct Group {
+    pub name: String,
+    /// The states and groups directly inside it, in the order `states` lists them.
+    pub members: Vec<Member>,
+    /// The group it is a member of; `None` at the top level.
+    pub parent: Option<GroupId>,
+    /// The member a transition to the group enters (followed down to a state by
+    /// [`Spec::initial_leaf`]); needed only when a transition targets the group.
+    pub initial: Option<Member>,
+    pub doc: Option<String>,
+    /// Where the grouping comes from, for example `RFC 9293 3.10.7.4`.
+    pub cite: Option<String>,
+    /// Span of the group's name.
     pub span: Span,
 }
 
@@ -170,6 +207,9 @@ pub struct Transition {
     pub reading: Option<Reading>,
     /// Why this transition differs from the reference on purpose (`deviation = "RFC 5961"`).
     pub deviation: Option<String>,
+    /// The group whose `from` declared it; `None` when declared on the state itself. The
+    /// span is the declaration's either way.
+    pub declared_in: Option<GroupId>,
     /// Span of the `[[transition]]` entry.
     pub span: Span,
 }
@@ -327,6 +367,58 @@ impl Spec {
         &self.states[id.0]
     }
 
+    pub fn group(&self, id: GroupId) -> &Group {
+        &self.groups[id.0]
+    }
+
+    /// A group by its exact name.
+    pub fn group_named(&self, name: &str) -> Option<GroupId> {
+        self.groups.iter().position(|g| g.name == name).map(GroupId)
+    }
+
+    fn tree(&self) -> Tree<'_> {
+        Tree {
+            states: &self.states,
+            groups: &self.groups,
+        }
+    }
+
+    /// The groups containing `state`, innermost first.
+    pub fn ancestors(&self, state: StateId) -> Vec<GroupId> {
+        self.tree().ancestors(state)
+    }
+
+    /// The states inside `group`, at any depth, in the order its members list them (depth
+    /// first).
+    pub fn leaves(&self, group: GroupId) -> Vec<StateId> {
+        self.tree().leaves(group)
+    }
+
+    /// Whether `state` is inside `group`, at any depth.
+    pub fn contains(&self, group: GroupId, state: StateId) -> bool {
+        self.ancestors(state).contains(&group)
+    }
+
+    /// The same machine without its groups: the expanded transitions as if each had been
+    /// written on its state (what `export --flat` prints).
+    pub fn flattened(&self) -> Spec {
+        let mut flat = self.clone();
+        flat.groups.clear();
+        for state in &mut flat.states {
+            state.group = None;
+        }
+        for transition in &mut flat.transitions {
+            transition.declared_in = None;
+        }
+        flat
+    }
+
+    /// The state a transition to `group` enters: its `initial`, followed down to a state;
+    /// `None` when a group on the way has no `initial`.
+    pub fn initial_leaf(&self, group: GroupId) -> Option<StateId> {
+        self.tree().initial_leaf(group)
+    }
+
     pub fn event(&self, id: EventId) -> &Event {
         &self.events[id.0]
     }
@@ -441,5 +533,61 @@ impl Spec {
             path.push(state);
         }
         Ok(path)
+    }
+}
+
+/// The group hierarchy over the states and groups, for the parser (before there is a
+/// [`Spec`]) and for the [`Spec`] methods alike.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Tree<'a> {
+    pub states: &'a [State],
+    pub groups: &'a [Group],
+}
+
+impl Tree<'_> {
+    pub(crate) fn ancestors(&self, state: StateId) -> Vec<GroupId> {
+        let mut chain = Vec::new();
+        let mut next = self.states[state.0].group;
+        while let Some(group) = next {
+            // The parser leaves a forest; the check only guards a hand-built model.
+            if chain.contains(&group) {
+                break;
+            }
+            chain.push(group);
+            next = self.groups[group.0].parent;
+        }
+        chain
+    }
+
+    pub(crate) fn leaves(&self, group: GroupId) -> Vec<StateId> {
+        let mut leaves = Vec::new();
+        self.collect_leaves(group, &mut Vec::new(), &mut leaves);
+        leaves
+    }
+
+    /// `seen` guards a hand-built model with a cycle (the parser cuts them).
+    fn collect_leaves(&self, group: GroupId, seen: &mut Vec<GroupId>, leaves: &mut Vec<StateId>) {
+        if seen.contains(&group) {
+            return;
+        }
+        seen.push(group);
+        for member in &self.groups[group.0].members {
+            match *member {
+                Member::State(s) => leaves.push(s),
+                Member::Group(g) => self.collect_leaves(g, seen, leaves),
+            }
+        }
+    }
+
+    pub(crate) fn initial_leaf(&self, group: GroupId) -> Option<StateId> {
+        let mut next = group;
+        // At most one step per group: a longer walk is a cycle of `initial`s.
+        for _ in 0..=self.groups.len() {
+            match self.groups[next.0].initial? {
+                Member::State(s) => return Some(s),
+                Member::Group(g) => next = g,
+            }
+        }
+        None
     }
 }

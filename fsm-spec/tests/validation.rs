@@ -113,7 +113,7 @@ fn unknown_top_level_key_lists_the_expected_ones() {
     assert_eq!(
         d,
         [
-            "51:2: error: unknown key `extra` in the top level; expected one of: machine, states, events, transition, contradiction, deviation, no_transition"
+            "51:2: error: unknown key `extra` in the top level; expected one of: machine, states, groups, events, transition, contradiction, deviation, no_transition"
         ]
     );
 }

@@ -11,7 +11,12 @@ use std::process::ExitCode;
 /// a W3C SCXML document (ECMAScript data model; guards are booleans in its `guards` object);
 /// `xstate`, an XState v5 machine config (guards are named guards the caller implements).
 ///
-/// Examples: `tcp-fsm export --format json > tcp.json`, `tcp-fsm export --format scxml`
+/// A spec with groups (composite states) shows them in `json` (`groups`, and each
+/// transition's `declared_in`); `--flat` prints the expanded machine without them, in the
+/// shape of a spec that has none.
+///
+/// Examples: `tcp-fsm export --format json > tcp.json`, `tcp-fsm export --format scxml`,
+/// `tcp-fsm export --flat`
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The spec file [default: the bundled TCP spec]
@@ -19,6 +24,9 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Json)]
     format: Format,
+    /// Leave the groups out: every transition as if written on its own state.
+    #[arg(long)]
+    flat: bool,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -29,7 +37,10 @@ enum Format {
 }
 
 pub fn run(args: &Args) -> Result<ExitCode, Error> {
-    let (_, spec) = input::load(args.spec.as_deref())?;
+    let (_, mut spec) = input::load(args.spec.as_deref())?;
+    if args.flat {
+        spec = spec.flattened();
+    }
     match args.format {
         Format::Json => println!("{}", spec.to_json()),
         Format::Scxml => print!("{}", fsm_spec::export::scxml(&spec)),

@@ -1,13 +1,17 @@
 //! The normalised JSON form of a spec: names instead of indices, one transition per `from`
-//! state, every optional key present (as `null` or `[]`), for other tools to read.
+//! state, every optional key present (as `null` or `[]`), for other tools to read. A spec
+//! with groups also has `groups` and each transition's `declared_in`; a spec without them
+//! has neither key, so its JSON is what it was before groups existed.
 
-use crate::model::{ContradictionKind, EventKind, NoTransitionKind, Spec};
+use crate::model::{ContradictionKind, EventKind, Member, NoTransitionKind, Spec};
 use serde::Serialize;
 
 #[derive(Debug, Serialize)]
 pub struct NormalSpec<'a> {
     pub machine: NormalMachine<'a>,
     pub states: Vec<NormalState<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<NormalGroup<'a>>,
     pub events: Vec<NormalEvent<'a>>,
     pub transitions: Vec<NormalTransition<'a>>,
     pub contradictions: Vec<NormalContradiction<'a>>,
@@ -46,6 +50,17 @@ pub struct NormalState<'a> {
 }
 
 #[derive(Debug, Serialize)]
+pub struct NormalGroup<'a> {
+    pub name: &'a str,
+    /// The states and groups directly inside, by name.
+    pub states: Vec<&'a str>,
+    pub parent: Option<&'a str>,
+    pub initial: Option<&'a str>,
+    pub doc: Option<&'a str>,
+    pub cite: Option<&'a str>,
+}
+
+#[derive(Debug, Serialize)]
 pub struct NormalEvent<'a> {
     pub name: &'a str,
     pub kind: EventKind,
@@ -73,6 +88,10 @@ pub struct NormalTransition<'a> {
     pub contradiction: Option<&'a str>,
     pub reading: Option<&'a str>,
     pub deviation: Option<&'a str>,
+    /// In a spec with groups: the group that declared the transition, `null` for the state
+    /// itself. Left out in a spec without groups.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub declared_in: Option<Option<&'a str>>,
 }
 
 #[derive(Debug, Serialize)]
@@ -116,6 +135,18 @@ impl Spec {
                     data: s.data.as_ref().map(|d| d.value.as_str()),
                 })
                 .collect(),
+            groups: self
+                .groups
+                .iter()
+                .map(|g| NormalGroup {
+                    name: &g.name,
+                    states: g.members.iter().map(|&m| self.member_name(m)).collect(),
+                    parent: g.parent.map(|p| self.group(p).name.as_str()),
+                    initial: g.initial.map(|m| self.member_name(m)),
+                    doc: g.doc.as_deref(),
+                    cite: g.cite.as_deref(),
+                })
+                .collect(),
             events: self
                 .events
                 .iter()
@@ -146,6 +177,8 @@ impl Spec {
                     contradiction: t.reading.as_ref().map(|r| r.contradiction.as_str()),
                     reading: t.reading.as_ref().map(|r| r.name.as_str()),
                     deviation: t.deviation.as_deref(),
+                    declared_in: (!self.groups.is_empty())
+                        .then(|| t.declared_in.map(|g| self.group(g).name.as_str())),
                 })
                 .collect(),
             contradictions: self
@@ -184,6 +217,13 @@ impl Spec {
                     doc: n.doc.as_deref(),
                 })
                 .collect(),
+        }
+    }
+
+    fn member_name(&self, member: Member) -> &str {
+        match member {
+            Member::State(s) => &self.state(s).name,
+            Member::Group(g) => &self.group(g).name,
         }
     }
 

@@ -132,6 +132,8 @@ pub(crate) fn states(
         .iter()
         .map(|state| State {
             span: base.span,
+            // Groups are not inherited: the extending spec declares its own.
+            group: None,
             alias_spans: vec![base.span; state.aliases.len()],
             ..state.clone()
         })

@@ -5,6 +5,7 @@
 //! name instead of stopping at the first.
 
 mod extend;
+mod group;
 
 pub(crate) use extend::Base;
 
@@ -14,8 +15,9 @@ use crate::format::{
     NO_TRANSITION_KEYS, NO_TRANSITION_KINDS, STATE_KEYS, TOP_KEYS, TRANSITION_KEYS,
 };
 use crate::model::{
-    Contradiction, ContradictionKind, Deviation, Event, EventId, EventKind, Machine, NoTransition,
-    NoTransitionKind, Reading, RustType, Spec, State, StateId, Transition,
+    Contradiction, ContradictionKind, Deviation, Event, EventId, EventKind, Group, GroupId,
+    Machine, Member, NoTransition, NoTransitionKind, Reading, RustType, Spec, State, StateId,
+    Transition, Tree,
 };
 use crate::naming::check_identifier;
 use crate::source::{Located, Span};
@@ -112,6 +114,10 @@ pub(crate) fn parse(
     }
     let events =
         events.map(|(events, refinements)| resolve_refinements(events, refinements, problems));
+    let groups = match (top.table("groups", problems), states.as_mut()) {
+        (Some(table), Some(states)) => group::parse_groups(table, states, problems),
+        _ => Vec::new(),
+    };
     let contradictions = match top.get("contradiction") {
         Some(value) => parse_contradictions(value, problems),
         None => Vec::new(),
@@ -123,6 +129,11 @@ pub(crate) fn parse(
     let names = SpecNames {
         states: Names::new(states.iter().map(|s| s.name.as_str())),
         events: Names::new(events.iter().map(|e| e.name.as_str())),
+        groups: Names::new(groups.iter().map(|g| g.name.as_str())),
+    };
+    let tree = Tree {
+        states: &states,
+        groups: &groups,
     };
     // Read on its own, so that missing cites are reported even when `[machine]` has errors.
     let require_cite = top
@@ -130,10 +141,11 @@ pub(crate) fn parse(
         .and_then(|machine| machine.get_ref().as_table()?.get("require_cite"))
         .and_then(|flag| flag.get_ref().as_bool())
         .unwrap_or(false);
-    let transitions = match top.get("transition") {
-        Some(value) => parse_transitions(value, &names, require_cite, problems),
+    let declarations = match top.get("transition") {
+        Some(value) => parse_transitions(value, &names, tree, require_cite, problems),
         None => Vec::new(),
     };
+    let transitions = group::expand(declarations, tree, &events, problems);
     let deviations = match top.get("deviation") {
         Some(value) => parse_deviations(value, &names, problems),
         None => Vec::new(),
@@ -145,6 +157,7 @@ pub(crate) fn parse(
     Some(Spec {
         machine: machine?,
         states,
+        groups,
         events,
         transitions,
         contradictions,
@@ -380,6 +393,7 @@ fn parse_states(table: (&DeTable<'_>, Span), problems: &mut Problems) -> Vec<Sta
             alias_spans: aliases.iter().map(|alias| alias.span).collect(),
             aliases: aliases.into_iter().map(|alias| alias.value).collect(),
             data: fields.rust_type("data", problems),
+            group: None,
             name,
             is_final,
             span,
@@ -499,6 +513,21 @@ fn parse_machine(
 struct SpecNames<'a> {
     states: Names<'a>,
     events: Names<'a>,
+    groups: Names<'a>,
+}
+
+impl SpecNames<'_> {
+    /// A state or a group (`from` and `to` of a transition may name either); an unknown
+    /// name is reported as an unknown state, with the nearest of both as the suggestion.
+    fn place(&self, name: Located<String>, problems: &mut Problems) -> Option<Member> {
+        group::member(
+            &self.states,
+            &self.groups,
+            &name,
+            problems,
+            |name, suggestion| Problem::UnknownState { name, suggestion },
+        )
+    }
 }
 
 /// Names to indices, for resolving references in time linear in the spec's size.
@@ -544,9 +573,10 @@ impl<'a> Names<'a> {
 fn parse_transitions(
     value: &Value<'_>,
     names: &SpecNames<'_>,
+    tree: Tree<'_>,
     require_cite: bool,
     problems: &mut Problems,
-) -> Vec<Transition> {
+) -> Vec<group::Declaration> {
     let DeValue::Array(entries) = value.get_ref() else {
         let problem = wrong_type(
             "transition",
@@ -556,7 +586,6 @@ fn parse_transitions(
         problems.push((problem, span_of(value)));
         return Vec::new();
     };
-    let (state_names, event_names) = (&names.states, &names.events);
     let mut transitions = Vec::new();
     for (index, entry) in entries.iter().enumerate() {
         let span = span_of(entry);
@@ -566,11 +595,18 @@ fn parse_transitions(
         };
         let name = format!("[[transition]] number {}", index + 1);
         let fields = Fields::open(table, name, span, TRANSITION_KEYS, problems);
-        let from = fields.source_states(state_names, problems);
-        let events = fields.event_list(event_names, problems);
+        if fields.get("from").is_none() {
+            fields.missing("from", problems);
+        }
+        let from: Vec<Member> = fields
+            .strings("from", true, problems)
+            .into_iter()
+            .filter_map(|f| names.place(f, problems))
+            .collect();
+        let events = fields.event_list(&names.events, problems);
         let to = fields
             .required_string("to", problems)
-            .and_then(|t| state_names.state(t, problems));
+            .and_then(|t| target(names, tree, t, problems));
         let guard = fields.string("guard", problems);
         if let Some(guard) = &guard {
             check_identifier("guard", &guard.value, guard.span, problems);
@@ -594,24 +630,63 @@ fn parse_transitions(
         let Some(to) = to else {
             continue;
         };
-        for (from, event) in cells(&from, &events) {
-            transitions.push(Transition {
-                from,
-                event,
+        transitions.push(group::Declaration {
+            from,
+            events,
+            template: Transition {
+                // Set per expanded copy.
+                from: StateId(0),
+                event: EventId(0),
+                declared_in: None,
                 to,
-                send: send.clone(),
-                guard: guard.as_ref().map(|g| g.value.clone()),
-                tags: Vec::clone(&tags),
-                cite: cite.clone(),
-                doc: doc.clone(),
-                quote: quote.clone(),
-                reading: reading.clone(),
-                deviation: deviation.clone(),
+                send,
+                guard: guard.map(|g| g.value),
+                tags,
+                cite,
+                doc,
+                quote,
+                reading,
+                deviation,
                 span,
-            });
-        }
+            },
+        });
     }
     transitions
+}
+
+/// The state a transition's `to` enters: a state, or a group's `initial` followed down.
+fn target(
+    names: &SpecNames<'_>,
+    tree: Tree<'_>,
+    to: Located<String>,
+    problems: &mut Problems,
+) -> Option<StateId> {
+    let span = to.span;
+    match names.place(to, problems)? {
+        Member::State(state) => Some(state),
+        Member::Group(group) => {
+            let leaf = tree.initial_leaf(group);
+            if leaf.is_none() {
+                let problem = Problem::GroupWithoutInitial {
+                    group: innermost_without_initial(tree.groups, group),
+                };
+                problems.push((problem, span));
+            }
+            leaf
+        }
+    }
+}
+
+/// The group on the way down from `group` through `initial`s that has none.
+fn innermost_without_initial(groups: &[Group], group: GroupId) -> String {
+    let mut next = group;
+    for _ in 0..groups.len() {
+        match groups[next.0].initial {
+            Some(Member::Group(g)) => next = g,
+            _ => break,
+        }
+    }
+    groups[next.0].name.clone()
 }
 
 /// Every resolved `from` state with every resolved event, `from` first.
