@@ -3,7 +3,7 @@
 
 use crate::names::Names;
 use crate::types::Types;
-use fsm_spec::{Spec, StateId, Transition};
+use fsm_spec::{EventId, GroupId, Spec, StateId, Transition};
 
 /// What the generators read: the checked spec, its Rust names, and the spec path as the
 /// macro call wrote it (for docs).
@@ -35,5 +35,34 @@ impl Model<'_> {
     /// The spec names of the states where the transition list has `event`.
     pub(crate) fn legal_in(&self, event: fsm_spec::EventId) -> Vec<StateId> {
         self.spec.states_accepting(event)
+    }
+
+    /// The groups that take `event` as a whole: one generic impl `impl<S: state::G, D>`
+    /// serves all their states. A group qualifies when every state inside it takes the
+    /// transition declared on the group itself: no nested group or state overrides it, so
+    /// every state goes to the same place. Guarded group transitions and entries that read
+    /// the state left's data still get one impl per state. No two of them overlap: a state
+    /// in both would take a transition declared on two groups.
+    pub(crate) fn whole_groups(&self, event: EventId) -> Vec<GroupId> {
+        (0..self.spec.groups.len())
+            .map(GroupId)
+            .filter(|&g| self.takes_as_whole(g, event))
+            .collect()
+    }
+
+    fn takes_as_whole(&self, group: GroupId, event: EventId) -> bool {
+        let leaves = self.spec.leaves(group);
+        !leaves.is_empty()
+            && leaves.iter().all(|&s| {
+                let mut on = self.spec.transitions_on(s, event);
+                match (on.next(), on.next()) {
+                    (Some(t), None) => {
+                        t.declared_in == Some(group)
+                            && t.guard.is_none()
+                            && !self.types.entry(t).reads_state_left()
+                    }
+                    _ => false,
+                }
+            })
     }
 }

@@ -32,6 +32,9 @@ pub(crate) struct Names {
     /// Distinct `send` texts in order of first use, with their type name.
     pub outputs: Vec<(String, Ident)>,
     pub groups: Vec<Group>,
+    /// One marker trait per spec group (`[groups.NAME]`), indexed like `Spec::groups`: the
+    /// group's name in UpperCamelCase, as states are named.
+    pub group_traits: Vec<Ident>,
 }
 
 /// A name that `fsm_spec::naming` accepted but `syn` does not parse as an identifier: a gap
@@ -67,6 +70,11 @@ impl Names {
                 .map(|o| Ok((o.text.clone(), ident(&o.name)?)))
                 .collect::<Result<_, _>>()?,
             groups: groups.collect::<Result<_, _>>()?,
+            group_traits: spec
+                .groups
+                .iter()
+                .map(|g| ident(&fsm_spec::naming::upper_camel(&g.name)))
+                .collect::<Result<_, _>>()?,
         })
     }
 

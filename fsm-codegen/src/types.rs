@@ -40,6 +40,17 @@ pub(crate) enum Entry<'a> {
     },
 }
 
+impl Entry<'_> {
+    /// Whether making the entered state's data reads the data of the state left: then the
+    /// code depends on which state that was, and one impl cannot serve a whole group.
+    pub(crate) fn reads_state_left(&self) -> bool {
+        matches!(
+            self,
+            Entry::Carried | Entry::Converted { from: Some(_), .. }
+        )
+    }
+}
+
 impl Types {
     /// Parses every type. A string that is not a Rust type is reported at the macro call,
     /// with the spec's file, line and column, as every other spec error.

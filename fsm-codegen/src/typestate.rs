@@ -285,10 +285,17 @@ fn states(m: &Model<'_>) -> TokenStream {
                 docs::escape(&ty.value)
             ));
         }
+        let groups = m
+            .spec
+            .ancestors(id)
+            .into_iter()
+            .map(|g| &m.names.group_traits[g.0]);
         quote! {
             #[doc = #doc]
             #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
             pub struct #ty;
+
+            #(impl #groups for #ty {})*
 
             impl sealed::GeneratedState for #ty {}
 
@@ -310,6 +317,7 @@ fn states(m: &Model<'_>) -> TokenStream {
             type Data;
         }
     });
+    let group_traits = group_traits(m);
     quote! {
         #[doc = #doc]
         #[allow(dead_code)]
@@ -333,8 +341,72 @@ fn states(m: &Model<'_>) -> TokenStream {
             }
 
             #(#markers)*
+
+            #(#group_traits)*
         }
     }
+}
+
+/// `pub trait Synchronized: State {}`: one marker trait per spec group, implemented by
+/// every state inside it, so that user code can be generic over the group. A nested group's
+/// trait has its parent's as a supertrait; `State`, which only this module implements,
+/// seals them all.
+fn group_traits(m: &Model<'_>) -> Vec<TokenStream> {
+    let machine = &m.names.machine;
+    m.spec
+        .groups
+        .iter()
+        .enumerate()
+        .map(|(i, group)| {
+            let ty = &m.names.group_traits[i];
+            let name = &group.name;
+            let id = fsm_spec::GroupId(i);
+            let states: Vec<&str> = m
+                .spec
+                .leaves(id)
+                .into_iter()
+                .map(|s| m.spec.state(s).name.as_str())
+                .collect();
+            let mut doc = format!(
+                "{name}: {}\n\nImplemented by its states: {}. Code generic over \
+                 `S: {ty}` may call the events that the spec declares on {name} as a whole \
+                 (see [`event`](super::event)); an event that a state inside overrides is \
+                 not among them.",
+                docs::or_named(group.doc.as_deref(), format!("the group `{name}`.")),
+                docs::state_list(states.iter().copied()),
+            );
+            let parent = match group.parent {
+                Some(parent) => {
+                    let parent_ty = &m.names.group_traits[parent.0];
+                    doc.push_str(&format!(
+                        "\n\nInside {}: every `{ty}` is a [`{parent_ty}`].",
+                        m.spec.group(parent).name
+                    ));
+                    quote!(#parent_ty)
+                }
+                None => quote!(State),
+            };
+            if let Some(cite) = &group.cite {
+                doc.push_str(&format!("\n\n*Source: {}*", docs::escape(cite)));
+            }
+            doc.push_str(&format!(
+                "\n\nA group of [`{machine}`](super::{machine}); implemented only by the \
+                 types in this module."
+            ));
+            let message = format!("`{{Self}}` is not a state of the group {name}");
+            let label = format!("not in {name}");
+            let note = docs::escape_braces(&format!(
+                "{name} holds: {} (spec `{}`)",
+                docs::state_list(states.iter().copied()),
+                m.file
+            ));
+            quote! {
+                #[doc = #doc]
+                #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
+                pub trait #ty: #parent {}
+            }
+        })
+        .collect()
 }
 
 fn events(m: &Model<'_>) -> TokenStream {
@@ -343,36 +415,42 @@ fn events(m: &Model<'_>) -> TokenStream {
         let e = m.spec.event(event);
         let name = &e.name;
         let ty = &m.names.events[event.0];
-        let legal: Vec<&str> = m
-            .legal_in(event)
-            .into_iter()
-            .map(|s| m.spec.state(s).name.as_str())
-            .collect();
+        let legal_states = m.legal_in(event);
+        let whole = m.whole_groups(event);
+        let legal_text = legal_list(m, &legal_states, &whole);
         let message = format!(
             "`{machine}<{{S}}>` cannot `{name}`: the spec has no transition on `{name}` from \
              this state"
         );
         let label = "illegal transition";
         let note = docs::escape_braces(&format!(
-            "`{name}` ({}) is legal only in: {} (spec `{}`)",
+            "`{name}` ({}) is legal only in: {legal_text} (spec `{}`)",
             e.display_label(),
-            docs::state_list(legal.iter().copied()),
             m.file
         ));
+        let overridden = overridden_note(m, event, &whole).map(|n| quote!(, note = #n));
         let doc = format!(
             "The rule for `{name}`: implemented by [`Rules`] for each state where the spec \
-             allows it ({}). [`{machine}::{name}`](super::{machine}::{name}) requires it.",
-            docs::state_list(legal.iter().copied())
+             allows it ({legal_text}). [`{machine}::{name}`](super::{machine}::{name}) requires it.",
         );
-        let impls = m
-            .spec
-            .state_ids()
-            .filter(|&s| legal.contains(&m.spec.state(s).name.as_str()))
-            .map(|s| rule_impl(m, s, event));
+        // A group taken as a whole gets its one generic impl where its first state would
+        // have had its own; flat specs keep exactly one impl per legal state.
+        let mut done = Vec::new();
+        let impls: Vec<TokenStream> = legal_states
+            .iter()
+            .filter_map(|&s| match whole.iter().find(|&&g| m.spec.contains(g, s)) {
+                None => Some(rule_impl(m, s, event)),
+                Some(&g) if !done.contains(&g) => {
+                    done.push(g);
+                    Some(group_rule_impl(m, g, s, event))
+                }
+                Some(_) => None,
+            })
+            .collect();
         let payload = m.types.payload(event).map(|ty| quote!(payload: #ty,));
         quote! {
             #[doc = #doc]
-            #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note)]
+            #[diagnostic::on_unimplemented(message = #message, label = #label, note = #note #overridden)]
             pub trait #ty<S: state::State, D> {
                 /// What the transition returns: the next handle (with its output, if any), or
                 /// the outcomes of a guarded transition.
@@ -410,6 +488,133 @@ fn events(m: &Model<'_>) -> TokenStream {
             pub struct Rules;
 
             #(#traits)*
+        }
+    }
+}
+
+/// "SYNCHRONIZED (ESTABLISHED, FIN_WAIT_1), LISTEN": the states where an event is legal, a
+/// group that takes it as a whole named once with its states. Without such groups, the
+/// plain list of states.
+fn legal_list(m: &Model<'_>, legal: &[StateId], whole: &[fsm_spec::GroupId]) -> String {
+    let mut done = Vec::new();
+    let items =
+        legal
+            .iter()
+            .filter_map(|&s| match whole.iter().find(|&&g| m.spec.contains(g, s)) {
+                None => Some(m.spec.state(s).name.clone()),
+                Some(&g) if !done.contains(&g) => {
+                    done.push(g);
+                    let states: Vec<&str> = m
+                        .spec
+                        .leaves(g)
+                        .into_iter()
+                        .map(|s| m.spec.state(s).name.as_str())
+                        .collect();
+                    Some(format!("{} ({})", m.spec.group(g).name, states.join(", ")))
+                }
+                Some(_) => None,
+            });
+    let items: Vec<String> = items.collect();
+    docs::state_list(items.iter().map(String::as_str))
+}
+
+/// Why code generic over a group that declares `event` cannot call it: a state inside
+/// overrides the declaration (or it is guarded), so there is no one impl for the group. `None`
+/// when no group declares the event, as in every flat spec.
+fn overridden_note(
+    m: &Model<'_>,
+    event: fsm_spec::EventId,
+    whole: &[fsm_spec::GroupId],
+) -> Option<String> {
+    let mut declared: Vec<fsm_spec::GroupId> = Vec::new();
+    for t in m.spec.transitions.iter().filter(|t| t.event == event) {
+        match t.declared_in {
+            Some(g) if !whole.contains(&g) && !declared.contains(&g) => declared.push(g),
+            _ => {}
+        }
+    }
+    let parts: Vec<String> = declared
+        .iter()
+        .map(|&g| {
+            let group = &m.spec.group(g).name;
+            let differing: Vec<&str> = m
+                .spec
+                .leaves(g)
+                .into_iter()
+                .filter(|&s| {
+                    m.spec
+                        .transitions_on(s, event)
+                        .any(|t| t.declared_in != Some(g))
+                })
+                .map(|s| m.spec.state(s).name.as_str())
+                .collect();
+            if differing.is_empty() {
+                format!("{group} declares it, but guarded or with state data, so per state")
+            } else {
+                format!(
+                    "{group} declares it, but {} overrides it",
+                    differing.join(", ")
+                )
+            }
+        })
+        .collect();
+    (!parts.is_empty()).then(|| {
+        docs::escape_braces(&format!(
+            "{}: code generic over such a group cannot call `{}`; call it on each state's type",
+            parts.join("; "),
+            m.spec.event(event).name
+        ))
+    })
+}
+
+/// `impl<S: state::Synchronized, D> RcvRst<S, D> for Rules`: an event that a group takes as
+/// a whole (see [`Model::whole_groups`]), one impl for all its states. `first` is any state
+/// inside; they all take the same transition but for its `from`.
+fn group_rule_impl(
+    m: &Model<'_>,
+    group: fsm_spec::GroupId,
+    first: StateId,
+    event: fsm_spec::EventId,
+) -> TokenStream {
+    let machine = &m.names.machine;
+    let trait_name = &m.names.events[event.0];
+    let group_ty = &m.names.group_traits[group.0];
+    let Some(t) = m.spec.transitions_on(first, event).next() else {
+        return TokenStream::new();
+    };
+    let payload = m.types.payload(event).map(|ty| quote!(payload: #ty,));
+    let allow_unused = payload
+        .is_some()
+        .then(|| quote!(#[allow(unused_variables)]));
+    let doc = format!(
+        "Declared on the group {}: from any state inside it. {}",
+        m.spec.group(group).name,
+        docs::transition(m.spec, t).replacen(
+            &format!("**{} →", m.spec.state(first).name),
+            &format!("**{} →", m.spec.group(group).name),
+            1
+        )
+    );
+    let next_type = next_type(m, t);
+    let next = next_fields(m, t);
+    let next = match m.names.output(t.send.as_deref()) {
+        Some(_) => quote!((#next)),
+        None => next,
+    };
+    // `do_not_recommend`, as on the per-state impls, and more so here: without it, a state
+    // outside the group would be reported as "`S: Synchronized` is not satisfied" instead of
+    // with our message and note.
+    quote! {
+        #[doc = #doc]
+        #[diagnostic::do_not_recommend]
+        impl<S: state::#group_ty, D> #trait_name<S, D> for Rules {
+            type Next = #next_type;
+
+            #[inline(always)]
+            #allow_unused
+            fn apply(handle: super::#machine<S, D>, #payload _: sealed::Token) -> Self::Next {
+                #next
+            }
         }
     }
 }
