@@ -41,12 +41,17 @@ impl Model<'_> {
     /// serves all their states. A group qualifies when every state inside it takes the
     /// transition declared on the group itself: no nested group or state overrides it, so
     /// every state goes to the same place. Guarded group transitions and entries that read
-    /// the state left's data still get one impl per state. No two of them overlap: a state
-    /// in both would take a transition declared on two groups.
+    /// the state left's data still get one impl per state.
+    ///
+    /// At most one group per event: two generic impls `impl<S: A>` and `impl<S: B>` of one
+    /// trait conflict for rustc (E0119) even when no state is in both, because coherence
+    /// does not reason that the two marker traits are disjoint. The first group in the
+    /// spec's order that qualifies gets the generic impl; the others keep one impl per state.
     pub(crate) fn whole_groups(&self, event: EventId) -> Vec<GroupId> {
         (0..self.spec.groups.len())
             .map(GroupId)
-            .filter(|&g| self.takes_as_whole(g, event))
+            .find(|&g| self.takes_as_whole(g, event))
+            .into_iter()
             .collect()
     }
 

@@ -143,3 +143,21 @@ fn handles_convert_to_runtime_states_and_print_their_spec_name() {
     assert_eq!(*tcp.data(), Opened::Passive);
     assert_eq!(tcp.into_data(), Opened::Passive);
 }
+
+/// RFC 793 3.9, fourth, check the SYN bit: a SYN in any synchronized state is answered with a
+/// reset and the connection closes. The spec says it once, on the group SYNCHRONIZED, so code
+/// generic over the group's trait can take it in every such state.
+fn syn_in_a_synchronized_state<S: state::Synchronized>(tcp: Tcp<S>) -> String {
+    let (tcp, rst): (Tcp<state::Closed>, output::Rst) = tcp.rcv_syn();
+    format!("{} {rst}", tcp.state().name())
+}
+
+#[test]
+fn a_syn_closes_every_synchronized_state_through_the_group() {
+    let established = Tcp::new().active_open().0.rcv_syn_ack().0;
+    assert_eq!(syn_in_a_synchronized_state(established), "CLOSED RST");
+    let (fin_wait_1, _) = Tcp::new().active_open().0.rcv_syn_ack().0.close();
+    assert_eq!(syn_in_a_synchronized_state(fin_wait_1), "CLOSED RST");
+    let close_wait = Tcp::new().passive_open().rcv_syn().0.rcv_ack().rcv_fin().0;
+    assert_eq!(syn_in_a_synchronized_state(close_wait), "CLOSED RST");
+}
