@@ -63,11 +63,6 @@ fn diagnostics(text: &str) -> Vec<String> {
         .collect()
 }
 
-fn replaced(from: &str, to: &str) -> String {
-    assert!(BASE.contains(from), "mutation `{from}` does not apply");
-    BASE.replacen(from, to, 1)
-}
-
 #[test]
 fn the_base_spec_is_clean_and_keeps_every_key() {
     assert_eq!(diagnostics(BASE), Vec::<String>::new());
@@ -94,7 +89,8 @@ fn the_base_spec_is_clean_and_keeps_every_key() {
 
 #[test]
 fn unknown_contradiction_suggests_a_name() {
-    let d = diagnostics(&replaced(
+    let d = diagnostics(&test_support::replaced(
+        BASE,
         "contradiction = \"where_open_goes\"\nreading = \"errata\"",
         "contradiction = \"where_open_gos\"\nreading = \"errata\"",
     ));
@@ -110,7 +106,11 @@ fn unknown_contradiction_suggests_a_name() {
 
 #[test]
 fn readings_need_distinct_names() {
-    let d = diagnostics(&replaced("reading = \"errata\"", "reading = \"manual\""));
+    let d = diagnostics(&test_support::replaced(
+        BASE,
+        "reading = \"errata\"",
+        "reading = \"manual\"",
+    ));
     assert_eq!(
         d,
         [
@@ -122,7 +122,8 @@ fn readings_need_distinct_names() {
 
 #[test]
 fn a_reading_needs_its_contradiction() {
-    let d = diagnostics(&replaced(
+    let d = diagnostics(&test_support::replaced(
+        BASE,
         "contradiction = \"where_open_goes\"\nreading = \"errata\"",
         "reading = \"errata\"",
     ));
@@ -132,7 +133,8 @@ fn a_reading_needs_its_contradiction() {
 
 #[test]
 fn a_no_transition_cannot_sit_where_a_transition_is() {
-    let d = diagnostics(&replaced(
+    let d = diagnostics(&test_support::replaced(
+        BASE,
         "from = \"CLOSED\"\nevent = \"close\"\nkind",
         "from = \"OPEN\"\nevent = \"close\"\nkind",
     ));
@@ -146,7 +148,11 @@ fn a_no_transition_cannot_sit_where_a_transition_is() {
 
 #[test]
 fn no_transition_kind_suggests_one() {
-    let d = diagnostics(&replaced("kind = \"error\"", "kind = \"eror\""));
+    let d = diagnostics(&test_support::replaced(
+        BASE,
+        "kind = \"error\"",
+        "kind = \"eror\"",
+    ));
     assert_eq!(
         d,
         ["43:8: error: `eror` is not a valid no_transition kind; did you mean `error`?"]
@@ -155,7 +161,8 @@ fn no_transition_kind_suggests_one() {
 
 #[test]
 fn deviation_names_are_checked() {
-    let d = diagnostics(&replaced(
+    let d = diagnostics(&test_support::replaced(
+        BASE,
         "from = \"OPEN\"\nevent = \"open\"\nreason = \"we close on open\"\n",
         "from = \"OPPEN\"\nevent = \"open\"\n",
     ));
@@ -170,7 +177,11 @@ fn deviation_names_are_checked() {
 
 #[test]
 fn unknown_keys_in_the_new_tables_are_reported() {
-    let d = diagnostics(&replaced("summary = \"open", "sumary = \"open"));
+    let d = diagnostics(&test_support::replaced(
+        BASE,
+        "summary = \"open",
+        "sumary = \"open",
+    ));
     assert_eq!(
         d,
         [

@@ -97,14 +97,6 @@ fn diagnostics(text: &str) -> Vec<String> {
         .collect()
 }
 
-fn replaced(from: &str, to: &str) -> String {
-    assert!(
-        PLAYER.contains(from),
-        "test mutation `{from}` does not apply"
-    );
-    PLAYER.replacen(from, to, 1)
-}
-
 fn spec(text: &str) -> Spec {
     check(&SourceFile::new("player.toml", text))
         .into_result()
@@ -205,7 +197,8 @@ fn the_model_answers_questions_about_the_hierarchy() {
 
 #[test]
 fn a_cycle_of_membership_is_reported_once() {
-    let text = replaced(
+    let text = test_support::replaced(
+        PLAYER,
         r#"states = ["BUFFERING"]"#,
         r#"states = ["BUFFERING", "ACTIVE"]"#,
     );
@@ -217,7 +210,7 @@ fn a_cycle_of_membership_is_reported_once() {
 
 #[test]
 fn a_group_with_no_states_is_reported() {
-    let text = replaced(r#"states = ["BUFFERING"]"#, "states = []").replacen(
+    let text = test_support::replaced(PLAYER, r#"states = ["BUFFERING"]"#, "states = []").replacen(
         r#"initial = "BUFFERING""#,
         "",
         1,
@@ -231,7 +224,8 @@ fn a_group_with_no_states_is_reported() {
 
 #[test]
 fn a_member_of_two_groups_is_reported_where_it_is_listed_the_second_time() {
-    let text = replaced(
+    let text = test_support::replaced(
+        PLAYER,
         r#"states = ["BUFFERING"]"#,
         r#"states = ["BUFFERING", "PAUSED"]"#,
     );
@@ -246,7 +240,7 @@ fn a_member_of_two_groups_is_reported_where_it_is_listed_the_second_time() {
 
 #[test]
 fn an_unknown_member_suggests_the_nearest_name() {
-    let text = replaced(r#""PLAYING", "PAUSED""#, r#""PLAYNG", "PAUSED""#);
+    let text = test_support::replaced(PLAYER, r#""PLAYING", "PAUSED""#, r#""PLAYNG", "PAUSED""#);
     let d = diagnostics(&text);
     assert_eq!(
         d[0],
@@ -259,7 +253,8 @@ fn an_unknown_member_suggests_the_nearest_name() {
 
 #[test]
 fn a_group_may_not_have_the_name_of_a_state() {
-    let text = replaced("[groups.LOADING]", "[groups.DONE]").replace(r#""LOADING""#, r#""DONE""#);
+    let text = test_support::replaced(PLAYER, "[groups.LOADING]", "[groups.DONE]")
+        .replace(r#""LOADING""#, r#""DONE""#);
     let d = diagnostics(&text);
     assert_eq!(
         d[0],
@@ -271,7 +266,7 @@ fn a_group_may_not_have_the_name_of_a_state() {
 
 #[test]
 fn a_transition_to_a_group_needs_its_initial() {
-    let text = replaced(r#"initial = "BUFFERING""#, "");
+    let text = test_support::replaced(PLAYER, r#"initial = "BUFFERING""#, "");
     assert_eq!(
         diagnostics(&text),
         [
@@ -285,7 +280,7 @@ fn a_transition_to_a_group_needs_its_initial() {
 
 #[test]
 fn an_initial_outside_its_group_is_reported() {
-    let text = replaced(r#"initial = "BUFFERING""#, r#"initial = "PLAYING""#);
+    let text = test_support::replaced(PLAYER, r#"initial = "BUFFERING""#, r#"initial = "PLAYING""#);
     let d = diagnostics(&text);
     assert_eq!(
         d[0], "19:11: error: the initial `PLAYING` of group `LOADING` is not inside the group",
@@ -311,7 +306,7 @@ fn a_group_transition_that_every_state_overrides_is_a_warning_at_its_line() {
 
 #[test]
 fn an_unknown_key_in_a_group_is_reported() {
-    let text = replaced("cite = \"manual 1\"", "citation = \"manual 1\"");
+    let text = test_support::replaced(PLAYER, "cite = \"manual 1\"", "citation = \"manual 1\"");
     assert_eq!(
         diagnostics(&text),
         ["15:1: error: unknown key `citation` in [groups.ACTIVE]; \

@@ -64,11 +64,6 @@ fn diagnostics(text: &str) -> Vec<String> {
         .collect()
 }
 
-fn replaced(from: &str, to: &str) -> String {
-    assert!(DOOR.contains(from), "test mutation `{from}` does not apply");
-    DOOR.replacen(from, to, 1)
-}
-
 #[test]
 fn the_base_spec_is_clean() {
     assert_eq!(diagnostics(DOOR), Vec::<String>::new());
@@ -76,7 +71,11 @@ fn the_base_spec_is_clean() {
 
 #[test]
 fn toml_syntax_error_has_its_position() {
-    let d = diagnostics(&replaced("initial = \"CLOSED\"", "initial = \"CLOSED"));
+    let d = diagnostics(&test_support::replaced(
+        DOOR,
+        "initial = \"CLOSED\"",
+        "initial = \"CLOSED",
+    ));
     assert_eq!(d.len(), 1, "{d:?}");
     assert_eq!(
         d[0],
@@ -86,7 +85,11 @@ fn toml_syntax_error_has_its_position() {
 
 #[test]
 fn every_syntax_error_is_reported() {
-    let text = replaced("doc = \"shut\"", "doc = shut").replacen("doc = \"open\"", "doc = = 1", 1);
+    let text = test_support::replaced(DOOR, "doc = \"shut\"", "doc = shut").replacen(
+        "doc = \"open\"",
+        "doc = = 1",
+        1,
+    );
     let d = diagnostics(&text);
     assert!(d.len() >= 2, "{d:?}");
     assert!(d[0].starts_with("6:7: error: invalid TOML"), "{d:?}");
@@ -95,7 +98,7 @@ fn every_syntax_error_is_reported() {
 
 #[test]
 fn unknown_key_suggests_the_nearest() {
-    let d = diagnostics(&replaced("initial =", "iniital ="));
+    let d = diagnostics(&test_support::replaced(DOOR, "initial =", "iniital ="));
     assert_eq!(
         d,
         [
@@ -120,7 +123,11 @@ fn unknown_top_level_key_lists_the_expected_ones() {
 
 #[test]
 fn unknown_state_in_transition_suggests_a_name() {
-    let d = diagnostics(&replaced("to = \"LOCKED\"", "to = \"LOKCED\""));
+    let d = diagnostics(&test_support::replaced(
+        DOOR,
+        "to = \"LOCKED\"",
+        "to = \"LOKCED\"",
+    ));
     assert_eq!(
         d,
         ["42:6: error: unknown state `LOKCED`; did you mean `LOCKED`?"]
@@ -129,13 +136,21 @@ fn unknown_state_in_transition_suggests_a_name() {
 
 #[test]
 fn unknown_state_in_from_list() {
-    let d = diagnostics(&replaced("from = \"OPEN\"", "from = [\"OPEN\", \"AJAR\"]"));
+    let d = diagnostics(&test_support::replaced(
+        DOOR,
+        "from = \"OPEN\"",
+        "from = [\"OPEN\", \"AJAR\"]",
+    ));
     assert_eq!(d, ["34:17: error: unknown state `AJAR`"]);
 }
 
 #[test]
 fn unknown_event_suggests_a_name() {
-    let d = diagnostics(&replaced("event = \"unlock\"", "event = \"unlok\""));
+    let d = diagnostics(&test_support::replaced(
+        DOOR,
+        "event = \"unlock\"",
+        "event = \"unlok\"",
+    ));
     assert_eq!(
         d,
         ["47:9: error: unknown event `unlok`; did you mean `unlock`?"]
@@ -144,7 +159,11 @@ fn unknown_event_suggests_a_name() {
 
 #[test]
 fn unknown_initial_state() {
-    let d = diagnostics(&replaced("initial = \"CLOSED\"", "initial = \"CLOSD\""));
+    let d = diagnostics(&test_support::replaced(
+        DOOR,
+        "initial = \"CLOSED\"",
+        "initial = \"CLOSD\"",
+    ));
     assert_eq!(
         d,
         ["3:11: error: unknown state `CLOSD`; did you mean `CLOSED`?"]
@@ -153,7 +172,11 @@ fn unknown_initial_state() {
 
 #[test]
 fn duplicate_state_table_is_a_toml_error() {
-    let d = diagnostics(&replaced("[states.LOCKED]", "[states.OPEN]"));
+    let d = diagnostics(&test_support::replaced(
+        DOOR,
+        "[states.LOCKED]",
+        "[states.OPEN]",
+    ));
     assert_eq!(
         d,
         [
@@ -165,7 +188,8 @@ fn duplicate_state_table_is_a_toml_error() {
 
 #[test]
 fn alias_that_names_another_state_is_a_duplicate() {
-    let d = diagnostics(&replaced(
+    let d = diagnostics(&test_support::replaced(
+        DOOR,
         "doc = \"open\"",
         "doc = \"open\"\naliases = [\"SHUT\"]",
     ));
@@ -177,7 +201,11 @@ fn alias_that_names_another_state_is_a_duplicate() {
 
 #[test]
 fn duplicate_event_table_is_a_toml_error() {
-    let d = diagnostics(&replaced("[events.unlock]", "[events.lock]"));
+    let d = diagnostics(&test_support::replaced(
+        DOOR,
+        "[events.unlock]",
+        "[events.lock]",
+    ));
     assert_eq!(
         d,
         [
@@ -214,7 +242,8 @@ fn same_state_and_event_without_guards_is_non_deterministic() {
 
 #[test]
 fn identical_guards_do_not_distinguish() {
-    let text = replaced(
+    let text = test_support::replaced(
+        DOOR,
         "to = \"CLOSED\"\ncite = \"manual 2\"",
         "to = \"CLOSED\"\nguard = \"gently\"\ncite = \"manual 2\"",
     );
@@ -229,7 +258,8 @@ fn identical_guards_do_not_distinguish() {
 
 #[test]
 fn distinct_guards_are_accepted() {
-    let text = replaced(
+    let text = test_support::replaced(
+        DOOR,
         "to = \"CLOSED\"\ncite = \"manual 2\"",
         "to = \"CLOSED\"\nguard = \"gently\"\ncite = \"manual 2\"",
     );
@@ -265,7 +295,11 @@ fn event_name_cannot_be_a_keyword() {
 
 #[test]
 fn machine_name_must_be_an_identifier() {
-    let d = diagnostics(&replaced("name = \"Door\"", "name = \"Front Door\""));
+    let d = diagnostics(&test_support::replaced(
+        DOOR,
+        "name = \"Door\"",
+        "name = \"Front Door\"",
+    ));
     assert_eq!(d.len(), 1, "{d:?}");
     assert!(
         d[0].starts_with("2:8: error: machine name `Front Door` cannot become"),
@@ -275,7 +309,8 @@ fn machine_name_must_be_an_identifier() {
 
 #[test]
 fn guard_must_be_an_identifier() {
-    let text = replaced(
+    let text = test_support::replaced(
+        DOOR,
         "cite = \"manual 4\"",
         "cite = \"manual 4\"\nguard = \"key in hand\"",
     );
@@ -289,7 +324,7 @@ fn guard_must_be_an_identifier() {
 
 #[test]
 fn states_that_clash_as_rust_types() {
-    let text = replaced("[states.OPEN]", "[states.Closed]\n\n[states.OPEN]");
+    let text = test_support::replaced(DOOR, "[states.OPEN]", "[states.Closed]\n\n[states.OPEN]");
     let d = diagnostics(&text);
     assert_eq!(
         d,
@@ -301,7 +336,11 @@ fn states_that_clash_as_rust_types() {
 
 #[test]
 fn wrong_types_are_reported_with_both_types() {
-    let text = replaced("doc = \"shut\"", "doc = 3").replacen("kind = \"call\"", "kind = true", 1);
+    let text = test_support::replaced(DOOR, "doc = \"shut\"", "doc = 3").replacen(
+        "kind = \"call\"",
+        "kind = true",
+        1,
+    );
     let d = diagnostics(&text);
     assert_eq!(
         d,
@@ -314,7 +353,11 @@ fn wrong_types_are_reported_with_both_types() {
 
 #[test]
 fn invalid_event_kind_suggests_one() {
-    let d = diagnostics(&replaced("kind = \"call\"", "kind = \"cal\""));
+    let d = diagnostics(&test_support::replaced(
+        DOOR,
+        "kind = \"call\"",
+        "kind = \"cal\"",
+    ));
     assert_eq!(
         d,
         ["16:8: error: `cal` is not a valid event kind; did you mean `call`?"]
@@ -323,7 +366,8 @@ fn invalid_event_kind_suggests_one() {
 
 #[test]
 fn missing_event_is_reported_and_cite_is_optional() {
-    let d = diagnostics(&replaced(
+    let d = diagnostics(&test_support::replaced(
+        DOOR,
         "event = \"open\"\nto = \"OPEN\"\ncite = \"manual 1\"",
         "to = \"OPEN\"",
     ));
@@ -390,7 +434,8 @@ fn a_spec_without_citations_still_gets_the_graph_checks() {
 
 #[test]
 fn require_cite_makes_cite_required() {
-    let text = replaced(
+    let text = test_support::replaced(
+        DOOR,
         "initial = \"CLOSED\"",
         "initial = \"CLOSED\"\nrequire_cite = true",
     );
@@ -400,7 +445,8 @@ fn require_cite_makes_cite_required() {
         diagnostics(&text),
         ["28:1: error: missing key `cite` in [[transition]] number 1"]
     );
-    let wrong = replaced(
+    let wrong = test_support::replaced(
+        DOOR,
         "initial = \"CLOSED\"",
         "initial = \"CLOSED\"\nrequire_cite = \"yes\"",
     );
@@ -424,7 +470,7 @@ fn transition_as_plain_table_is_explained() {
 
 #[test]
 fn all_errors_are_reported_not_just_the_first() {
-    let text = replaced("to = \"LOCKED\"", "to = \"LOKCED\"")
+    let text = test_support::replaced(DOOR, "to = \"LOCKED\"", "to = \"LOKCED\"")
         .replacen("event = \"unlock\"", "event = \"unlok\"", 1)
         .replacen("doc = \"open\"", "doc = \"open\"\ncolour = \"red\"", 1);
     let d = diagnostics(&text);
@@ -434,7 +480,8 @@ fn all_errors_are_reported_not_just_the_first() {
 
 #[test]
 fn unreachable_state_is_a_warning() {
-    let text = replaced(
+    let text = test_support::replaced(
+        DOOR,
         "from = \"CLOSED\"\nevent = \"lock\"",
         "from = \"LOCKED\"\nevent = \"lock\"",
     );
@@ -447,7 +494,8 @@ fn unreachable_state_is_a_warning() {
 
 #[test]
 fn dead_end_unless_final() {
-    let text = replaced(
+    let text = test_support::replaced(
+        DOOR,
         "to = \"CLOSED\"\ncite = \"manual 4\"",
         "to = \"LOCKED\"\ncite = \"manual 4\"",
     );
@@ -489,7 +537,7 @@ fn empty_file_reports_the_missing_tables() {
 fn display_names_the_file() {
     let report = check(&SourceFile::new(
         "specs/door.toml",
-        replaced("to = \"LOCKED\"", "to = \"LOKCED\""),
+        test_support::replaced(DOOR, "to = \"LOCKED\"", "to = \"LOKCED\""),
     ));
     assert_eq!(
         report.diagnostics.to_string(),
@@ -501,12 +549,13 @@ fn display_names_the_file() {
 /// Every name the generated code reserves, each put into the otherwise clean door. The
 /// `fsm!` macro's tests (`expand.rs`) give it the same names and expect the same errors.
 mod reserved_names {
-    use super::{diagnostics, replaced};
+    use super::{DOOR, diagnostics};
     use fsm_spec::naming::{HANDLE_METHODS, MODULES};
 
     #[test]
     fn a_state_cannot_become_the_state_trait() {
-        let d = diagnostics(&replaced(
+        let d = diagnostics(&test_support::replaced(
+            DOOR,
             "[states.LOCKED]",
             "[states.STATE]\n[states.LOCKED]",
         ));
@@ -521,7 +570,8 @@ mod reserved_names {
 
     #[test]
     fn an_event_cannot_become_the_rules_type() {
-        let d = diagnostics(&replaced(
+        let d = diagnostics(&test_support::replaced(
+            DOOR,
             "[events.lock]",
             "[events.rules]\nkind = \"call\"\n[events.lock]",
         ));
@@ -537,7 +587,8 @@ mod reserved_names {
     #[test]
     fn an_event_cannot_become_a_method_the_handle_has() {
         for method in HANDLE_METHODS {
-            let text = replaced(
+            let text = test_support::replaced(
+                DOOR,
                 "[events.lock]",
                 &format!("[events.{method}]\nkind = \"call\"\n[events.lock]"),
             );
@@ -554,7 +605,8 @@ mod reserved_names {
     #[test]
     fn the_machine_cannot_be_named_like_a_generated_module() {
         for module in MODULES {
-            let text = replaced("name = \"Door\"", &format!("name = \"{module}\""));
+            let text =
+                test_support::replaced(DOOR, "name = \"Door\"", &format!("name = \"{module}\""));
             assert_eq!(
                 diagnostics(&text),
                 [format!(
@@ -567,7 +619,8 @@ mod reserved_names {
 
     #[test]
     fn a_name_cannot_become_a_keyword_after_its_case_changes() {
-        let d = diagnostics(&replaced(
+        let d = diagnostics(&test_support::replaced(
+            DOOR,
             "[states.LOCKED]",
             "[states.self_]\n[states.LOCKED]",
         ));
@@ -582,7 +635,8 @@ mod reserved_names {
 
     #[test]
     fn guards_that_become_the_same_variant_clash() {
-        let text = replaced(
+        let text = test_support::replaced(
+            DOOR,
             "event = \"unlock\"\nto = \"CLOSED\"",
             "event = \"unlock\"\nguard = \"right_key\"\nto = \"CLOSED\"",
         );
@@ -601,7 +655,8 @@ mod reserved_names {
 
 #[test]
 fn state_data_and_event_payloads_are_read_as_written() {
-    let text = replaced(
+    let text = test_support::replaced(
+        DOOR,
         "[states.OPEN]\n",
         "[states.OPEN]\ndata = \"crate::Visit\"\n",
     )
@@ -628,7 +683,8 @@ fn state_data_and_event_payloads_are_read_as_written() {
 
 #[test]
 fn an_empty_type_is_reported_at_its_string() {
-    let d = diagnostics(&replaced(
+    let d = diagnostics(&test_support::replaced(
+        DOOR,
         "[states.OPEN]\n",
         "[states.OPEN]\ndata = \" \"\n",
     ));
@@ -640,7 +696,8 @@ fn an_empty_type_is_reported_at_its_string() {
 
 #[test]
 fn the_initial_state_cannot_hold_data() {
-    let d = diagnostics(&replaced(
+    let d = diagnostics(&test_support::replaced(
+        DOOR,
         "[states.CLOSED]\n",
         "[states.CLOSED]\ndata = \"u8\"\n",
     ));
@@ -657,7 +714,8 @@ fn the_initial_state_cannot_hold_data() {
 #[test]
 fn a_state_with_data_needs_something_to_make_it_from() {
     // LOCKED holds a code, but CLOSED has no data and `lock` no payload.
-    let d = diagnostics(&replaced(
+    let d = diagnostics(&test_support::replaced(
+        DOOR,
         "[states.LOCKED]\n",
         "[states.LOCKED]\ndata = \"Code\"\n",
     ));
@@ -669,14 +727,19 @@ fn a_state_with_data_needs_something_to_make_it_from() {
           `payload`, or give the state it leaves `data`"
         ]
     );
-    let with_payload = replaced("[states.LOCKED]\n", "[states.LOCKED]\ndata = \"Code\"\n")
-        .replacen("[events.lock]\n", "[events.lock]\npayload = \"Code\"\n", 1);
+    let with_payload = test_support::replaced(
+        DOOR,
+        "[states.LOCKED]\n",
+        "[states.LOCKED]\ndata = \"Code\"\n",
+    )
+    .replacen("[events.lock]\n", "[events.lock]\npayload = \"Code\"\n", 1);
     assert_eq!(diagnostics(&with_payload), Vec::<String>::new());
 }
 
 #[test]
 fn the_diagram_tag_must_be_on_some_transition() {
-    let tagged = replaced(
+    let tagged = test_support::replaced(
+        DOOR,
         "cite = \"manual 1\"",
         "cite = \"manual 1\"\ntags = [\"front\"]",
     );
@@ -693,7 +756,8 @@ fn the_diagram_tag_must_be_on_some_transition() {
         spec.machine.diagram_tag.map(|(tag, _)| tag).as_deref(),
         Some("front")
     );
-    let unused = replaced(
+    let unused = test_support::replaced(
+        DOOR,
         "initial = \"CLOSED\"",
         "initial = \"CLOSED\"\ndiagram_tag = \"back\"",
     );

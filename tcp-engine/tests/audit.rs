@@ -60,11 +60,6 @@ fn line_of(text: &str, needle: &str) -> usize {
     text[..at].lines().count() + 1
 }
 
-fn replaced(text: &str, from: &str, to: &str) -> String {
-    assert!(text.contains(from), "mutation `{from}` does not apply");
-    text.replacen(from, to, 1)
-}
-
 /// The text without the `[[transition]]` entry that starts with `head`.
 fn without(text: &str, head: &str) -> String {
     let start = text
@@ -172,7 +167,7 @@ fn a_removed_transition_is_missing() {
 #[test]
 fn a_changed_target_is_reported_at_its_line() {
     let head = "from = \"LAST_ACK\"\nevent = \"rcv_ack\"\nto = \"CLOSED\"";
-    let text = replaced(
+    let text = test_support::replaced(
         TCP,
         head,
         "from = \"LAST_ACK\"\nevent = \"rcv_ack\"\nto = \"TIME_WAIT\"",
@@ -191,7 +186,7 @@ fn a_changed_target_is_reported_at_its_line() {
 #[test]
 fn a_changed_output_is_reported_at_its_line() {
     let head = "event = \"rcv_syn\"\nto = \"SYN_RECEIVED\"\nsend = \"SYN,ACK\"";
-    let text = replaced(
+    let text = test_support::replaced(
         TCP,
         head,
         "event = \"rcv_syn\"\nto = \"SYN_RECEIVED\"\nsend = \"SYN\"",
@@ -243,7 +238,8 @@ fn renamed_closing(alias: bool) -> String {
     } else {
         "[states.SHUTTING_DOWN]"
     };
-    replaced(TCP, "[states.CLOSING]", table).replace("\"CLOSING\"", "\"SHUTTING_DOWN\"")
+    test_support::replaced(TCP, "[states.CLOSING]", table)
+        .replace("\"CLOSING\"", "\"SHUTTING_DOWN\"")
 }
 
 #[test]
@@ -296,7 +292,7 @@ fn a_renamed_state_with_the_old_name_as_alias_matches() {
 #[test]
 fn the_other_reading_of_a_contradiction_is_followed_not_a_discrepancy() {
     let head = "from = \"CLOSE_WAIT\"\nevent = \"close\"\nto = \"LAST_ACK\"";
-    let text = replaced(
+    let text = test_support::replaced(
         TCP,
         head,
         "from = \"CLOSE_WAIT\"\nevent = \"close\"\nto = \"CLOSING\"",
@@ -318,7 +314,7 @@ fn the_other_reading_of_a_contradiction_is_followed_not_a_discrepancy() {
 #[test]
 fn following_no_reading_of_a_contradiction_is_a_discrepancy() {
     let head = "from = \"CLOSE_WAIT\"\nevent = \"close\"\nto = \"LAST_ACK\"";
-    let text = replaced(
+    let text = test_support::replaced(
         TCP,
         head,
         "from = \"CLOSE_WAIT\"\nevent = \"close\"\nto = \"CLOSED\"",
