@@ -595,12 +595,7 @@ fn group_rule_impl(
             1
         )
     );
-    let next_type = next_type(m, t);
-    let next = next_fields(m, t);
-    let next = match m.names.output(t.send.as_deref()) {
-        Some(_) => quote!((#next)),
-        None => next,
-    };
+    let (next_type, next) = next_of(m, t);
     // `do_not_recommend`, as on the per-state impls, and more so here: without it, a state
     // outside the group would be reported as "`S: Synchronized` is not satisfied" instead of
     // with our message and note.
@@ -670,12 +665,7 @@ fn rule_impl(m: &Model<'_>, from: StateId, event: fsm_spec::EventId) -> TokenStr
         return TokenStream::new();
     };
     let doc = docs::transition(m.spec, t);
-    let next_type = next_type(m, t);
-    let next = next_fields(m, t);
-    let next = match m.names.output(t.send.as_deref()) {
-        Some(_) => quote!((#next)),
-        None => next,
-    };
+    let (next_type, next) = next_of(m, t);
     // Keeps rustc from listing every legal state as "other types that implement the trait"
     // under our message and note, which already name them. Not on guarded impls: there
     // rustc must look into the impl to report the `Guards` bound in our words.
@@ -692,6 +682,17 @@ fn rule_impl(m: &Model<'_>, from: StateId, event: fsm_spec::EventId) -> TokenStr
             }
         }
     }
+}
+
+/// The `Next` type of an unguarded transition's impl and the value `apply` returns: the
+/// handle in the target state, paired with the output when the transition sends one.
+fn next_of(m: &Model<'_>, t: &Transition) -> (TokenStream, TokenStream) {
+    let next = next_fields(m, t);
+    let next = match m.names.output(t.send.as_deref()) {
+        Some(_) => quote!((#next)),
+        None => next,
+    };
+    (next_type(m, t), next)
 }
 
 /// `super::Tcp<state::CloseWait, D>`, or a tuple with the output type; for the `event` and
