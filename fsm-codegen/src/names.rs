@@ -7,7 +7,7 @@ use fsm_spec::{EventId, Spec, StateId};
 use proc_macro2::Ident;
 
 /// Several transitions with the same `from` and `event`, told apart by their guards.
-pub(crate) struct Group {
+pub(crate) struct Choice {
     pub from: StateId,
     pub event: EventId,
     /// Indices into `Spec::transitions`, in source order.
@@ -31,7 +31,8 @@ pub(crate) struct Names {
     pub methods: Vec<Ident>,
     /// Distinct `send` texts in order of first use, with their type name.
     pub outputs: Vec<(String, Ident)>,
-    pub groups: Vec<Group>,
+    /// The guarded `(state, event)` pairs.
+    pub choices: Vec<Choice>,
     /// One marker trait per spec group (`[groups.NAME]`), indexed like `Spec::groups`: the
     /// group's name in UpperCamelCase, as states are named.
     pub group_traits: Vec<Ident>,
@@ -49,8 +50,8 @@ impl Names {
         let idents = |names: &[String]| -> Result<Vec<Ident>, Unparsable> {
             names.iter().map(|n| ident(n)).collect()
         };
-        let groups = names.groups.iter().map(|g| {
-            Ok(Group {
+        let choices = names.choices.iter().map(|g| {
+            Ok(Choice {
                 from: g.from,
                 event: g.event,
                 transitions: g.transitions.clone(),
@@ -69,12 +70,8 @@ impl Names {
                 .iter()
                 .map(|o| Ok((o.text.clone(), ident(&o.name)?)))
                 .collect::<Result<_, _>>()?,
-            groups: groups.collect::<Result<_, _>>()?,
-            group_traits: spec
-                .groups
-                .iter()
-                .map(|g| ident(&fsm_spec::naming::upper_camel(&g.name)))
-                .collect::<Result<_, _>>()?,
+            choices: choices.collect::<Result<_, _>>()?,
+            group_traits: idents(&names.group_traits)?,
         })
     }
 
@@ -87,9 +84,9 @@ impl Names {
             .map(|(_, name)| name)
     }
 
-    /// The guarded group a `(state, event)` pair belongs to, if it is guarded.
-    pub(crate) fn group(&self, from: StateId, event: EventId) -> Option<&Group> {
-        self.groups
+    /// The choice of a `(state, event)` pair, if it is guarded.
+    pub(crate) fn choice(&self, from: StateId, event: EventId) -> Option<&Choice> {
+        self.choices
             .iter()
             .find(|g| g.from == from && g.event == event)
     }
@@ -102,11 +99,11 @@ fn ident(text: &str) -> Result<Ident, Unparsable> {
 }
 
 /// "SYN_RECEIVED on `rcv_rst`", for messages.
-pub(crate) fn group_label(spec: &Spec, group: &Group) -> String {
+pub(crate) fn choice_label(spec: &Spec, choice: &Choice) -> String {
     format!(
         "{} on `{}`",
-        spec.state(group.from).name,
-        spec.event(group.event).name
+        spec.state(choice.from).name,
+        spec.event(choice.event).name
     )
 }
 
@@ -122,7 +119,7 @@ mod tests {
     const HEADER: &str = "[machine]\nname = \"M\"\ninitial = \"A\"\n[states.A]\n[states.B]\n";
 
     #[test]
-    fn groups_and_outputs_are_named_from_the_spec() {
+    fn choices_and_outputs_are_named_from_the_spec() {
         let spec = spec(&format!(
             "{HEADER}[events.go]\nkind = \"call\"\n\
              [[transition]]\nfrom = \"A\"\nevent = \"go\"\nto = \"B\"\nguard = \"left_way\"\nsend = \"X,Y\"\n\
@@ -131,9 +128,9 @@ mod tests {
         let names = Names::new(&spec).expect("valid names");
         assert_eq!(names.outputs.len(), 1);
         assert_eq!(names.outputs[0].1, "XY");
-        let group = &names.groups[0];
-        assert_eq!(group.name, "AGo");
-        assert_eq!(group.method, "a_go");
-        assert_eq!(group.variants, ["LeftWay", "RightWay"]);
+        let choice = &names.choices[0];
+        assert_eq!(choice.name, "AGo");
+        assert_eq!(choice.method, "a_go");
+        assert_eq!(choice.variants, ["LeftWay", "RightWay"]);
     }
 }

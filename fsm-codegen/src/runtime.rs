@@ -12,6 +12,7 @@ pub(crate) fn generate(m: &Model<'_>) -> TokenStream {
     let machine = &m.names.machine;
     let state = state_enum(m);
     let event = event_enum(m);
+    let group = group_enum(m);
     let output = output_enum(m);
     let table = table(m);
     let step = step(m);
@@ -32,6 +33,7 @@ pub(crate) fn generate(m: &Model<'_>) -> TokenStream {
 
             #state
             #event
+            #group
             #output
             #table
             #step
@@ -184,6 +186,7 @@ fn state_enum(m: &Model<'_>) -> TokenStream {
         .iter()
         .map(|s| s.doc.clone().unwrap_or_default());
     let finals = spec.states.iter().map(|s| s.is_final);
+    let groups = spec.state_ids().map(|s| group_list(m, &spec.ancestors(s)));
     let initial = &types[spec.machine.initial.0];
     let legal = spec.state_ids().map(|s| {
         let mut events: Vec<_> = spec.transitions_from(s).map(|t| t.event).collect();
@@ -229,6 +232,14 @@ fn state_enum(m: &Model<'_>) -> TokenStream {
             pub const fn is_final(self) -> bool {
                 const FINALS: [bool; #count] = [#(#finals),*];
                 FINALS[self as usize]
+            }
+
+            /// The groups the state is in, innermost first (empty when it is in none).
+            #[must_use]
+            #[inline]
+            pub const fn groups(self) -> &'static [Group] {
+                const GROUPS: [&[Group]; #count] = [#(#groups),*];
+                GROUPS[self as usize]
             }
 
             /// The events that have a transition from this state, in the spec's event order.
@@ -375,6 +386,80 @@ impl NameEnum {
     }
 }
 
+/// `&[Group::A, Group::B]`.
+fn group_list(m: &Model<'_>, groups: &[fsm_spec::GroupId]) -> TokenStream {
+    let groups = groups.iter().map(|g| &m.names.group_traits[g.0]);
+    quote!(&[#(Group::#groups),*])
+}
+
+/// The spec's `[groups]` as an enum, named like their marker traits in the typed API. A
+/// spec without groups gets an enum without variants, so that code over `Group` (the
+/// observer's group methods, `Transition::declared_in`) reads the same for every spec.
+fn group_enum(m: &Model<'_>) -> TokenStream {
+    let spec = m.spec;
+    let types = &m.names.group_traits;
+    let count = types.len();
+    let names: Vec<String> = spec.groups.iter().map(|g| g.name.clone()).collect();
+    let docs = spec
+        .groups
+        .iter()
+        .map(|g| docs::or_named(g.doc.as_deref(), format!("The group `{}`.", g.name)));
+    let parents = spec.groups.iter().map(|g| match g.parent {
+        Some(parent) => {
+            let parent = &types[parent.0];
+            quote!(Some(Group::#parent))
+        }
+        None => quote!(None),
+    });
+    let states = (0..count).map(|g| {
+        let states = spec.leaves(fsm_spec::GroupId(g));
+        let states = states.iter().map(|s| &m.names.states[s.0]);
+        quote!(&[#(State::#states),*])
+    });
+    let cites = spec.groups.iter().map(|g| match &g.cite {
+        Some(cite) => quote!(Some(#cite)),
+        None => quote!(None),
+    });
+    let entries: Vec<(Vec<String>, TokenStream)> = spec
+        .groups
+        .iter()
+        .zip(types)
+        .map(|(g, ty)| (vec![g.name.clone()], quote!(Group::#ty)))
+        .collect();
+    let from_str = from_str(&quote!(Group), "a group", &names, &entries);
+    let methods = quote! {
+            /// The group it is directly inside, if any.
+            #[must_use]
+            #[inline]
+            pub const fn parent(self) -> Option<Group> {
+                const PARENTS: [Option<Group>; #count] = [#(#parents),*];
+                PARENTS[self as usize]
+            }
+
+            /// The states inside it at any depth, in the order its members list them.
+            #[must_use]
+            #[inline]
+            pub const fn states(self) -> &'static [State] {
+                const STATES: [&[State]; #count] = [#(#states),*];
+                STATES[self as usize]
+            }
+
+            /// Where the grouping comes from, when the spec says.
+            #[must_use]
+            #[inline]
+            pub const fn cite(self) -> Option<&'static str> {
+                const CITES: [Option<&str>; #count] = [#(#cites),*];
+                CITES[self as usize]
+            }
+    };
+    let group = NameEnum {
+        ty: quote!(Group),
+        noun: "group",
+        article: "A",
+    };
+    group.tokens(types, docs, &names, quote!(), methods, from_str)
+}
+
 fn output_enum(m: &Model<'_>) -> TokenStream {
     let texts: Vec<&String> = m.names.outputs.iter().map(|(text, _)| text).collect();
     let types: Vec<_> = m.names.outputs.iter().map(|(_, ty)| ty).collect();
@@ -432,6 +517,16 @@ fn transition_value(m: &Model<'_>, t: &Transition) -> TokenStream {
         None => quote!(None),
     };
     let doc = t.doc.clone().unwrap_or_default();
+    let declared_in = match t.declared_in {
+        Some(group) => {
+            let group = &m.names.group_traits[group.0];
+            quote!(Some(Group::#group))
+        }
+        None => quote!(None),
+    };
+    let path = m.spec.exits_and_entries(t);
+    let exits = group_list(m, &path.exits);
+    let entries = group_list(m, &path.entries);
     quote! {
         Transition {
             from: State::#from,
@@ -442,6 +537,9 @@ fn transition_value(m: &Model<'_>, t: &Transition) -> TokenStream {
             tags: &[#(#tags),*],
             cite: #cite,
             doc: #doc,
+            declared_in: #declared_in,
+            exits: #exits,
+            entries: #entries,
         }
     }
 }
@@ -451,7 +549,8 @@ fn table(m: &Model<'_>) -> TokenStream {
     let count = table.len();
     let rows = table.iter().map(|t| transition_value(m, t));
     quote! {
-        /// One transition of the spec (a `from` list in the spec gives one per state).
+        /// One transition of the spec (a `from` list in the spec gives one per state, and so
+        /// does a transition declared on a group, with [`Transition::declared_in`]).
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub struct Transition {
             /// The state the transition leaves.
@@ -471,6 +570,13 @@ fn table(m: &Model<'_>) -> TokenStream {
             pub cite: Option<&'static str>,
             /// The spec's `doc` (empty if it has none).
             pub doc: &'static str,
+            /// The group the spec declares it on, when it applies to `from` because `from` is
+            /// inside that group (`None`: declared on `from` itself).
+            pub declared_in: Option<Group>,
+            /// The groups it leaves, innermost first, after `from` (see [`Observer`]).
+            pub exits: &'static [Group],
+            /// The groups it enters, outermost first, before `to`.
+            pub entries: &'static [Group],
         }
 
         impl ::core::fmt::Display for Transition {
@@ -527,7 +633,7 @@ fn step(m: &Model<'_>) -> TokenStream {
             _ => {
                 let group = m
                     .names
-                    .group(state, event)
+                    .choice(state, event)
                     .map(|g| &g.name)
                     .expect("every pair with several transitions is a named group");
                 quote!(Some(Step::Guarded(Guarded::#group)))
@@ -537,10 +643,10 @@ fn step(m: &Model<'_>) -> TokenStream {
     });
     let state_count = spec.states.len();
     let event_count = spec.events.len();
-    let groups = &m.names.groups;
+    let groups = &m.names.choices;
     let group_names: Vec<_> = groups.iter().map(|g| &g.name).collect();
     let group_docs = groups.iter().map(|g| {
-        let label = crate::names::group_label(spec, g);
+        let label = crate::names::choice_label(spec, g);
         format!("{label}, decided by `Guards::{}`.", g.method)
     });
     let ranges = groups.iter().map(|g| {
@@ -604,7 +710,7 @@ fn step(m: &Model<'_>) -> TokenStream {
         });
         let doc = format!(
             "The transition a decision of {} takes.",
-            crate::names::group_label(spec, g)
+            crate::names::choice_label(spec, g)
         );
         quote! {
             impl ::core::convert::From<super::guard::#name> for Taken {
@@ -764,12 +870,47 @@ fn step(m: &Model<'_>) -> TokenStream {
 /// `Machine`, which keeps the state and decides guards with its data, and its `Observer`.
 fn machine() -> TokenStream {
     quote! {
-        /// Called by [`Machine::handle`] on every transition taken, after the state changed:
-        /// for logging or tracing. `()` observes nothing; any `FnMut(Taken)` closure is an
-        /// observer. Nothing is allocated, so it works in `no_std` code.
+        /// Hears [`Machine::handle`]'s transitions: for logging, tracing, or the entry and
+        /// exit actions of states and groups. `()` observes nothing; any `FnMut(Taken)`
+        /// closure observes the transitions. Nothing is allocated, so it works in `no_std`
+        /// code.
+        ///
+        /// On each transition the calls come in the order SCXML runs a transition's parts:
+        /// [`on_exit`](Observer::on_exit) of the state left, then
+        /// [`on_exit_group`](Observer::on_exit_group) for each group left, innermost first;
+        /// then [`on_transition`](Observer::on_transition), after the state changed; then
+        /// [`on_entry_group`](Observer::on_entry_group) for each group entered, outermost
+        /// first, and [`on_entry`](Observer::on_entry) of the state entered. A self-loop
+        /// leaves and enters its state; which groups a transition leaves is
+        /// [`Transition::exits`]. Every method but `on_transition` does nothing unless
+        /// implemented.
         pub trait Observer {
             /// `taken` has been taken: [`Taken::from`] was left for `taken.to`.
             fn on_transition(&mut self, taken: Taken);
+
+            /// `state` is being left.
+            #[inline(always)]
+            fn on_exit(&mut self, state: State) {
+                let _ = state;
+            }
+
+            /// `group` is being left.
+            #[inline(always)]
+            fn on_exit_group(&mut self, group: Group) {
+                let _ = group;
+            }
+
+            /// `group` is being entered.
+            #[inline(always)]
+            fn on_entry_group(&mut self, group: Group) {
+                let _ = group;
+            }
+
+            /// `state` has been entered.
+            #[inline(always)]
+            fn on_entry(&mut self, state: State) {
+                let _ = state;
+            }
         }
 
         impl Observer for () {
@@ -847,6 +988,19 @@ fn machine() -> TokenStream {
                 &mut self.guards
             }
 
+            /// The observer.
+            #[must_use]
+            #[inline]
+            pub const fn observer(&self) -> &O {
+                &self.observer
+            }
+
+            /// The observer, to read or reset what it gathered.
+            #[inline]
+            pub fn observer_mut(&mut self) -> &mut O {
+                &mut self.observer
+            }
+
             /// The state, the guard data and the observer.
             #[must_use]
             #[inline]
@@ -857,8 +1011,8 @@ fn machine() -> TokenStream {
 
         impl<G: super::guard::Guards, O: Observer> Machine<G, O> {
             /// Takes `event`: one table lookup ([`step`]), the guard decision if the pair is
-            /// guarded, the state change and the observer call. On an illegal event the state
-            /// stays and the observer is not called.
+            /// guarded, the state change and the observer's calls (see [`Observer`] for their
+            /// order). On an illegal event the state stays and the observer is not called.
             ///
             /// # Errors
             ///
@@ -867,8 +1021,19 @@ fn machine() -> TokenStream {
             #[inline]
             pub fn handle(&mut self, event: Event) -> ::core::result::Result<Taken, IllegalTransition> {
                 let taken = step(self.state, event)?.decide(&self.guards);
+                // With an observer that ignores exits and entries (`()`, a closure) these
+                // loops have empty bodies, and the record is never read.
+                let record = taken.transition();
+                self.observer.on_exit(self.state);
+                for &group in record.exits {
+                    self.observer.on_exit_group(group);
+                }
                 self.state = taken.to;
                 self.observer.on_transition(taken);
+                for &group in record.entries {
+                    self.observer.on_entry_group(group);
+                }
+                self.observer.on_entry(taken.to);
                 ::core::result::Result::Ok(taken)
             }
         }

@@ -4,7 +4,7 @@
 
 use crate::docs;
 use crate::model::Model;
-use crate::names::Group;
+use crate::names::Choice;
 use fsm_spec::{StateId, Transition};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -625,13 +625,13 @@ fn rule_impl(m: &Model<'_>, from: StateId, event: fsm_spec::EventId) -> TokenStr
     let allow_unused = payload
         .is_some()
         .then(|| quote!(#[allow(unused_variables)]));
-    if let Some(group) = m.names.group(from, event) {
-        let name = &group.name;
-        let method = &group.method;
-        let arms = group
+    if let Some(choice) = m.names.choice(from, event) {
+        let name = &choice.name;
+        let method = &choice.method;
+        let arms = choice
             .variants
             .iter()
-            .zip(&group.transitions)
+            .zip(&choice.transitions)
             .map(|(variant, &t)| {
                 let next = next_fields(m, &m.spec.transitions[t]);
                 quote! { super::guard::#name::#variant => super::outcome::#name::#variant(#next) }
@@ -639,7 +639,7 @@ fn rule_impl(m: &Model<'_>, from: StateId, event: fsm_spec::EventId) -> TokenStr
         let reads = guard_arguments(m, from, event);
         let doc = format!(
             "Guarded: the handle's data decides, through [`Guards::{method}`](super::guard::Guards::{method}).\n\n{}",
-            group
+            choice
                 .transitions
                 .iter()
                 .map(|&t| docs::transition(m.spec, &m.spec.transitions[t]))
@@ -782,8 +782,8 @@ fn outputs(m: &Model<'_>) -> TokenStream {
     }
 }
 
-fn group_alternatives(m: &Model<'_>, group: &Group) -> String {
-    group
+fn choice_alternatives(m: &Model<'_>, choice: &Choice) -> String {
+    choice
         .transitions
         .iter()
         .map(|&t| {
@@ -800,14 +800,14 @@ fn group_alternatives(m: &Model<'_>, group: &Group) -> String {
 
 fn guards(m: &Model<'_>) -> TokenStream {
     let machine = &m.names.machine;
-    let groups = &m.names.groups;
+    let groups = &m.names.choices;
     let methods = groups.iter().map(|g| {
         let name = &g.name;
         let method = &g.method;
         let doc = format!(
             "Which guard holds when {}: {}.",
-            crate::names::group_label(m.spec, g),
-            group_alternatives(m, g)
+            crate::names::choice_label(m.spec, g),
+            choice_alternatives(m, g)
         );
         let state = m.types.data(g.from).map(|ty| quote!(, state: &#ty));
         let payload = m.types.payload(g.event).map(|ty| quote!(, payload: &#ty));
@@ -827,7 +827,7 @@ fn guards(m: &Model<'_>) -> TokenStream {
         });
         let doc = format!(
             "The guards of {}, as the spec lists them; returned by [`Guards::{}`].",
-            crate::names::group_label(m.spec, g),
+            crate::names::choice_label(m.spec, g),
             g.method
         );
         quote! {
@@ -843,8 +843,8 @@ fn guards(m: &Model<'_>) -> TokenStream {
         .map(|g| {
             format!(
                 "{} ({})",
-                crate::names::group_label(m.spec, g),
-                group_alternatives(m, g)
+                crate::names::choice_label(m.spec, g),
+                choice_alternatives(m, g)
             )
         })
         .collect();
@@ -894,7 +894,7 @@ fn guards(m: &Model<'_>) -> TokenStream {
 
 fn outcomes(m: &Model<'_>) -> TokenStream {
     let machine = &m.names.machine;
-    let enums = m.names.groups.iter().map(|g| {
+    let enums = m.names.choices.iter().map(|g| {
         let name = &g.name;
         let variants = g.variants.iter().zip(&g.transitions).map(|(variant, &t)| {
             let t = &m.spec.transitions[t];
@@ -916,8 +916,8 @@ fn outcomes(m: &Model<'_>) -> TokenStream {
         });
         let doc = format!(
             "Where {} leads: {}. Match on it to go on with the typed handle.",
-            crate::names::group_label(m.spec, g),
-            group_alternatives(m, g)
+            crate::names::choice_label(m.spec, g),
+            choice_alternatives(m, g)
         );
         quote! {
             #[doc = #doc]

@@ -413,6 +413,43 @@ impl Spec {
         flat
     }
 
+    /// The groups a transition leaves and enters, besides its two states: `exits` innermost
+    /// first, `entries` outermost first, the order in which they run (SCXML's and statig's).
+    ///
+    /// The groups that stay active are those containing the transition's *domain*: the
+    /// innermost group that holds both the declaration (the state, or the group that
+    /// declared the transition, [`Transition::declared_in`]) and the target, without being
+    /// the declaring group itself. So, as an SCXML external transition does, a transition
+    /// declared on a group leaves and re-enters that group even when its target is inside
+    /// it; a transition declared on a state, a self-loop included, leaves no group its
+    /// target is also in.
+    pub fn exits_and_entries(&self, transition: &Transition) -> GroupPath {
+        let from = self.ancestors(transition.from);
+        let to = self.ancestors(transition.to);
+        let outside_declaration = match transition.declared_in {
+            // The declaring group and everything inside it are left.
+            Some(declared) => from
+                .iter()
+                .position(|&g| g == declared)
+                .map_or(&from[..0], |i| &from[i + 1..]),
+            None => &from[..],
+        };
+        let domain = outside_declaration.iter().find(|g| to.contains(g));
+        let below = |chain: &[GroupId]| -> Vec<GroupId> {
+            chain
+                .iter()
+                .take_while(|&g| Some(g) != domain)
+                .copied()
+                .collect()
+        };
+        let mut entries = below(&to);
+        entries.reverse();
+        GroupPath {
+            exits: below(&from),
+            entries,
+        }
+    }
+
     /// The state a transition to `group` enters: its `initial`, followed down to a state;
     /// `None` when a group on the way has no `initial`.
     pub fn initial_leaf(&self, group: GroupId) -> Option<StateId> {
@@ -534,6 +571,15 @@ impl Spec {
         }
         Ok(path)
     }
+}
+
+/// The groups a transition leaves and enters ([`Spec::exits_and_entries`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GroupPath {
+    /// The groups left, innermost first (after the state left).
+    pub exits: Vec<GroupId>,
+    /// The groups entered, outermost first (before the state entered).
+    pub entries: Vec<GroupId>,
 }
 
 /// The group hierarchy over the states and groups, for the parser (before there is a

@@ -265,6 +265,33 @@ fn a_group_may_not_have_the_name_of_a_state() {
 }
 
 #[test]
+fn a_group_trait_may_not_share_a_state_types_rust_name() {
+    // `Loading` would be the group's trait and the state's type, both in the `state` module.
+    let text = test_support::replaced(PLAYER, "[states.DONE]", "[states.Loading]")
+        .replace(r#"to = "DONE""#, r#"to = "Loading""#);
+    let d = diagnostics(&text);
+    assert!(
+        d.iter().any(|d| d.starts_with("17:9: error:")
+            && d.contains("state `Loading`")
+            && d.contains("group `LOADING`")
+            && d.contains("`Loading`")),
+        "{d:#?}"
+    );
+}
+
+#[test]
+fn a_group_may_not_be_named_like_the_state_trait() {
+    let text = test_support::replaced(PLAYER, "[groups.LOADING]", "[groups.STATE]")
+        .replace(r#""LOADING""#, r#""STATE""#);
+    let d = diagnostics(&text);
+    assert!(
+        d.iter()
+            .any(|d| d.starts_with("17:9: error:") && d.contains("group `STATE`")),
+        "{d:#?}"
+    );
+}
+
+#[test]
 fn a_transition_to_a_group_needs_its_initial() {
     let text = test_support::replaced(PLAYER, r#"initial = "BUFFERING""#, "");
     assert_eq!(
@@ -311,5 +338,84 @@ fn an_unknown_key_in_a_group_is_reported() {
         diagnostics(&text),
         ["15:1: error: unknown key `citation` in [groups.ACTIVE]; \
           expected one of: states, initial, doc, cite"]
+    );
+}
+
+/// `FROM event [guard]: exits ..., entries ...` for each transition that leaves or enters a
+/// group, as [`Spec::exits_and_entries`] orders them.
+fn paths(spec: &Spec) -> Vec<String> {
+    let names = |groups: &[fsm_spec::GroupId]| {
+        groups
+            .iter()
+            .map(|&g| spec.group(g).name.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    spec.transitions
+        .iter()
+        .map(|t| {
+            let path = spec.exits_and_entries(t);
+            let guard = t
+                .guard
+                .as_ref()
+                .map(|g| format!(" [{g}]"))
+                .unwrap_or_default();
+            format!(
+                "{} {}{guard}: exits [{}], entries [{}]",
+                spec.state(t.from).name,
+                spec.event(t.event).name,
+                names(&path.exits),
+                names(&path.entries)
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn exits_run_innermost_first_and_entries_outermost_first() {
+    let spec = spec(PLAYER);
+    let paths = paths(&spec);
+    let path = |prefix: &str| {
+        paths
+            .iter()
+            .find(|p| p.starts_with(prefix))
+            .unwrap_or_else(|| panic!("no transition `{prefix}` in {paths:#?}"))
+            .as_str()
+    };
+    // Into a group: its `initial` is followed down, outermost group entered first.
+    assert_eq!(
+        path("IDLE play"),
+        "IDLE play: exits [], entries [ACTIVE LOADING]"
+    );
+    // Out of two groups from the innermost state: innermost exit first.
+    assert_eq!(
+        path("BUFFERING stop"),
+        "BUFFERING stop: exits [LOADING ACTIVE], entries []"
+    );
+    // Declared on ACTIVE with a target inside it: ACTIVE is left and entered again (an
+    // SCXML external transition), from a state directly inside it and from a nested one.
+    assert_eq!(
+        path("PLAYING tick [starved]"),
+        "PLAYING tick [starved]: exits [ACTIVE], entries [ACTIVE LOADING]"
+    );
+    assert_eq!(
+        path("BUFFERING tick [starved]"),
+        "BUFFERING tick [starved]: exits [LOADING ACTIVE], entries [ACTIVE LOADING]"
+    );
+    // Declared on a state, within its group: the group stays, a self-loop included.
+    assert_eq!(
+        path("PLAYING pause [recorded]"),
+        "PLAYING pause [recorded]: exits [], entries []"
+    );
+    assert_eq!(
+        path("PLAYING pause [live]"),
+        "PLAYING pause [live]: exits [], entries []"
+    );
+    // A flat spec has no groups on any path.
+    let flat = spec.flattened();
+    assert!(
+        flat.transitions
+            .iter()
+            .all(|t| flat.exits_and_entries(t) == fsm_spec::GroupPath::default())
     );
 }

@@ -56,3 +56,109 @@ fn an_overridden_group_event_is_still_taken_per_state() {
 fn group_events_stay_zero_sized() {
     assert_eq!(std::mem::size_of::<Player<state::Playing>>(), 0);
 }
+
+/// Writes down every call of the runtime `Machine`'s observer, in order.
+#[derive(Default)]
+struct Recorder(Vec<String>);
+
+impl runtime::Observer for Recorder {
+    fn on_transition(&mut self, taken: runtime::Taken) {
+        self.0.push(format!("{}", taken.event()));
+    }
+    fn on_exit(&mut self, state: State) {
+        self.0.push(format!("exit {state}"));
+    }
+    fn on_exit_group(&mut self, group: runtime::Group) {
+        self.0.push(format!("exit {group}"));
+    }
+    fn on_entry_group(&mut self, group: runtime::Group) {
+        self.0.push(format!("enter {group}"));
+    }
+    fn on_entry(&mut self, state: State) {
+        self.0.push(format!("enter {state}"));
+    }
+}
+
+#[test]
+fn the_machine_observer_hears_exits_innermost_first_and_entries_outermost_first() {
+    use runtime::Event::*;
+    let mut machine = runtime::Machine::new(()).observed_by(Recorder::default());
+    let mut calls = |event| {
+        machine.handle(event).expect("legal in the player");
+        std::mem::take(&mut machine.observer_mut().0)
+    };
+    // Into POWERED, whose initial is STOPPED.
+    assert_eq!(
+        calls(PowerOn),
+        ["exit OFF", "power_on", "enter POWERED", "enter STOPPED"]
+    );
+    // Into the nested group from a state beside it: POWERED stays.
+    assert_eq!(
+        calls(Play),
+        [
+            "exit STOPPED",
+            "play",
+            "enter PLAYING_MODES",
+            "enter PLAYING"
+        ]
+    );
+    // A transition declared on PLAYING_MODES leaves it, to STOPPED beside it.
+    let _ = calls(Pause);
+    assert_eq!(
+        calls(Stop),
+        ["exit PAUSED", "exit PLAYING_MODES", "stop", "enter STOPPED"]
+    );
+    // POWERED's `reset` from inside it: POWERED is left and entered again, as in SCXML.
+    let _ = calls(Play);
+    assert_eq!(
+        calls(Reset),
+        [
+            "exit PLAYING",
+            "exit PLAYING_MODES",
+            "exit POWERED",
+            "reset",
+            "enter POWERED",
+            "enter STOPPED"
+        ]
+    );
+    // Out of both groups, innermost first.
+    let _ = calls(Play);
+    assert_eq!(
+        calls(PowerOff),
+        [
+            "exit PLAYING",
+            "exit PLAYING_MODES",
+            "exit POWERED",
+            "power_off",
+            "enter OFF"
+        ]
+    );
+}
+
+#[test]
+fn the_runtime_table_says_where_each_transition_was_declared() {
+    use runtime::{Event, Group, TRANSITIONS};
+    let declared = |from: State, event: Event| {
+        TRANSITIONS
+            .iter()
+            .find(|t| t.from == from && t.event == event)
+            .map(|t| t.declared_in)
+            .expect("a transition")
+    };
+    assert_eq!(declared(State::Paused, Event::Reset), Some(Group::Powered));
+    assert_eq!(
+        declared(State::Paused, Event::Stop),
+        Some(Group::PlayingModes)
+    );
+    assert_eq!(declared(State::Paused, Event::PowerOff), None);
+    assert_eq!(
+        State::Paused.groups(),
+        [Group::PlayingModes, Group::Powered]
+    );
+    assert_eq!(Group::PlayingModes.parent(), Some(Group::Powered));
+    assert_eq!(
+        Group::Powered.states(),
+        [State::Playing, State::Paused, State::Stopped]
+    );
+    assert_eq!("playing modes".parse::<Group>(), Ok(Group::PlayingModes));
+}

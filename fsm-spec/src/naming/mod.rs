@@ -14,5 +14,5 @@ pub(crate) mod case;
 mod rules;
 
 pub use case::{is_rust_identifier, loose_key, output_type, snake, upper_camel};
-pub use rules::{GuardedGroup, HANDLE_METHODS, MODULES, OutputName, RESERVED_TYPES, RustNames};
+pub use rules::{Choice, HANDLE_METHODS, MODULES, OutputName, RESERVED_TYPES, RustNames};
 pub(crate) use rules::{check, check_identifier};

@@ -45,7 +45,7 @@ pub struct OutputName {
 
 /// Several transitions with the same `from` and `event`, told apart by their guards.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GuardedGroup {
+pub struct Choice {
     pub from: StateId,
     pub event: EventId,
     /// Indices into `Spec::transitions`, in source order.
@@ -58,7 +58,7 @@ pub struct GuardedGroup {
     pub variants: Vec<String>,
 }
 
-impl GuardedGroup {
+impl Choice {
     /// "SYN_RECEIVED on `rcv_rst`", for messages.
     pub fn label(&self, spec: &Spec) -> String {
         format!(
@@ -83,7 +83,10 @@ pub struct RustNames {
     /// Distinct `send` texts in order of first use.
     pub outputs: Vec<OutputName>,
     /// The guarded `(state, event)` pairs, ordered by state then event.
-    pub groups: Vec<GuardedGroup>,
+    pub choices: Vec<Choice>,
+    /// One marker trait per `[groups.NAME]`, indexed like `Spec::groups`, in the `state`
+    /// module beside the state types (and the runtime `Group` variants).
+    pub group_traits: Vec<String>,
 }
 
 impl RustNames {
@@ -95,10 +98,11 @@ impl RustNames {
             events: spec.events.iter().map(|e| upper_camel(&e.name)).collect(),
             methods: spec.events.iter().map(|e| e.name.clone()).collect(),
             outputs: distinct_outputs(spec),
-            groups: guarded_groups(spec)
+            choices: guarded_pairs(spec)
                 .into_iter()
-                .map(|members| group(spec, members))
+                .map(|members| choice(spec, members))
                 .collect(),
+            group_traits: spec.groups.iter().map(|g| upper_camel(&g.name)).collect(),
         }
     }
 
@@ -145,7 +149,7 @@ impl RustNames {
             let what = format!("output `{}`", output.text);
             require(what, "output", &output.name, output.span);
         }
-        for g in &self.groups {
+        for g in &self.choices {
             let span = spec.transitions[g.transitions[0]].span;
             let state = &spec.state(g.from).name;
             let event = &spec.event(g.event).name;
@@ -191,6 +195,17 @@ impl RustNames {
                 problems.push((problem, state.span));
             }
         }
+        for (group, rust) in spec.groups.iter().zip(&self.group_traits) {
+            if rust == state_type {
+                let problem = Problem::ReservedName {
+                    what: format!("group `{}`", group.name),
+                    rust: format!("the Rust trait `{rust}`"),
+                    used_for: state_use,
+                    fix: "rename the group",
+                };
+                problems.push((problem, group.span));
+            }
+        }
         let (event_type, event_use) = reserved_type("event");
         for (event, rust) in spec.events.iter().zip(&self.events) {
             if rust == event_type {
@@ -215,7 +230,7 @@ impl RustNames {
             }
         }
         let (group_type, group_use) = reserved_type("guarded pair");
-        for g in &self.groups {
+        for g in &self.choices {
             if g.name == group_type {
                 let problem = Problem::ReservedName {
                     what: format!("the guarded {}", g.label(spec)),
@@ -229,26 +244,29 @@ impl RustNames {
     }
 
     fn check_clashes(&self, spec: &Spec, problems: &mut Vec<(Problem, Span)>) {
+        // State types and group traits share the `state` module.
         let states = spec.states.iter().zip(&self.states);
         let states = states.map(|(s, n)| (n.clone(), format!("state `{}`", s.name), s.span));
-        clashes(states, "type", problems);
+        let groups = spec.groups.iter().zip(&self.group_traits);
+        let groups = groups.map(|(g, n)| (n.clone(), format!("group `{}`", g.name), g.span));
+        clashes(states.chain(groups), "type", problems);
         let events = spec.events.iter().zip(&self.events);
         let events = events.map(|(e, n)| (n.clone(), format!("event `{}`", e.name), e.span));
         clashes(events, "type", problems);
         let outputs = self.outputs.iter();
         let outputs = outputs.map(|o| (o.name.clone(), format!("output `{}`", o.text), o.span));
         clashes(outputs, "type", problems);
-        let first_span = |g: &GuardedGroup| spec.transitions[g.transitions[0]].span;
-        let groups = self.groups.iter();
-        let groups = groups.map(|g| {
+        let first_span = |g: &Choice| spec.transitions[g.transitions[0]].span;
+        let choices = self.choices.iter();
+        let choices = choices.map(|g| {
             (
                 g.name.clone(),
                 format!("the guarded {}", g.label(spec)),
                 first_span(g),
             )
         });
-        clashes(groups, "type", problems);
-        for g in &self.groups {
+        clashes(choices, "type", problems);
+        for g in &self.choices {
             // The same guard twice is non-determinism (reported by validation) or two readings
             // of a contradiction (alternatives); only distinct guards can clash as variants.
             let mut guards: Vec<&str> = Vec::new();
@@ -267,7 +285,7 @@ impl RustNames {
                 problems,
             );
         }
-        let methods = self.groups.iter();
+        let methods = self.choices.iter();
         let methods = methods.map(|g| {
             (
                 g.method.clone(),
@@ -339,7 +357,7 @@ fn distinct_outputs(spec: &Spec) -> Vec<OutputName> {
 }
 
 /// The `(state, event)` pairs with more than one transition, each as transition indices.
-fn guarded_groups(spec: &Spec) -> Vec<Vec<usize>> {
+fn guarded_pairs(spec: &Spec) -> Vec<Vec<usize>> {
     let mut groups: std::collections::HashMap<(StateId, EventId), Vec<usize>> =
         std::collections::HashMap::new();
     for (index, t) in spec.transitions.iter().enumerate() {
@@ -350,7 +368,7 @@ fn guarded_groups(spec: &Spec) -> Vec<Vec<usize>> {
     groups
 }
 
-fn group(spec: &Spec, transitions: Vec<usize>) -> GuardedGroup {
+fn choice(spec: &Spec, transitions: Vec<usize>) -> Choice {
     let first = &spec.transitions[transitions[0]];
     let (state, event) = (spec.state(first.from), spec.event(first.event));
     let variants = transitions
@@ -358,7 +376,7 @@ fn group(spec: &Spec, transitions: Vec<usize>) -> GuardedGroup {
         // A member without a guard is a non-determinism error; the name is then unused.
         .map(|&t| upper_camel(spec.transitions[t].guard.as_deref().unwrap_or("unguarded")))
         .collect();
-    GuardedGroup {
+    Choice {
         from: first.from,
         event: first.event,
         name: format!("{}{}", upper_camel(&state.name), upper_camel(&event.name)),
