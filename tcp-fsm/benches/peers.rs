@@ -320,56 +320,101 @@ macro_rules! sides {
             });
 
             let mut group =
-                c.benchmark_group(format!("{machine} legal walk, {} events", walk.len()));
-            group.bench_function("hand-written match", |b| {
-                b.iter(|| walk_match(black_box(walk), &mut super::Discard))
+                super::Group::new(c, format!("{machine} legal walk, {} events", walk.len()));
+            group.side("hand-written match", || {
+                walk_match(black_box(walk), &mut super::Discard)
             });
-            group.bench_function("hand-written match, out of line", |b| {
-                b.iter(|| walk_out_of_line(black_box(walk), &mut super::Discard))
+            group.side("hand-written match, out of line", || {
+                walk_out_of_line(black_box(walk), &mut super::Discard)
             });
-            group.bench_function("tcp-fsm runtime::step", |b| {
-                b.iter(|| walk_step(black_box(walk), &mut super::Discard))
+            group.side("tcp-fsm runtime::step", || {
+                walk_step(black_box(walk), &mut super::Discard)
             });
-            group.bench_function("tcp-fsm Machine::handle", |b| {
-                b.iter(|| walk_machine(black_box(walk), &mut super::Discard))
+            group.side("tcp-fsm Machine::handle", || {
+                walk_machine(black_box(walk), &mut super::Discard)
             });
-            group.bench_function("rust-fsm consume", |b| {
-                b.iter(|| walk_rust_fsm(black_box(&walk_r), &mut super::Discard))
+            group.side("rust-fsm consume", || {
+                walk_rust_fsm(black_box(&walk_r), &mut super::Discard)
             });
-            group.bench_function("smlang process_event", |b| {
-                b.iter(|| walk_smlang(black_box(&walk_m), &mut super::Discard))
+            group.side("smlang process_event", || {
+                walk_smlang(black_box(&walk_m), &mut super::Discard)
             });
-            group.bench_function("statig handle", |b| {
-                b.iter(|| walk_statig(black_box(&walk_s), &mut super::Discard))
+            group.side("statig handle", || {
+                walk_statig(black_box(&walk_s), &mut super::Discard)
             });
             group.finish();
 
             let mut group =
-                c.benchmark_group(format!("{machine} mixed pairs, {} pairs", pairs.len()));
-            group.bench_function("hand-written match", |b| {
-                b.iter(|| pairs_match(black_box(pairs), &mut super::Discard))
+                super::Group::new(c, format!("{machine} mixed pairs, {} pairs", pairs.len()));
+            group.side("hand-written match", || {
+                pairs_match(black_box(pairs), &mut super::Discard)
             });
-            group.bench_function("hand-written match, out of line", |b| {
-                b.iter(|| pairs_out_of_line(black_box(pairs), &mut super::Discard))
+            group.side("hand-written match, out of line", || {
+                pairs_out_of_line(black_box(pairs), &mut super::Discard)
             });
-            group.bench_function("tcp-fsm runtime::step", |b| {
-                b.iter(|| pairs_step(black_box(pairs), &mut super::Discard))
+            group.side("tcp-fsm runtime::step", || {
+                pairs_step(black_box(pairs), &mut super::Discard)
             });
-            group.bench_function("tcp-fsm Machine::handle", |b| {
-                b.iter(|| pairs_machine(black_box(pairs), &mut super::Discard))
+            group.side("tcp-fsm Machine::handle", || {
+                pairs_machine(black_box(pairs), &mut super::Discard)
             });
-            group.bench_function("rust-fsm consume", |b| {
-                b.iter(|| pairs_rust_fsm(black_box(&pairs_r), &mut super::Discard))
+            group.side("rust-fsm consume", || {
+                pairs_rust_fsm(black_box(&pairs_r), &mut super::Discard)
             });
-            group.bench_function("smlang process_event", |b| {
-                b.iter(|| pairs_smlang(black_box(&pairs_m), &mut super::Discard))
+            group.side("smlang process_event", || {
+                pairs_smlang(black_box(&pairs_m), &mut super::Discard)
             });
-            group.bench_function("statig handle", |b| {
-                b.iter(|| pairs_statig(black_box(&pairs_s), &mut super::Discard))
+            group.side("statig handle", || {
+                pairs_statig(black_box(&pairs_s), &mut super::Discard)
             });
             group.finish();
         }
     };
+}
+
+/// One group of sides: timed by criterion, or, when `PEERS_COUNT` is set, one side run a
+/// fixed number of times so that callgrind can count its instructions
+/// (`scripts/step-instructions.sh`). `PEERS_COUNT=REPEAT` and `PEERS_SIDE=GROUP/SIDE`
+/// (criterion's names) select the side; every other side is skipped.
+enum Group<'a> {
+    Timed(criterion::BenchmarkGroup<'a, criterion::measurement::WallTime>),
+    Counted { name: String },
+}
+
+impl Group<'_> {
+    fn new(c: &mut Criterion, name: String) -> Group<'_> {
+        if std::env::var_os("PEERS_COUNT").is_some() {
+            Group::Counted { name }
+        } else {
+            Group::Timed(c.benchmark_group(name))
+        }
+    }
+
+    fn side<R>(&mut self, side: &str, mut run: impl FnMut() -> R) {
+        match self {
+            Group::Timed(group) => {
+                group.bench_function(side, |b| b.iter(&mut run));
+            }
+            Group::Counted { name } => {
+                let wanted = std::env::var("PEERS_SIDE").unwrap_or_default();
+                if wanted == format!("{name}/{side}") {
+                    let repeat: usize = std::env::var("PEERS_COUNT")
+                        .ok()
+                        .and_then(|n| n.parse().ok())
+                        .expect("PEERS_COUNT is a number of repetitions");
+                    for _ in 0..repeat {
+                        black_box(run());
+                    }
+                }
+            }
+        }
+    }
+
+    fn finish(self) {
+        if let Group::Timed(group) = self {
+            group.finish();
+        }
+    }
 }
 
 /// What a side does with the state and output after each event.
