@@ -419,3 +419,27 @@ fn exits_run_innermost_first_and_entries_outermost_first() {
             .all(|t| flat.exits_and_entries(t) == fsm_spec::GroupPath::default())
     );
 }
+
+#[test]
+fn a_no_transition_entry_on_a_state_overrides_its_groups_transition() {
+    // PAUSED says what `stop` does there without a transition: ACTIVE's `stop` does not
+    // apply to it, and there is no conflict to report.
+    let text = test_support::replaced(
+        PLAYER,
+        "[[transition]]\nfrom = \"PAUSED\"\nevent = \"stop\"\nto = \"IDLE\"\n",
+        "[[no_transition]]\nfrom = \"PAUSED\"\nevent = \"stop\"\nkind = \"drop\"\ncite = \"manual 2\"\n",
+    );
+    assert_eq!(diagnostics(&text), Vec::<String>::new());
+    let spec = spec(&text);
+    let stops: Vec<String> = expanded(&spec)
+        .into_iter()
+        .filter(|t| t.contains(" stop "))
+        .collect();
+    assert_eq!(
+        stops,
+        [
+            "PLAYING stop -> DONE (declared in ACTIVE)",
+            "BUFFERING stop -> IDLE (declared in LOADING)"
+        ]
+    );
+}

@@ -12,7 +12,9 @@
 use super::{Fields, Names, Problems, sub_tables};
 use crate::diagnostic::Problem;
 use crate::format::GROUP_KEYS;
-use crate::model::{Event, EventId, Group, GroupId, Member, State, StateId, Transition, Tree};
+use crate::model::{
+    Event, EventId, Group, GroupId, Member, NoTransition, State, StateId, Transition, Tree,
+};
 use crate::naming::check_identifier;
 use crate::source::{Located, Span};
 use crate::suggest::nearest;
@@ -282,11 +284,14 @@ pub(super) struct Declaration {
 
 /// One transition per `from` state and event, in declaration order; a group in `from`
 /// stands for each state inside it, in the group's order, that does not handle the event
-/// itself (the innermost declaration wins).
+/// itself (the innermost declaration wins). A state handles an event with a transition or
+/// with a `[[no_transition]]` entry: the document says what it does there, so the group's
+/// rule is not it.
 pub(super) fn expand(
     declarations: Vec<Declaration>,
     tree: Tree<'_>,
     events: &[Event],
+    no_transitions: &[NoTransition],
     problems: &mut Problems,
 ) -> Vec<Transition> {
     let declared: HashSet<(Member, EventId)> = declarations
@@ -296,6 +301,11 @@ pub(super) fn expand(
                 .iter()
                 .flat_map(|&from| d.events.iter().map(move |&event| (from, event)))
         })
+        .chain(
+            no_transitions
+                .iter()
+                .map(|n| (Member::State(n.from), n.event)),
+        )
         .collect();
     let mut transitions = Vec::new();
     for declaration in declarations {

@@ -145,13 +145,13 @@ pub(crate) fn parse(
         Some(value) => parse_transitions(value, &names, tree, require_cite, problems),
         None => Vec::new(),
     };
-    let transitions = group::expand(declarations, tree, &events, problems);
-    let deviations = match top.get("deviation") {
-        Some(value) => parse_deviations(value, &names, problems),
-        None => Vec::new(),
-    };
     let no_transitions = match top.get("no_transition") {
         Some(value) => parse_no_transitions(value, &names, problems),
+        None => Vec::new(),
+    };
+    let transitions = group::expand(declarations, tree, &events, &no_transitions, problems);
+    let deviations = match top.get("deviation") {
+        Some(value) => parse_deviations(value, &names, problems),
         None => Vec::new(),
     };
     Some(Spec {
