@@ -32,14 +32,38 @@ fn verdict<'r>(report: &'r TargetReport, case: &str) -> &'r conform::report::Cas
 }
 
 #[test]
-fn lwip_is_driven_through_at_least_75_cases_and_agrees_on_the_handshake() {
+fn lwip_is_driven_through_all_but_what_it_cannot_do_and_agrees_on_the_handshake() {
     if !built("the lwip run") {
         return;
     }
     let report = run(&tcp_engine::spec());
     let counts = report.counts();
     let driven = report.cases.len() - counts.not_driven;
-    assert!(driven >= 75, "{driven} driven: {counts:?}");
+    assert!(driven >= 74, "{driven} driven: {counts:?}");
+    // Left out besides the security mismatch (no segment binding, on every target): the
+    // calls in SYN-RECEIVED after a simultaneous open, which lwIP does not make (a SYN in
+    // SYN-SENT is dropped); SEND on a listener, which the raw API has no call for; and the
+    // user timeout where lwIP has no timer that deletes the connection.
+    let mut left_out: Vec<&str> = report
+        .cases
+        .iter()
+        .filter(|c| c.verdict == Verdict::NotDriven && c.event != "rcv_bad_security")
+        .map(|c| c.case.as_str())
+        .collect();
+    left_out.sort_unstable();
+    assert_eq!(
+        left_out,
+        [
+            "listen_send",
+            "listen_user_timeout",
+            "syn_received_abort",
+            "syn_received_close",
+            "syn_received_rcv_rst_active_open",
+            "syn_received_send",
+            "syn_received_user_timeout",
+            "time_wait_user_timeout",
+        ]
+    );
     for case in [
         "listen_rcv_syn",
         "syn_sent_rcv_syn_ack",
@@ -48,6 +72,8 @@ fn lwip_is_driven_through_at_least_75_cases_and_agrees_on_the_handshake() {
         "close_wait_close",
         "last_ack_rcv_ack",
         "time_wait_timeout_2msl",
+        "established_user_timeout",
+        "fin_wait_2_user_timeout",
     ] {
         assert_eq!(verdict(&report, case).verdict, Verdict::Agrees, "{case}");
     }

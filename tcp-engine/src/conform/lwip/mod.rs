@@ -16,7 +16,7 @@
 //! | CLOSE | `tcp_shutdown(pcb, 0, 1)` (no more to send, still receiving, as RFC 793 3.8's CLOSE); `tcp_close` in LISTEN and SYN-SENT, where lwIP does not shut down a side |
 //! | ABORT | `tcp_abort`; `tcp_close` on a listener (lwIP asserts against aborting one) |
 //! | TIME-WAIT timeout | the clock advanced past lwIP's 2 MSL (120 s) |
-//! | user timeout | lwIP has none: the nearest is its giving up after `TCP_MAXRTX` (12) unanswered retransmissions (6 of a SYN), when it deletes the connection without a segment; the clock is advanced until then, with an octet queued in ESTABLISHED and CLOSE-WAIT for the retransmissions to run on |
+//! | user timeout | lwIP has none: the nearest is its giving up after `TCP_MAXRTX` (12) unanswered retransmissions (6 of a SYN), when it deletes the connection without a segment; the clock is advanced until then, with an octet queued in ESTABLISHED and CLOSE-WAIT for the retransmissions to run on. In FIN-WAIT-2, where nothing is unacknowledged, its FIN-WAIT-2 timeout (`TCP_FIN_WAIT_TIMEOUT`, 20 s), which runs once the receiving side is closed too (`tcp_shutdown(pcb, 1, 0)`) |
 
 use super::cases::Case;
 use super::peer::{self, PEER, STACK, TEXT};
@@ -314,12 +314,20 @@ impl Stack for Lwip {
             Timer::TimeWait => self.wait_while(state, TIME_WAIT_MS),
             Timer::User => {
                 let name = state.unwrap_or("CLOSED");
-                if matches!(name, "LISTEN" | "TIME_WAIT" | "FIN_WAIT_2" | "CLOSED") {
+                if matches!(name, "LISTEN" | "TIME_WAIT" | "CLOSED") {
                     return Err(NotDriven(format!(
                         "lwIP has no user timeout; it gives a connection up only when its \
                          retransmissions go unanswered, and in {name} nothing is \
                          unacknowledged"
                     )));
+                }
+                if name == "FIN_WAIT_2" {
+                    // Nothing is unacknowledged here; lwIP's one timer in FIN-WAIT-2 is its
+                    // FIN-WAIT-2 timeout, which runs once the receiving side is closed too.
+                    let pcb = self.session.connection().ok_or_else(|| no_pcb("time out"))?;
+                    self.session.shutdown_receive(pcb).map_err(|why| {
+                        NotDriven(format!("tcp_shutdown of the receiving side: {why}"))
+                    })?;
                 }
                 if matches!(name, "ESTABLISHED" | "CLOSE_WAIT") {
                     if let Some(pcb) = self.session.connection() {

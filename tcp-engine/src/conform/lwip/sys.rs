@@ -266,6 +266,15 @@ impl Session {
         result(err)
     }
 
+    /// `tcp_shutdown(pcb, 1, 0)`: nothing more to receive (a state change only in lwIP's
+    /// flags: its FIN-WAIT-2 timeout then runs).
+    pub fn shutdown_receive(&mut self, pcb: Pcb) -> Result<(), String> {
+        // SAFETY: `pcb` is a live connection PCB, consumed like any shutdown's.
+        #[allow(unsafe_code)]
+        let err = unsafe { tcp_shutdown(pcb.0.as_ptr(), 1, 0) };
+        result(err)
+    }
+
     /// `tcp_abort`: a RST where the state has one, and the PCB freed.
     pub fn abort(&mut self, pcb: Pcb) {
         // SAFETY: `pcb` is a live connection PCB (lwIP asserts against a listener, which
