@@ -67,7 +67,22 @@ mod lwip {
         let root = unpack(&archive()?, &out)?;
         let src = root.join("src");
         let ours = Path::new("lwip-port");
-        cc::Build::new()
+        let mut build = cc::Build::new();
+        let compiler = build
+            .try_get_compiler()
+            .map_err(|e| format!("no C compiler: {e}"))?;
+        // A missing compiler would otherwise be reported as the failure of the first file.
+        let works = Command::new(compiler.path())
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if !works {
+            return Err(format!(
+                "no working C compiler (`{} --version` failed; CC names another)",
+                compiler.path().display()
+            ));
+        }
+        build
             .include(ours)
             .include(src.join("include"))
             .files(SOURCES.iter().map(|f| src.join(f)))

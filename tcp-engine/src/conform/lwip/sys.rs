@@ -327,7 +327,9 @@ impl Session {
         let dropped = unsafe { tcpfsm_dropped() };
         match dropped {
             0 => Ok(packets),
-            n => Err(format!("{n} packets lwIP sent were lost (the queue was full)")),
+            n => Err(format!(
+                "{n} packets lwIP sent were lost (the queue was full)"
+            )),
         }
     }
 }
