@@ -34,7 +34,7 @@ pub use absent::Lwip;
 pub use stack::Lwip;
 
 /// The lwIP this target links, for reports.
-pub const VERSION: &str = "lwIP 2.2.1-dev (git of 2023, as the lwip crate 0.4.0 carries it)";
+pub const VERSION: &str = "lwIP 2.2.1-dev, the lwip crate 0.4.0's sources";
 
 /// Why the target cannot run in this build (lwIP's sources or a C compiler were missing
 /// when it was built), or `None`.
