@@ -3,7 +3,7 @@
 //! By hand rather than with bindgen: nine lwIP functions and eleven of our own, all taking
 //! an opaque PCB pointer, integers or a byte buffer, so no struct of lwIP's is laid out on
 //! this side (the glue reads `pcb->state` and the PCB lists), and bindgen would need
-//! libclang at build time, which the brief of this target (gcc only) rules out.
+//! libclang at build time, while this target's build needs a C compiler and nothing else.
 //!
 //! lwIP keeps its state in globals, so one [`Session`] exists at a time in the process: it
 //! holds a lock for its whole life and resets lwIP when it opens. Every call goes through
