@@ -63,7 +63,7 @@ pub fn replaced(text: &str, from: &str, to: &str) -> String {
 /// What a check that needs something from outside does when that is missing.
 ///
 /// Each kind of need has its own variable (`TCP_FSM_REQUIRE_TOOLS`, `..._CONFORMANCE`,
-/// `..._BROWSER`, `..._RFC_TEXT`, `..._FUZZ`); `.ci/run` sets them all to `1`, where a skip
+/// `..._BROWSER`, `..._LWIP`, `..._RFC_TEXT`, `..._FUZZ`); `.ci/run` sets them all to `1`, where a skip
 /// would hide a check CI promises, so there it fails instead.
 #[derive(Debug, Clone, Copy)]
 pub struct Requirement {
@@ -82,6 +82,11 @@ pub const CONFORMANCE: Requirement = Requirement {
 /// Headless Chromium and chromedriver for the page's browser test.
 pub const BROWSER: Requirement = Requirement {
     variable: "TCP_FSM_REQUIRE_BROWSER",
+};
+/// lwIP built into tcp-engine (its sources from the registry and a C compiler) for the
+/// `lwip` conformance target.
+pub const LWIP: Requirement = Requirement {
+    variable: "TCP_FSM_REQUIRE_LWIP",
 };
 /// The RFC texts (see [`rfc_text`]).
 pub const RFC_TEXT: Requirement = Requirement {

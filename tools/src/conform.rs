@@ -20,8 +20,9 @@ use tcp_engine::interpreter::Interpreter;
 /// sends with the spec's `to` and `send`. Each difference is classified: declared by the
 /// spec, explained by RFC 9293 / RFC 5961 / RFC 1122, or undeclared (a finding).
 ///
-/// Targets: `smoltcp` (in process, deterministic) and `linux` (the running kernel, in a
-/// private network namespace over a TUN device; needs root and /dev/net/tun).
+/// Targets: `smoltcp` (in process, deterministic), `linux` (the running kernel, in a
+/// private network namespace over a TUN device; needs root and /dev/net/tun) and `lwip`
+/// (lwIP's raw API in process, deterministic; built from the registry's lwIP sources).
 ///
 /// Exits 0 when every driven case agrees or its difference is declared or explained, 1 when
 /// an undeclared difference is found, 2 when the spec cannot be used or a target cannot run.
@@ -34,7 +35,7 @@ pub struct Args {
     /// Only list the cases, do not drive any stack.
     #[arg(long)]
     list: bool,
-    /// The targets to run (smoltcp, linux) [default: both]
+    /// The targets to run (smoltcp, linux, lwip) [default: all three]
     #[arg(long, value_delimiter = ',', value_name = "TARGET,...")]
     target: Vec<String>,
     /// Output format on stdout.
@@ -71,6 +72,7 @@ pub fn run(args: &Args) -> Result<ExitCode, Error> {
     for target in targets {
         let report = match target {
             "smoltcp" => Ok(conform::run_smoltcp(&machine, &cases)),
+            "lwip" => conform::run_lwip(&machine, &cases),
             _ => conform::linux::run(&machine, &cases),
         };
         reports.push(report?);

@@ -1,4 +1,4 @@
-//! `tcp-fsm conform` as a user runs it: the case list, bad input, the smoltcp run, and the
+//! `tcp-fsm conform` as a user runs it: the case list, bad input, the smoltcp and lwIP runs, and the
 //! Linux run with its self-check (as root with /dev/net/tun; elsewhere skipped, unless
 //! `TCP_FSM_REQUIRE_CONFORMANCE=1` turns the skip into a failure).
 
@@ -33,7 +33,7 @@ fn an_unknown_target_lists_the_known_ones() {
     assert_eq!(output.status.code(), Some(2));
     let stderr = text(&output.stderr);
     assert!(
-        stderr.contains("unknown target `bsd`; the known targets are: smoltcp, linux"),
+        stderr.contains("unknown target `bsd`; the known targets are: smoltcp, linux, lwip"),
         "{stderr}"
     );
 }
@@ -101,6 +101,32 @@ fn smoltcp_reports_json_with_every_field() {
     assert_eq!(handshake["observed"]["state"], "SYN_RECEIVED");
 }
 
+#[test]
+fn lwip_reports_json_with_every_field() {
+    if let Some(why) = tcp_engine::conform::lwip::unavailable() {
+        test_support::LWIP.skip("lwip conform run", &why);
+        let output = tcp_fsm(&["conform", "--target", "lwip"]);
+        assert_eq!(output.status.code(), Some(2));
+        assert!(text(&output.stderr).contains("target `lwip` cannot run here"));
+        return;
+    }
+    let output = tcp_fsm(&["conform", "--target", "lwip", "--format", "json"]);
+    // lwIP differs from RFC 793 where no reference explains it: exit 1.
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output.stderr));
+    let reports: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(reports[0]["target"], "lwip");
+    let cases = reports[0]["cases"].as_array().unwrap();
+    assert_eq!(cases.len(), 92);
+    let handshake = cases
+        .iter()
+        .find(|c| c["case"] == "listen_rcv_syn")
+        .unwrap();
+    assert_eq!(handshake["verdict"], "agrees");
+    // lwIP's own name of the state, and the spec's.
+    assert_eq!(handshake["observed"]["stack_state"], "SYN_RCVD");
+    assert_eq!(handshake["observed"]["state"], "SYN_RECEIVED");
+}
+
 fn can_run_linux(test: &str) -> bool {
     let Some(why) = unavailable() else {
         return true;
@@ -132,7 +158,8 @@ fn linux_runs_and_a_flipped_transition_differs_on_both_targets() {
     );
     let flipped = temp_file("flipped.toml", flipped_text);
     let run = |spec: Option<&str>| {
-        let mut args = vec!["conform", "--format", "json"];
+        // The two targets the test is about (lwIP has its own test above).
+        let mut args = vec!["conform", "--target", "smoltcp,linux", "--format", "json"];
         args.extend(spec);
         let output = tcp_fsm(&args);
         assert_ne!(output.status.code(), Some(2), "{}", text(&output.stderr));

@@ -122,6 +122,40 @@ fn conform_output_becomes_grids() {
 }
 
 #[test]
+fn lwip_and_smoltcp_results_become_one_grid_each() {
+    if let Some(why) = tcp_engine::conform::lwip::unavailable() {
+        test_support::LWIP.skip("the page of lwIP's results", &why);
+        return;
+    }
+    let run = tcp_fsm(&["conform", "--target", "smoltcp,lwip", "--format", "json"]);
+    assert_eq!(run.status.code(), Some(1), "{}", text(&run.stderr));
+    let results = temp_file("lwip-conformance.json", &run.stdout);
+    let reports: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    let page = temp_dir().join("lwip-conformance.html");
+    let out = tcp_fsm(&[
+        "report",
+        "--out",
+        temp_dir().join("lwip-conformance").to_str().unwrap(),
+        "--html",
+        page.to_str().unwrap(),
+        "--conformance",
+        results.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let page = std::fs::read_to_string(page).unwrap();
+    for report in reports.as_array().unwrap() {
+        let cases = report["cases"].as_array().unwrap();
+        let agree = cases.iter().filter(|c| c["verdict"] == "agrees").count();
+        let heading = format!(
+            "<h3>{}: {agree} of {} cases agree</h3>",
+            report["target"].as_str().unwrap(),
+            cases.len()
+        );
+        assert!(page.contains(&heading), "{heading}");
+    }
+}
+
+#[test]
 fn a_missing_conformance_file_cannot_be_read() {
     let missing = temp_dir().join("no-such-conformance.json");
     let out = tcp_fsm(&[

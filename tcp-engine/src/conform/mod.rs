@@ -4,11 +4,12 @@
 //! - [`cases`]: the test cases of a spec, one per transition and `[[no_transition]]` entry;
 //! - [`peer`]: the remote peer the harness plays, whose segments are numbered from the TCB
 //!   of a spec-driven [`Endpoint`](crate::endpoint::Endpoint) mirroring the stack;
-//! - [`smoltcp`](mod@smoltcp) and [`linux`]: the stacks, behind [`Stack`];
+//! - [`smoltcp`](mod@smoltcp), [`linux`] and [`lwip`](mod@lwip): the stacks, behind [`Stack`];
 //! - [`report`]: verdicts, and which reference explains a difference.
 
 pub mod cases;
 pub mod linux;
+pub mod lwip;
 pub mod peer;
 pub mod report;
 pub mod smoltcp;
@@ -44,7 +45,7 @@ pub enum ConformError {
 }
 
 /// The targets `conform` knows, in the order it runs them.
-pub const KNOWN_TARGETS: [&str; 2] = ["smoltcp", "linux"];
+pub const KNOWN_TARGETS: [&str; 3] = ["smoltcp", "linux", "lwip"];
 
 /// A timer the harness makes a stack expire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,4 +109,9 @@ pub fn run_smoltcp(machine: &Interpreter, cases: &[Case]) -> TargetReport {
     run_each(machine, cases, "smoltcp", smoltcp::VERSION, &|| {
         Box::new(smoltcp::Smoltcp::new())
     })
+}
+
+/// Runs every case on lwIP (the `lwip` feature), or says why it cannot run.
+pub fn run_lwip(machine: &Interpreter, cases: &[Case]) -> Result<TargetReport, ConformError> {
+    lwip::run(machine, cases)
 }
