@@ -211,6 +211,9 @@ impl<E: fmt::Display, O: fmt::Debug> fmt::Display for LearnError<E, O> {
 
 impl<E: fmt::Debug + fmt::Display, O: fmt::Debug> std::error::Error for LearnError<E, O> {}
 
+/// Why learning from teacher `T` stopped.
+pub type Failure<T> = LearnError<<T as Teacher>::Error, <T as Teacher>::Output>;
+
 /// The teacher behind the cache, counting.
 struct Queries<'t, T: Teacher> {
     teacher: &'t mut T,
@@ -224,7 +227,7 @@ where
     T::Input: Clone,
 {
     /// Makes sure every word is in the cache, asking the teacher for those that are not.
-    fn ensure(&mut self, words: &[Word]) -> Result<(), LearnError<T::Error, T::Output>> {
+    fn ensure(&mut self, words: &[Word]) -> Result<(), Failure<T>> {
         self.stats.membership_queries += words.len();
         let missing = self.cache.missing(words);
         if missing.is_empty() {
@@ -268,7 +271,7 @@ pub fn learn<T: Teacher>(
     teacher: &mut T,
     alphabet: &[T::Input],
     config: &Config,
-) -> Result<Learned<T::Output>, LearnError<T::Error, T::Output>>
+) -> Result<Learned<T::Output>, Failure<T>>
 where
     T::Input: Clone,
 {

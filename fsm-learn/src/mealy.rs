@@ -4,6 +4,9 @@
 use crate::Word;
 use std::collections::{HashMap, VecDeque};
 
+/// A state of each of two machines.
+type Pair = (usize, usize);
+
 /// A complete deterministic Mealy machine.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mealy<O> {
@@ -62,8 +65,8 @@ impl<O: Clone + Eq> Mealy<O> {
     /// (breadth-first over pairs of states), or `None` when they answer every word alike.
     pub fn separating(&self, a: usize, other: &Mealy<O>, b: usize) -> Option<Word> {
         assert_eq!(self.inputs, other.inputs, "one alphabet");
-        let mut seen: HashMap<(usize, usize), Option<((usize, usize), usize)>> =
-            HashMap::from([((a, b), None)]);
+        // Each pair reached, with the pair and input it was first reached from.
+        let mut seen: HashMap<Pair, Option<(Pair, usize)>> = HashMap::from([((a, b), None)]);
         let mut queue = VecDeque::from([(a, b)]);
         while let Some((x, y)) = queue.pop_front() {
             for input in 0..self.inputs {

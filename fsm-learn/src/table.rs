@@ -6,7 +6,7 @@
 //! `|e|` steps of the word `u·e`. The table is closed when every extension's row equals
 //! some short prefix's row; the hypothesis then has a state per short prefix.
 
-use crate::{LearnError, Mealy, Queries, Teacher, Word};
+use crate::{Failure, LearnError, Mealy, Queries, Teacher, Word};
 
 /// A hypothesis: the machine and each state's access word (its short prefix).
 #[derive(Debug, Clone)]
@@ -58,7 +58,7 @@ impl Table {
         &mut self,
         queries: &mut Queries<'_, T>,
         max_states: usize,
-    ) -> Result<Hypothesis<T::Output>, LearnError<T::Error, T::Output>>
+    ) -> Result<Hypothesis<T::Output>, Failure<T>>
     where
         T::Input: Clone,
     {
