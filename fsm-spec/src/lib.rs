@@ -48,6 +48,7 @@ pub mod analysis;
 #[cfg(feature = "audit")]
 pub mod audit;
 pub mod diagnostic;
+pub mod diff;
 pub mod escape;
 #[cfg(feature = "json")]
 pub mod export;

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod check;
 pub mod conform;
 pub mod diagram;
+pub mod diff;
 pub mod error;
 pub mod expand;
 pub mod explore;

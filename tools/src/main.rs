@@ -6,7 +6,7 @@
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 use tcp_fsm_tools::{
-    audit, check, conform, diagram, expand, explore, export, report, schema, simulate, track,
+    audit, check, conform, diagram, diff, expand, explore, export, report, schema, simulate, track,
 };
 
 /// Check, export, expand, draw and audit state-machine specs; simulate, explore, track, conform TCP.
@@ -26,6 +26,7 @@ enum Command {
     Export(export::Args),
     Expand(expand::Args),
     Diagram(diagram::Args),
+    Diff(diff::Args),
     Audit(audit::Args),
     Report(report::Args),
     Schema(schema::Args),
@@ -42,6 +43,7 @@ fn main() -> ExitCode {
         Command::Export(args) => export::run(&args),
         Command::Expand(args) => expand::run(&args),
         Command::Diagram(args) => diagram::run(&args),
+        Command::Diff(args) => diff::run(&args),
         Command::Audit(args) => audit::run(&args),
         Command::Report(args) => report::run(&args),
         Command::Schema(args) => Ok(schema::run(&args)),
