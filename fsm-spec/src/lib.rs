@@ -66,6 +66,7 @@ mod suggest;
 pub mod synthetic;
 pub mod table;
 mod validate;
+pub mod write;
 
 pub use diagnostic::{Diagnostic, Diagnostics, Problem, Severity};
 pub use model::{

@@ -13,6 +13,7 @@ pub mod expand;
 pub mod explore;
 pub mod export;
 pub mod input;
+pub mod learn;
 pub mod output;
 pub mod report;
 pub mod schema;

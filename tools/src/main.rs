@@ -6,7 +6,8 @@
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 use tcp_fsm_tools::{
-    audit, check, conform, diagram, diff, expand, explore, export, report, schema, simulate, track,
+    audit, check, conform, diagram, diff, expand, explore, export, learn, report, schema, simulate,
+    track,
 };
 
 /// Check, export, expand, draw and audit state-machine specs; simulate, explore, track, conform TCP.
@@ -34,6 +35,7 @@ enum Command {
     Explore(explore::Args),
     Track(track::Args),
     Conform(conform::Args),
+    Learn(learn::Args),
 }
 
 fn main() -> ExitCode {
@@ -50,6 +52,7 @@ fn main() -> ExitCode {
         Command::Simulate(args) => simulate::run(&args),
         Command::Explore(args) => explore::run(&args),
         Command::Track(args) => track::run(&args),
+        Command::Learn(args) => learn::run(&args),
         Command::Conform(args) => conform::run(&args),
     };
     match outcome {
