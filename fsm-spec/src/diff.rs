@@ -146,6 +146,9 @@ fn compare(a: &Step, b: &Step) -> Option<Differs> {
     }
 }
 
+/// A difference's key: both states, the event and both guard labels.
+type Reported = (StateId, StateId, EventId, Option<String>, Option<String>);
+
 /// A node of the product search, with the run that reached it.
 struct Node {
     a: Position,
@@ -174,8 +177,7 @@ pub fn compare_specs(a: &Spec, b: &Spec, limit: usize) -> Comparison {
     let mut differences = Vec::new();
     // A difference is reported once per pair of states and event (the first run to reach it
     // is a shortest one); the guard labels tell alternatives apart.
-    let mut reported: HashSet<(StateId, StateId, EventId, Option<String>, Option<String>)> =
-        HashSet::new();
+    let mut reported: HashSet<Reported> = HashSet::new();
     let start = Node {
         a: (a.machine.initial, Vec::new()),
         b: (b.machine.initial, Vec::new()),
@@ -374,13 +376,11 @@ mod tests {
 
     #[test]
     fn events_only_one_spec_has_are_listed_and_left_out() {
-        let text = format!(
-            "[machine]\nname = \"Door\"\ninitial = \"SHUT\"\n\n[states.SHUT]\n[states.OPEN]\n\n\
+        let text = "[machine]\nname = \"Door\"\ninitial = \"SHUT\"\n\n[states.SHUT]\n[states.OPEN]\n\n\
              [events.open]\nkind = \"call\"\n[events.kick]\nkind = \"call\"\n\n\
              [[transition]]\nfrom = \"SHUT\"\nevent = \"open\"\nto = \"OPEN\"\n\n\
-             [[transition]]\nfrom = \"SHUT\"\nevent = \"kick\"\nto = \"OPEN\"\n"
-        );
-        let other = Spec::from_source(&SourceFile::new("o.toml", text)).unwrap();
+             [[transition]]\nfrom = \"SHUT\"\nevent = \"kick\"\nto = \"OPEN\"\n";
+        let other = Spec::from_source(&SourceFile::new("o.toml", text.to_string())).unwrap();
         let diff = compare_specs(&spec(DOOR), &other, 100);
         assert_eq!(diff.only_in_a, ["close", "lock"]);
         assert_eq!(diff.only_in_b, ["kick"]);

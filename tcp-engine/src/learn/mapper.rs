@@ -14,7 +14,7 @@
 //! | M1 | SYN: `<SEQ=SND.NXT>` once the peer has sent its SYN (a SYN in the window, P1), else the peer's ISS. |
 //! | M2 | SYN,ACK: the peer's ISS, acknowledging RCV.NXT (all the stack sent, P2). |
 //! | M3 | ACK: `<SEQ=SND.NXT><ACK=RCV.NXT>` (P3). |
-//! | M4 | FIN: `<SEQ=SND.NXT><CTL=FIN,ACK>` acknowledging all but the stack's FIN, once the peer's FIN is out the same FIN again (P4); with nothing from the stack, no ACK. |
+//! | M4 | FIN: `<SEQ=SND.NXT><CTL=FIN,ACK>` acknowledging all but the stack's FIN (unless an ACK of the peer's has already acknowledged that FIN), once the peer's FIN is out the same FIN again (P4); with nothing from the stack, no ACK. |
 //! | M5 | FIN,ACK: the same, acknowledging the stack's FIN too (P5). |
 //! | M6 | RST: `<SEQ=SND.NXT>`; with `<ACK=RCV.NXT>` when the stack has sent a SYN and the peer none (SYN-SENT's acceptable reset, P6). |
 //! | M7 | Nothing received from the stack yet: ACKs acknowledge an arbitrary number (P7). |
@@ -37,6 +37,8 @@ pub struct Mapper {
     tcb: Tcb,
     /// Connections ended so far (M8).
     ended: u32,
+    /// The highest ACK the peer has sent on this connection.
+    acked: Option<SeqNum>,
 }
 
 impl Mapper {
@@ -61,7 +63,9 @@ impl Mapper {
         let synced = self.tcb.snd.is_some();
         let rcv = self.tcb.rcv;
         let all = rcv.map_or(ARBITRARY_ACK, |r| r.nxt);
-        let but_fin = rcv.map_or(ARBITRARY_ACK, |r| match r.fin {
+        // All but the stack's FIN, unless the peer has acknowledged that FIN already.
+        let fin_acked = |r: ReceiveSequence| self.acked.is_some_and(|a| a.ge(r.nxt));
+        let but_fin = rcv.map_or(ARBITRARY_ACK, |r| match r.fin && !fin_acked(r) {
             true => SeqNum(r.nxt.0.wrapping_sub(1)),
             false => r.nxt,
         });
@@ -87,6 +91,9 @@ impl Mapper {
         if segment.has(Control::RST) {
             self.end();
             return;
+        }
+        if let Some(ack) = segment.acknowledgment() {
+            self.acked = Some(self.acked.map_or(ack, |a| a.max(ack)));
         }
         let mut snd = self.snd();
         if segment.has(Control::SYN) && self.tcb.snd.is_none() {
@@ -138,6 +145,7 @@ impl Mapper {
             self.ended += 1;
         }
         self.tcb = Tcb::default();
+        self.acked = None;
     }
 }
 

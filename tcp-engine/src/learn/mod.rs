@@ -694,7 +694,13 @@ pub fn spec_text(learned: &Learned, machine: &Interpreter) -> String {
                 _ => {
                     let mut t = TransitionText::new(&from, &event, &learned.names[to], &cite);
                     if let Output::Sent { segments, refused } = output {
+                        // In the spec's names: a FIN's ACK is the TCB's to add (`Tcb::form`),
+                        // as the bundled spec writes `send = "FIN"` for <FIN,ACK>.
                         let all = segments.iter().fold(Control::default(), |a, &b| a | b);
+                        let all = match all.contains(Control::FIN) {
+                            true => all.without(Control::ACK),
+                            false => all,
+                        };
                         t.send = (!all.is_empty()).then(|| all.to_string());
                         let mut notes = Vec::new();
                         if segments.len() > 1 {
