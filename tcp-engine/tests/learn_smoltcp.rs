@@ -72,7 +72,7 @@ fn the_learned_machine_agrees_with_conform_on_every_case_both_run() {
             .iter()
             .map(|s| significant(s.parse::<Segment>().unwrap().ctl))
             .collect();
-        let Output::Sent { segments, .. } = outputs.last().unwrap() else {
+        let Output::Answered { segments, .. } = outputs.last().unwrap() else {
             panic!("{}: conform drove the last step, learn did not", case.case);
         };
         assert_eq!(segments, &sent, "{}: what the stack sent", case.case);

@@ -44,7 +44,7 @@ use std::time::{Duration, Instant};
 pub enum Output {
     /// The control bits of each segment it sent, in order, and whether its API refused the
     /// call with an error.
-    Sent {
+    Answered {
         segments: Vec<Control>,
         refused: bool,
     },
@@ -55,7 +55,7 @@ pub enum Output {
 impl fmt::Display for Output {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Output::Sent { segments, refused } => {
+            Output::Answered { segments, refused } => {
                 let sent: Vec<String> = segments.iter().map(Control::to_string).collect();
                 match (sent.is_empty(), refused) {
                     (true, false) => f.write_str("nothing"),
@@ -282,7 +282,7 @@ fn apply(stack: &mut dyn Stack, mapper: &mut Mapper, seen: &mut Seen, step: Step
     {
         mapper.forget();
     }
-    Output::Sent {
+    Output::Answered {
         segments: segments.iter().map(|s| significant(s.ctl)).collect(),
         refused,
     }
@@ -675,14 +675,14 @@ pub fn spec_text(learned: &Learned, machine: &Interpreter) -> String {
                     NoTransitionKind::Impossible,
                     format!("The harness cannot give it here: {why}."),
                 )),
-                Output::Sent {
+                Output::Answered {
                     segments,
                     refused: true,
                 } if stays && segments.is_empty() => text.no_transitions.push(no_transition(
                     NoTransitionKind::Error,
                     "The stack's API refuses the call with an error.".into(),
                 )),
-                Output::Sent {
+                Output::Answered {
                     segments,
                     refused: false,
                 } if stays && segments.is_empty() && event_kind(spec, e) == EventKind::Receive => {
@@ -693,7 +693,7 @@ pub fn spec_text(learned: &Learned, machine: &Interpreter) -> String {
                 }
                 _ => {
                     let mut t = TransitionText::new(&from, &event, &learned.names[to], &cite);
-                    if let Output::Sent { segments, refused } = output {
+                    if let Output::Answered { segments, refused } = output {
                         // In the spec's names: a FIN's ACK is the TCB's to add (`Tcb::form`),
                         // as the bundled spec writes `send = "FIN"` for <FIN,ACK>.
                         let all = segments.iter().fold(Control::default(), |a, &b| a | b);
