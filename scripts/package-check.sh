@@ -18,7 +18,7 @@ export CARGO_TERM_COLOR=never
 # never unpacks again while that directory exists: a copy left by an earlier run of an older
 # version would be compiled instead of this one. Those directories hold only our packages.
 version=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n 1)
-for crate in fsm-spec fsm-codegen tcp-fsm-macros tcp-fsm tcp-engine tcp-fsm-tools test-support fsm-no-std-check; do
+for crate in fsm-spec fsm-learn fsm-codegen tcp-fsm-macros tcp-fsm tcp-engine tcp-fsm-tools test-support fsm-no-std-check; do
   rm -rf "${CARGO_HOME:-$HOME/.cargo}"/registry/src/-*/"$crate-$version"
 done
 

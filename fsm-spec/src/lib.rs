@@ -48,6 +48,7 @@ pub mod analysis;
 #[cfg(feature = "audit")]
 pub mod audit;
 pub mod diagnostic;
+pub mod diff;
 pub mod escape;
 #[cfg(feature = "json")]
 pub mod export;
@@ -65,6 +66,7 @@ mod suggest;
 pub mod synthetic;
 pub mod table;
 mod validate;
+pub mod write;
 
 pub use diagnostic::{Diagnostic, Diagnostics, Problem, Severity};
 pub use model::{

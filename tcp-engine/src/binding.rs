@@ -9,7 +9,7 @@
 //! |---|------|-------------------------|
 //! | B1 | an arriving segment ([`Key`]) | the `receive` event whose `segment` is the key's control bits (`SYN`, `SYN,ACK`, `ACK`, `FIN`, `FIN,ACK`, `RST`; case and order aside) and that `refines` no other event (a refinement, such as RFC 5961's in-window RST, is a case of the event it refines) |
 //! | B2 | active OPEN | the `call` with a transition from the initial state that sends SYN |
-//! | B3 | passive OPEN | the `call` with a transition from the initial state that sends nothing, into a state where the SYN event (B1) is legal |
+//! | B3 | passive OPEN | the `call` with a transition from the initial state to another that sends nothing, into a state where the SYN event (B1) is legal (a learned machine's CLOSE that does nothing in CLOSED is no OPEN) |
 //! | B4 | CLOSE | the `call` with a transition that sends FIN |
 //! | B5 | ABORT | the `call`, other than CLOSE, with a transition that sends RST |
 //! | B6 | SEND | the `call`, other than the above, that the state after the handshake (B2's target, then the SYN,ACK event) allows as a self-loop sending nothing |
@@ -254,6 +254,7 @@ impl Binding {
                 let syn = self.receive(Key::Syn);
                 transitions().any(|(t, s)| {
                     t.from == initial
+                        && t.to != initial
                         && s.is_none()
                         && syn.is_some_and(|syn| accepts(spec, t.to, syn))
                 })

@@ -17,6 +17,8 @@
 //!   (`tcp-fsm track`);
 //! - [`conform`] (feature `conform`): driving real TCP stacks through every transition of the
 //!   spec (`tcp-fsm conform`);
+//! - [`learn`] (feature `conform`): learning a stack's machine by querying it through the
+//!   same targets (`tcp-fsm learn`);
 //! - [`page`] (feature `conform`): one self-contained HTML page about a spec, with the audit,
 //!   the RFC's figures played on the diagram and the conformance results;
 //! - [`handshake`]: the opening handshake with sequence numbers as state data, a typed API
@@ -31,6 +33,8 @@ pub mod endpoint;
 pub mod explore;
 pub mod handshake;
 pub mod interpreter;
+#[cfg(feature = "conform")]
+pub mod learn;
 pub mod network;
 #[cfg(feature = "conform")]
 pub mod page;

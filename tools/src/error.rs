@@ -43,6 +43,10 @@ pub enum Error {
     /// target that cannot run here (not root, no TUN device).
     #[error(transparent)]
     Conform(#[from] tcp_engine::conform::ConformError),
+    /// A stack that cannot be learned: a spec or alphabet it cannot take, a target that
+    /// cannot run here, a stack that crashed or hung, an interrupted run.
+    #[error(transparent)]
+    Learn(#[from] tcp_engine::learn::LearnError),
     /// An output file that cannot be written.
     #[error("{path}: cannot write: {source}")]
     Write {

@@ -6,7 +6,8 @@
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 use tcp_fsm_tools::{
-    audit, check, conform, diagram, expand, explore, export, report, schema, simulate, track,
+    audit, check, conform, diagram, diff, expand, explore, export, learn, report, schema, simulate,
+    track,
 };
 
 /// Check, export, expand, draw and audit state-machine specs; simulate, explore, track, conform TCP.
@@ -26,6 +27,7 @@ enum Command {
     Export(export::Args),
     Expand(expand::Args),
     Diagram(diagram::Args),
+    Diff(diff::Args),
     Audit(audit::Args),
     Report(report::Args),
     Schema(schema::Args),
@@ -33,6 +35,7 @@ enum Command {
     Explore(explore::Args),
     Track(track::Args),
     Conform(conform::Args),
+    Learn(learn::Args),
 }
 
 fn main() -> ExitCode {
@@ -42,12 +45,14 @@ fn main() -> ExitCode {
         Command::Export(args) => export::run(&args),
         Command::Expand(args) => expand::run(&args),
         Command::Diagram(args) => diagram::run(&args),
+        Command::Diff(args) => diff::run(&args),
         Command::Audit(args) => audit::run(&args),
         Command::Report(args) => report::run(&args),
         Command::Schema(args) => Ok(schema::run(&args)),
         Command::Simulate(args) => simulate::run(&args),
         Command::Explore(args) => explore::run(&args),
         Command::Track(args) => track::run(&args),
+        Command::Learn(args) => learn::run(&args),
         Command::Conform(args) => conform::run(&args),
     };
     match outcome {

@@ -35,6 +35,9 @@ const INVOCATIONS: &[&[&str]] = &[
     &["track", CAPTURE, "--spec", FILE],
     &["conform", FILE, "--list"],
     &["conform", FILE, "--target", "smoltcp"],
+    &["learn", FILE, "--target", "smoltcp"],
+    &["diff", FILE, "tcp"],
+    &["diff", "tcp", FILE],
 ];
 
 /// The verbs that read no file (`schema` prints the format's schema).

@@ -83,7 +83,7 @@ type Node = (StateId, History);
 /// The step each event stands for (`None` for a receive event whose segment the harness
 /// cannot build: it has no `segment`), or, when no receive event has one, the error that
 /// names them all.
-fn steps_of(machine: &Interpreter) -> Result<Vec<Option<Step>>, ConformError> {
+pub(crate) fn steps_of(machine: &Interpreter) -> Result<Vec<Option<Step>>, ConformError> {
     let spec = machine.spec();
     let binding = machine.binding();
     let mut unbound = Vec::new();

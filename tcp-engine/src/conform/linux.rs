@@ -406,6 +406,9 @@ impl Stack for Linux {
         self.faulted()?;
         let state = state.as_deref().unwrap_or("CLOSED").to_string();
         match timer {
+            Timer::TimeWait if state != "TIME_WAIT" => Err(NotDriven(format!(
+                "the 2 MSL timer runs only in TIME-WAIT, not in {state}"
+            ))),
             // Linux keeps TIME-WAIT for 60 s (TCP_TIMEWAIT_LEN), not settable.
             Timer::TimeWait => self.wait_while(&state, Duration::from_secs(75)),
             Timer::User => {
@@ -449,6 +452,10 @@ impl Stack for Linux {
             }
         }
         segments
+    }
+
+    fn fault(&mut self) -> Option<String> {
+        self.fault.take()
     }
 
     fn state(&mut self) -> Option<String> {

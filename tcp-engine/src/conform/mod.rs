@@ -69,13 +69,20 @@ pub trait Stack {
     fn call(&mut self, call: Call) -> Result<Option<String>, NotDriven>;
     /// Gives the stack a segment from the peer, encoded as an IP packet.
     fn deliver(&mut self, packet: &[u8]);
-    /// Lets a timer expire.
+    /// Lets a timer expire: `Err` where the timer does not run (TIME-WAIT's outside
+    /// TIME-WAIT, the user timeout with nothing unacknowledged).
     fn expire(&mut self, timer: Timer) -> Result<(), NotDriven>;
     /// The segments the stack has sent since the last call, once it has gone quiet.
     fn emitted(&mut self) -> Vec<Segment>;
     /// The state the stack reports for the connection, by its own name (`None`: no
     /// connection and no listener, that is CLOSED).
     fn state(&mut self) -> Option<String>;
+    /// The first system call that failed where the other methods have no error to return
+    /// it by (delivering a packet, reading what the stack sent, reading its state), taken
+    /// once. A stack whose methods cannot fail so keeps the default, `None`.
+    fn fault(&mut self) -> Option<String> {
+        None
+    }
 }
 
 /// Runs every case on a fresh stack from `open`, one after the other.

@@ -126,7 +126,7 @@ pub fn drive(
     let mut model = Endpoint::new(machine);
     // Stack sequence numbers minus the model's, learnt from the stack's first SYN.
     let mut offset: Option<u32> = None;
-    let mut seen: HashSet<(SeqNum, Control, u32)> = HashSet::new();
+    let mut seen = Seen::new();
     for (index, &(event, step)) in case.steps.iter().enumerate() {
         let last = index + 1 == case.steps.len();
         let name = &spec.event(event).name;
@@ -194,14 +194,7 @@ pub fn drive(
             }
         }
         let timer = matches!(step, Step::TimeWait | Step::UserTimeout);
-        // A retransmission (of a SYN, FIN or text already seen; the stack's timer may fire
-        // while a step is observed) is not what the step made the stack send. Nor, while a
-        // timer runs, is the octet queued to start the user timeout.
-        segments.retain(|s| {
-            let repeated = seen.contains(&(s.seq, s.ctl, s.data));
-            !(repeated && (timer || !s.is_empty())) && !(timer && s.data > 0)
-        });
-        seen.extend(segments.iter().map(|s| (s.seq, s.ctl, s.data)));
+        keep_fresh(&mut segments, &mut seen, timer);
         let stack_state = stack.state();
         if last {
             return Ok(Observation {
@@ -224,6 +217,21 @@ pub fn drive(
         }
     }
     Err(NotDriven("the case has no event".into()))
+}
+
+/// The segments of a step sent before, by their sequence number, control bits and length.
+pub type Seen = HashSet<(SeqNum, Control, u32)>;
+
+/// Drops from `segments` what the step did not make the stack send, and remembers the
+/// rest in `seen`: a retransmission (of a SYN, FIN or text already seen; the stack's timer
+/// may fire while a step is observed), and, while a `timer` runs, the octet queued to start
+/// the user timeout.
+pub fn keep_fresh(segments: &mut Vec<Segment>, seen: &mut Seen, timer: bool) {
+    segments.retain(|s| {
+        let repeated = seen.contains(&(s.seq, s.ctl, s.data));
+        !(repeated && (timer || !s.is_empty())) && !(timer && s.data > 0)
+    });
+    seen.extend(segments.iter().map(|s| (s.seq, s.ctl, s.data)));
 }
 
 /// The spec state a stack's state name stands for (by name or alias, loosely); no

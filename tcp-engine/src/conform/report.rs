@@ -127,7 +127,7 @@ impl TargetReport {
 }
 
 /// The bits rule V1 compares.
-fn significant(ctl: Control) -> Control {
+pub fn significant(ctl: Control) -> Control {
     match ctl.contains(Control::RST) {
         true => ctl.without(Control::ACK),
         false => ctl,

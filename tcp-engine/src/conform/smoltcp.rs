@@ -196,6 +196,12 @@ impl Stack for Smoltcp {
 
     fn expire(&mut self, timer: Timer) -> Result<(), NotDriven> {
         match timer {
+            Timer::TimeWait if self.socket().state() != tcp::State::TimeWait => {
+                return Err(NotDriven(format!(
+                    "the 2 MSL timer runs only in TIME-WAIT, not in {}",
+                    self.socket().state()
+                )));
+            }
             // smoltcp keeps TIME-WAIT for 10 s (CLOSE_DELAY in its TCP socket).
             Timer::TimeWait => self.advance(Duration::from_secs(11), Duration::from_secs(1)),
             Timer::User => {

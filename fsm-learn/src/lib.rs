@@ -1,0 +1,322 @@
+//! Active automata learning of Mealy machines.
+//!
+//! A [`Teacher`] answers membership queries: it runs words of inputs from the initial state
+//! of the system under learning and returns the output of each step. [`learn`] infers the
+//! smallest Mealy machine that answers every query as the system does:
+//!
+//! - **L\*** in its Mealy form ([`table`]): rows are access words, columns distinguishing
+//!   suffixes, each cell the outputs the suffix gives after the row's word. A counterexample
+//!   adds all its suffixes after the longest prefix the table already holds to the columns
+//!   (Shahbaz and Groz, "Inferring Mealy Machines", FM 2009), which keeps the rows of the
+//!   short prefixes distinct, so no consistency check is needed.
+//! - **Equivalence queries** are answered by a conformance test ([`oracle`]), the W-method
+//!   (Chow 1978; Vasilevskii 1973): every word `p · m · w` with `p` in the hypothesis'
+//!   transition cover, `m` any word of at most `extra_states` inputs and `w` in a
+//!   characterising set. When the system has at most `extra_states` more states than the
+//!   hypothesis, the test finds a difference if there is one, so the result is exact.
+//! - **A cache** ([`cache`]): a prefix tree of every answer. A word that is a prefix of one
+//!   already run is answered from it; a batch is reduced to its longest words before it is
+//!   asked. A system that answers a word otherwise than the cache says is not deterministic,
+//!   and learning stops with [`LearnError::Nondeterministic`].
+//!
+//! Why our own and not a crate: the one Rust crate for it (`rust-lstar`, a young port of
+//! pylstar) takes inputs and outputs as strings, answers one query at a time through a
+//! shared lock, and has no batch for a teacher that runs many queries in parallel (the Linux
+//! target runs each in a network namespace of its own, dozens at once).
+//!
+//! ```
+//! use fsm_learn::{Config, OneByOne, System, learn};
+//!
+//! /// A counter modulo 3 that says `tick` when it wraps.
+//! struct Counter(u8);
+//! impl System for Counter {
+//!     type Input = char;
+//!     type Output = &'static str;
+//!     type Error = std::convert::Infallible;
+//!     fn reset(&mut self) -> Result<(), Self::Error> { self.0 = 0; Ok(()) }
+//!     fn step(&mut self, input: &char) -> Result<&'static str, Self::Error> {
+//!         if *input == 'n' { self.0 = (self.0 + 1) % 3; }
+//!         Ok(if *input == 'n' && self.0 == 0 { "tick" } else { "-" })
+//!     }
+//! }
+//!
+//! // The first hypothesis has one state (no single input ticks); the oracle must look two
+//! // inputs past it to see the third `n` tick.
+//! let config = Config { extra_states: 2, ..Config::default() };
+//! let learned = learn(&mut OneByOne(Counter(0)), &['n', 'x'], &config).unwrap();
+//! assert_eq!(learned.machine.states(), 3);
+//! ```
+
+pub mod cache;
+pub mod mealy;
+pub mod oracle;
+mod table;
+
+pub use mealy::Mealy;
+
+use cache::Cache;
+use std::fmt;
+
+/// A word: inputs by their index in the alphabet.
+pub type Word = Vec<usize>;
+
+/// Answers membership queries: runs each word from the initial state and returns the
+/// output of every step, in order. A teacher may run the words of a batch in any order or
+/// at once.
+pub trait Teacher {
+    /// What the system is given.
+    type Input;
+    /// What it answers with on each step.
+    type Output: Clone + Eq + fmt::Debug;
+    /// Why a query could not be answered (the system crashed, hung, was interrupted).
+    type Error;
+    /// The outputs of each word, one per input.
+    fn answer(&mut self, words: &[Vec<Self::Input>])
+    -> Result<Vec<Vec<Self::Output>>, Self::Error>;
+}
+
+/// A system that is reset and stepped one input at a time.
+pub trait System {
+    /// What the system is given.
+    type Input;
+    /// What it answers with on each step.
+    type Output: Clone + Eq + fmt::Debug;
+    /// Why it could not be reset or stepped.
+    type Error;
+    /// Brings the system back to its initial state.
+    fn reset(&mut self) -> Result<(), Self::Error>;
+    /// Gives the system one input and returns its output.
+    fn step(&mut self, input: &Self::Input) -> Result<Self::Output, Self::Error>;
+}
+
+/// A [`Teacher`] over a [`System`]: each word after a reset, one after the other.
+#[derive(Debug)]
+pub struct OneByOne<S>(pub S);
+
+impl<S: System> Teacher for OneByOne<S> {
+    type Input = S::Input;
+    type Output = S::Output;
+    type Error = S::Error;
+
+    fn answer(&mut self, words: &[Vec<S::Input>]) -> Result<Vec<Vec<S::Output>>, S::Error> {
+        words
+            .iter()
+            .map(|word| {
+                self.0.reset()?;
+                word.iter().map(|input| self.0.step(input)).collect()
+            })
+            .collect()
+    }
+}
+
+/// How learning runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Config {
+    /// How many more states than the hypothesis the equivalence oracle allows the system
+    /// (the `k` of the W-method): the result is exact for a system with at most that many
+    /// more. Each one multiplies the test by the alphabet's size.
+    pub extra_states: usize,
+    /// The most states a hypothesis may have before learning gives up
+    /// ([`LearnError::TooManyStates`]).
+    pub max_states: usize,
+    /// The most test words given to the teacher at once.
+    pub batch: usize,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            extra_states: 1,
+            max_states: 256,
+            batch: 512,
+        }
+    }
+}
+
+/// Counts of the work learning did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Membership queries the learner asked (filling the table and testing hypotheses),
+    /// whether or not the cache answered them.
+    pub membership_queries: usize,
+    /// Of those, the words the teacher was given (the cache answered the others).
+    pub queries_run: usize,
+    /// Inputs in the words the teacher was given.
+    pub steps_run: usize,
+    /// Equivalence queries: hypotheses tested, the last one without a counterexample.
+    pub equivalence_queries: usize,
+    /// Test words of the equivalence oracle, over all equivalence queries.
+    pub test_words: usize,
+}
+
+/// A learned machine, with how it was learned.
+#[derive(Debug, Clone)]
+pub struct Learned<O> {
+    /// The machine: state 0 is the initial one.
+    pub machine: Mealy<O>,
+    /// For each state, the shortest word (by the table's order) that reaches it.
+    pub access: Vec<Word>,
+    /// The work done.
+    pub stats: Stats,
+}
+
+/// Why learning stopped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LearnError<E, O> {
+    /// The teacher could not answer.
+    Teacher(E),
+    /// The teacher answered a word with a number of outputs other than its length.
+    Length {
+        /// The word, by input index.
+        word: Word,
+        /// How many outputs came back.
+        outputs: usize,
+    },
+    /// The same word was answered two ways.
+    Nondeterministic {
+        /// The word, by input index, up to the first step that differed.
+        word: Word,
+        /// The first answer's output at that step.
+        first: O,
+        /// The later one's.
+        then: O,
+    },
+    /// A hypothesis grew past [`Config::max_states`].
+    TooManyStates(usize),
+    /// The alphabet is empty.
+    NoInputs,
+}
+
+impl<E: fmt::Display, O: fmt::Debug> fmt::Display for LearnError<E, O> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LearnError::Teacher(e) => write!(f, "{e}"),
+            LearnError::Length { word, outputs } => write!(
+                f,
+                "a query of {} inputs was answered with {outputs} outputs",
+                word.len()
+            ),
+            LearnError::Nondeterministic { word, first, then } => write!(
+                f,
+                "the system is not deterministic: input word {word:?} (by index) ended with \
+                 {first:?} once and {then:?} another time"
+            ),
+            LearnError::TooManyStates(n) => {
+                write!(f, "the hypothesis has {n} states, more than allowed")
+            }
+            LearnError::NoInputs => f.write_str("the alphabet is empty"),
+        }
+    }
+}
+
+impl<E: fmt::Debug + fmt::Display, O: fmt::Debug> std::error::Error for LearnError<E, O> {}
+
+/// Why learning from teacher `T` stopped.
+pub type Failure<T> = LearnError<<T as Teacher>::Error, <T as Teacher>::Output>;
+
+/// The teacher behind the cache, counting.
+struct Queries<'t, T: Teacher> {
+    teacher: &'t mut T,
+    alphabet: &'t [T::Input],
+    cache: Cache<T::Output>,
+    stats: Stats,
+}
+
+impl<T: Teacher> Queries<'_, T>
+where
+    T::Input: Clone,
+{
+    /// Makes sure every word is in the cache, asking the teacher for those that are not.
+    fn ensure(&mut self, words: &[Word]) -> Result<(), Failure<T>> {
+        self.stats.membership_queries += words.len();
+        let missing = self.cache.missing(words);
+        if missing.is_empty() {
+            return Ok(());
+        }
+        let inputs: Vec<Vec<T::Input>> = missing
+            .iter()
+            .map(|w| w.iter().map(|&i| self.alphabet[i].clone()).collect())
+            .collect();
+        let answers = self.teacher.answer(&inputs).map_err(LearnError::Teacher)?;
+        self.stats.queries_run += missing.len();
+        self.stats.steps_run += missing.iter().map(Vec::len).sum::<usize>();
+        for (word, outputs) in missing.iter().zip(answers) {
+            if outputs.len() != word.len() {
+                return Err(LearnError::Length {
+                    word: word.clone(),
+                    outputs: outputs.len(),
+                });
+            }
+            if let Err((at, first, then)) = self.cache.insert(word, outputs) {
+                return Err(LearnError::Nondeterministic {
+                    word: word[..=at].to_vec(),
+                    first,
+                    then,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// The outputs of the last `suffix` steps of `word`, which must be in the cache.
+    fn tail(&self, word: &[usize], suffix: usize) -> Vec<T::Output> {
+        let mut outputs = self.cache.outputs(word).expect("ensured before");
+        outputs.drain(..outputs.len() - suffix);
+        outputs
+    }
+}
+
+/// Learns the Mealy machine of the system behind `teacher` over `alphabet`.
+pub fn learn<T: Teacher>(
+    teacher: &mut T,
+    alphabet: &[T::Input],
+    config: &Config,
+) -> Result<Learned<T::Output>, Failure<T>>
+where
+    T::Input: Clone,
+{
+    if alphabet.is_empty() {
+        return Err(LearnError::NoInputs);
+    }
+    let mut queries = Queries {
+        teacher,
+        alphabet,
+        cache: Cache::default(),
+        stats: Stats::default(),
+    };
+    let mut table = table::Table::new(alphabet.len());
+    loop {
+        let hypothesis = table.close(&mut queries, config.max_states)?;
+        queries.stats.equivalence_queries += 1;
+        let tests = oracle::w_method(&hypothesis.machine, &hypothesis.access, config.extra_states);
+        let mut counterexample = None;
+        for batch in tests.chunks(config.batch.max(1)) {
+            queries.stats.test_words += batch.len();
+            queries.ensure(batch)?;
+            counterexample = batch
+                .iter()
+                .find(|word| hypothesis.machine.run(word) != queries.tail(word, word.len()));
+            if counterexample.is_some() {
+                break;
+            }
+        }
+        match counterexample {
+            None => {
+                return Ok(Learned {
+                    machine: hypothesis.machine,
+                    access: hypothesis.access,
+                    stats: queries.stats,
+                });
+            }
+            Some(word) => {
+                // The shortest prefix that already differs is the counterexample.
+                let outputs = queries.tail(word, word.len());
+                let hyp = hypothesis.machine.run(word);
+                let at = (0..word.len())
+                    .find(|&i| hyp[i] != outputs[i])
+                    .expect("they differ");
+                table.add_counterexample(&word[..=at]);
+            }
+        }
+    }
+}

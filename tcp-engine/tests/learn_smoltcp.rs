@@ -1,0 +1,188 @@
+//! `learn` on smoltcp: the learned machine is a spec that checks, it agrees with `conform`
+//! on every case both can run, and a stack that crashes, cannot be opened or is interrupted
+//! ends learning with a clear error.
+
+use fsm_spec::{SourceFile, Spec};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
+use tcp_engine::binding::Call;
+use tcp_engine::conform::report::{Verdict, significant};
+use tcp_engine::conform::{self, NotDriven, Stack, Timer, cases};
+use tcp_engine::interpreter::Interpreter;
+use tcp_engine::learn::{self, LearnError, Learned, Options, Output, Target};
+use tcp_engine::wire::{Control, Segment};
+
+fn spec() -> &'static Spec {
+    static SPEC: OnceLock<Spec> = OnceLock::new();
+    SPEC.get_or_init(tcp_engine::spec)
+}
+
+/// smoltcp learned once for all the tests.
+fn learned() -> &'static Learned {
+    static LEARNED: OnceLock<Learned> = OnceLock::new();
+    LEARNED.get_or_init(|| {
+        let machine = Interpreter::new(spec()).unwrap();
+        learn::learn(&machine, &learn::smoltcp(), &Options::default()).unwrap()
+    })
+}
+
+#[test]
+fn the_learned_spec_checks_and_drives_the_engine() {
+    let machine = Interpreter::new(spec()).unwrap();
+    let text = learn::spec_text(learned(), &machine);
+    let report = fsm_spec::check(&SourceFile::new("learned-smoltcp.toml", text.clone()));
+    assert!(
+        !report.diagnostics.has_errors(),
+        "{:?}\n{text}",
+        report.diagnostics
+    );
+    let learned_spec = report.spec.unwrap();
+    Interpreter::new(&learned_spec).expect("its sends are TCP control bits");
+    // The states every connection goes through are named after the spec's.
+    for name in ["CLOSED", "LISTEN", "SYN_SENT", "ESTABLISHED"] {
+        assert!(learned_spec.state_named(name).is_some(), "{name}\n{text}");
+    }
+    assert!(
+        text.contains("membership queries"),
+        "the doc gives the counts"
+    );
+    // The learned machine differs from the RFC's, and diff says where.
+    let diff = fsm_spec::diff::compare_specs(spec(), &learned_spec, 1000);
+    assert!(!diff.differences.is_empty());
+    assert_eq!(diff.only_in_a, ["rcv_bad_security"]);
+}
+
+#[test]
+fn the_learned_machine_agrees_with_conform_on_every_case_both_run() {
+    let machine = Interpreter::new(spec()).unwrap();
+    let cases = cases::cases(&machine).unwrap();
+    let report = conform::run_smoltcp(&machine, &cases);
+    let learned = learned();
+    let mut compared = 0;
+    for (case, result) in cases.iter().zip(&report.cases) {
+        let (Some(observed), Verdict::Agrees | Verdict::Differs) =
+            (&result.observed, result.verdict)
+        else {
+            continue;
+        };
+        let word = learn::word_of(learned, &case.steps).expect("every bound event is learned");
+        let outputs = learned.machine.run(&word);
+        let sent: Vec<Control> = observed
+            .segments
+            .iter()
+            .map(|s| significant(s.parse::<Segment>().unwrap().ctl))
+            .collect();
+        let Output::Answered { segments, .. } = outputs.last().unwrap() else {
+            panic!("{}: conform drove the last step, learn did not", case.case);
+        };
+        assert_eq!(segments, &sent, "{}: what the stack sent", case.case);
+        let state = learned.machine.state_after(&word);
+        assert_eq!(
+            learned.stack_states[state], observed.stack_state,
+            "{}: the stack's state",
+            case.case
+        );
+        compared += 1;
+    }
+    assert!(compared >= 70, "only {compared} cases compared");
+}
+
+/// A stack that panics on its first call: a crash.
+struct Crashing;
+
+impl Stack for Crashing {
+    fn call(&mut self, _: Call) -> Result<Option<String>, NotDriven> {
+        panic!("the stack crashed")
+    }
+    fn deliver(&mut self, _: &[u8]) {}
+    fn expire(&mut self, _: Timer) -> Result<(), NotDriven> {
+        Ok(())
+    }
+    fn emitted(&mut self) -> Vec<Segment> {
+        Vec::new()
+    }
+    fn state(&mut self) -> Option<String> {
+        None
+    }
+}
+
+fn target(open: Arc<learn::Open>) -> Target {
+    Target {
+        name: "test".into(),
+        version: "test stack".into(),
+        open,
+        threads: 2,
+    }
+}
+
+#[test]
+fn a_stack_that_crashes_ends_learning_with_an_error() {
+    let machine = Interpreter::new(spec()).unwrap();
+    let crashing = target(Arc::new(|| Ok(Box::new(Crashing) as Box<dyn Stack>)));
+    let error = learn::learn(&machine, &crashing, &Options::default()).unwrap_err();
+    assert!(matches!(error, LearnError::Crashed { .. }), "{error}");
+    assert!(error.to_string().contains("the stack crashed"), "{error}");
+}
+
+#[test]
+fn a_stack_that_cannot_be_opened_is_named() {
+    let machine = Interpreter::new(spec()).unwrap();
+    let closed = target(Arc::new(|| Err("no such device".to_string())));
+    let error = learn::learn(&machine, &closed, &Options::default()).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "test: a stack could not be set up: no such device"
+    );
+}
+
+#[test]
+fn a_stop_request_interrupts_learning() {
+    let machine = Interpreter::new(spec()).unwrap();
+    let options = Options::default();
+    options.stop.store(true, Ordering::Relaxed);
+    let error = learn::learn(&machine, &learn::smoltcp(), &options).unwrap_err();
+    assert_eq!(error, LearnError::Interrupted);
+    // Stopped from another thread while it runs.
+    let stop = Arc::new(AtomicBool::new(false));
+    let options = Options {
+        stop: Arc::clone(&stop),
+        ..Options::default()
+    };
+    let stopper = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        stop.store(true, Ordering::Relaxed);
+    });
+    let error = learn::learn(&machine, &learn::smoltcp(), &options).unwrap_err();
+    stopper.join().unwrap();
+    assert_eq!(error, LearnError::Interrupted);
+}
+
+#[test]
+fn an_alphabet_the_target_cannot_take_is_refused() {
+    let machine = Interpreter::new(spec()).unwrap();
+    let events = |names: &[&str]| Options {
+        events: Some(names.iter().map(|n| n.to_string()).collect()),
+        ..Options::default()
+    };
+    let error = learn::learn(
+        &machine,
+        &learn::smoltcp(),
+        &events(&["rcv_bad_security", "knock"]),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        error.contains("`rcv_bad_security` stands for nothing a stack can be given"),
+        "{error}"
+    );
+    assert!(error.contains("no event `knock`"), "{error}");
+    // A smaller alphabet is learned.
+    let small = learn::learn(
+        &machine,
+        &learn::smoltcp(),
+        &events(&["passive_open", "rcv_syn", "rcv_ack"]),
+    )
+    .unwrap();
+    assert_eq!(small.alphabet.len(), 3);
+    assert_eq!(small.names[0], "CLOSED");
+}
