@@ -21,7 +21,7 @@ use tcp_engine::learn::{self, Options};
 /// format, its states named after the spec's states where the same events reach them and
 /// the stack agrees, so `check`, `diagram`, `audit` and `diff` take it.
 ///
-/// Targets: `smoltcp` (in process, under a minute) and `linux` (the running kernel, each
+/// Targets: `smoltcp` and `lwip` (in process, under a minute) and `linux` (the running kernel, each
 /// query in a network namespace of its own; as root, or as a user where unprivileged user
 /// namespaces are allowed). Ctrl-C stops learning; nothing is written then.
 ///
@@ -35,7 +35,7 @@ pub struct Args {
     /// The spec whose events are the alphabet and whose states name the learned ones
     /// [default: the bundled TCP spec]
     spec: Option<PathBuf>,
-    /// The stack to learn: smoltcp or linux.
+    /// The stack to learn: smoltcp, lwip or linux.
     #[arg(long)]
     target: String,
     /// Write the learned spec here [default: stdout].
@@ -48,7 +48,7 @@ pub struct Args {
     /// k): the result is exact for a stack with at most that many more.
     #[arg(long, default_value_t = 1)]
     extra_states: usize,
-    /// Queries run at once [default: 2 for smoltcp, 48 for linux].
+    /// Queries run at once [default: 2 for smoltcp, 1 for lwip, 48 for linux].
     #[arg(long)]
     threads: Option<usize>,
 }
@@ -58,6 +58,7 @@ pub fn run(args: &Args) -> Result<ExitCode, Error> {
     let machine = Interpreter::new(&spec).map_err(|e| Error::drive(source.name(), e))?;
     let mut target = match args.target.as_str() {
         "smoltcp" => learn::smoltcp(),
+        "lwip" => learn::lwip()?,
         "linux" => learn::linux()?,
         other => {
             return Err(ConformError::UnknownTarget {

@@ -112,7 +112,7 @@ pub type Open = dyn Fn() -> Result<Box<dyn Stack>, String> + Send + Sync;
 /// A stack to learn, and how to make one.
 #[derive(Clone)]
 pub struct Target {
-    /// The target's name (`smoltcp`, `linux`).
+    /// The target's name (`smoltcp`, `lwip`, `linux`).
     pub name: String,
     /// The stack and its version, for the spec's doc.
     pub version: String,
@@ -140,6 +140,23 @@ pub fn smoltcp() -> Target {
         open: Arc::new(|| Ok(Box::new(crate::conform::smoltcp::Smoltcp::new()) as Box<dyn Stack>)),
         threads: 2,
     }
+}
+
+/// lwIP, in process: one query at a time, since lwIP's state is one per process (a second
+/// query would wait for the first's lock).
+pub fn lwip() -> Result<Target, ConformError> {
+    if let Some(reason) = crate::conform::lwip::unavailable() {
+        return Err(ConformError::TargetUnavailable {
+            target: "lwip",
+            reason,
+        });
+    }
+    Ok(Target {
+        name: "lwip".into(),
+        version: crate::conform::lwip::VERSION.into(),
+        open: Arc::new(|| crate::conform::lwip::Lwip::new().map(|l| Box::new(l) as Box<dyn Stack>)),
+        threads: 1,
+    })
 }
 
 /// The running kernel, each query in a network namespace of its own (mostly waiting, so

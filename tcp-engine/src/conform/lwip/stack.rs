@@ -54,11 +54,6 @@ impl Lwip {
         })
     }
 
-    /// What went wrong where [`Stack`] could not say it, if anything.
-    pub fn fault(&self) -> Option<&str> {
-        self.fault.as_deref()
-    }
-
     fn faulted(&self) -> Result<(), NotDriven> {
         match &self.fault {
             Some(why) => Err(NotDriven(why.clone())),
@@ -216,6 +211,12 @@ impl Stack for Lwip {
         self.faulted()?;
         let state = self.lwip_state();
         match timer {
+            Timer::TimeWait if state != Some("TIME_WAIT") => {
+                return Err(NotDriven(format!(
+                    "the 2 MSL timer runs only in TIME-WAIT, not in {}",
+                    state.unwrap_or("CLOSED")
+                )));
+            }
             Timer::TimeWait => self.wait_while(state, TIME_WAIT_MS),
             Timer::User => {
                 let name = state.unwrap_or("CLOSED");
@@ -271,5 +272,9 @@ impl Stack for Lwip {
             None | Some("CLOSED") => None,
             Some(state) => Some(state.to_string()),
         }
+    }
+
+    fn fault(&mut self) -> Option<String> {
+        self.fault.take()
     }
 }
