@@ -43,6 +43,10 @@ pub enum Error {
     /// target that cannot run here (not root, no TUN device).
     #[error(transparent)]
     Conform(#[from] tcp_engine::conform::ConformError),
+    /// Parquet tables that cannot be written.
+    #[cfg(feature = "parquet")]
+    #[error(transparent)]
+    Table(#[from] tcp_engine::track::table::TableError),
     /// An output file that cannot be written.
     #[error("{path}: cannot write: {source}")]
     Write {
