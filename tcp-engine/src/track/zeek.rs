@@ -258,14 +258,13 @@ impl Side {
         } else {
             self.ack
         };
-        let mut size = u64::from(top.since(self.start));
-        if size != 0 {
-            size -= 1;
+        // Less the SYN's octet, and the FIN's.
+        let size = u64::from(top.since(self.start)).saturating_sub(1);
+        if self.fins > 0 {
+            size.saturating_sub(1)
+        } else {
+            size
         }
-        if self.fins > 0 && size != 0 {
-            size -= 1;
-        }
-        size
     }
 }
 
