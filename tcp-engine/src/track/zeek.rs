@@ -674,7 +674,9 @@ mod tests {
         assert!(syn_then_reset("SR"));
         assert!(syn_then_reset("^SdR"));
         assert!(syn_then_reset("SrR"));
-        assert!(!syn_then_reset("ShR"));
+        // The pattern is case-sensitive: the responder's letters do not stop it.
+        assert!(syn_then_reset("ShR"));
+        assert!(!syn_then_reset("SHR"));
         assert!(!syn_then_reset("SAR"));
         assert!(!syn_then_reset("R"));
     }
