@@ -37,6 +37,7 @@ impl Script {
                 true => segment.with_ack(SeqNum(ack)),
                 false => segment,
             },
+            window: 65535,
         });
         self
     }

@@ -63,7 +63,7 @@ pub fn replaced(text: &str, from: &str, to: &str) -> String {
 /// What a check that needs something from outside does when that is missing.
 ///
 /// Each kind of need has its own variable (`TCP_FSM_REQUIRE_TOOLS`, `..._CONFORMANCE`,
-/// `..._BROWSER`, `..._LWIP`, `..._RFC_TEXT`, `..._FUZZ`); `.ci/run` sets them all to `1`, where a skip
+/// `..._BROWSER`, `..._LWIP`, `..._RFC_TEXT`, `..._FUZZ`, `..._DUCKDB`, `..._PYSPARK`); `.ci/run` sets them all to `1`, where a skip
 /// would hide a check CI promises, so there it fails instead.
 #[derive(Debug, Clone, Copy)]
 pub struct Requirement {
@@ -87,6 +87,14 @@ pub const BROWSER: Requirement = Requirement {
 /// `lwip` conformance target.
 pub const LWIP: Requirement = Requirement {
     variable: "TCP_FSM_REQUIRE_LWIP",
+};
+/// DuckDB (the Python package), reading `track --format parquet`'s tables.
+pub const DUCKDB: Requirement = Requirement {
+    variable: "TCP_FSM_REQUIRE_DUCKDB",
+};
+/// PySpark in local mode (the Python package and Java), running `track` over captures.
+pub const PYSPARK: Requirement = Requirement {
+    variable: "TCP_FSM_REQUIRE_PYSPARK",
 };
 /// The RFC texts (see [`rfc_text`]).
 pub const RFC_TEXT: Requirement = Requirement {

@@ -47,6 +47,10 @@ pub enum Error {
     /// cannot run here, a stack that crashed or hung, an interrupted run.
     #[error(transparent)]
     Learn(#[from] tcp_engine::learn::LearnError),
+    /// Parquet tables that cannot be written.
+    #[cfg(feature = "parquet")]
+    #[error(transparent)]
+    Table(#[from] tcp_engine::track::table::TableError),
     /// An output file that cannot be written.
     #[error("{path}: cannot write: {source}")]
     Write {

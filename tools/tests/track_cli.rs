@@ -97,7 +97,9 @@ fn summary_prints_one_line_per_connection() {
     assert_eq!(stdout.lines().count(), 2, "{stdout}");
     let lines: Vec<&str> = stdout.lines().collect();
     assert!(
-        lines[0].ends_with("final A CLOSED, B CLOSED; 0 findings"),
+        lines[0].ends_with(
+            "final A CLOSED, B CLOSED; conn_state REJ, history Sr (originator A); 0 findings"
+        ),
         "{stdout}"
     );
     // The counts come last: they are known only at the end of the capture.

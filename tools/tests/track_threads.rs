@@ -184,7 +184,12 @@ fn segment(from_client: bool, ctl: Control, seq: u32, ack: Option<u32>) -> Captu
     if let Some(ack) = ack {
         segment = segment.with_ack(SeqNum(ack));
     }
-    Captured { src, dst, segment }
+    Captured {
+        src,
+        dst,
+        segment,
+        window: 65535,
+    }
 }
 
 /// A client-closed connection: A ends in TIME-WAIT, B in CLOSED (settled).
@@ -259,7 +264,7 @@ fn an_open_connection_is_not_ended_by_quiet_but_by_the_idle_frame_window() {
 
 /// One Ethernet frame of `captured`.
 fn frame(captured: &Captured) -> Vec<u8> {
-    encode_ethernet(captured, 65535).unwrap()
+    encode_ethernet(captured).unwrap()
 }
 
 #[test]

@@ -160,14 +160,12 @@ pub fn drive(
                 if wire.acknowledgment().is_some() && stack_numbered {
                     wire.ack += offset.unwrap_or(0);
                 }
-                let packet = encode_ip(
-                    &Captured {
-                        src: PEER,
-                        dst: STACK,
-                        segment: wire,
-                    },
-                    WINDOW,
-                )
+                let packet = encode_ip(&Captured {
+                    src: PEER,
+                    dst: STACK,
+                    segment: wire,
+                    window: WINDOW,
+                })
                 .expect("both addresses are IPv4");
                 stack.deliver(&packet);
                 peer_sent = Some(wire);

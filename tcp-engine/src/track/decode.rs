@@ -19,6 +19,8 @@ pub struct Captured {
     /// The segment; its `data` is the length from the IP length fields, not cut by the
     /// snapshot length.
     pub segment: Segment,
+    /// The window field as sent (not scaled): Zeek's history notes zero windows.
+    pub window: u16,
 }
 
 /// Why a frame gives no TCP segment; the tracker counts skips by reason.
@@ -174,6 +176,7 @@ fn segment_of(packet: &LaxSlicedPacket) -> Result<Captured, Skip> {
             true => segment.with_ack(SeqNum(tcp.acknowledgment_number())),
             false => segment,
         },
+        window: tcp.window_size(),
     })
 }
 
@@ -186,38 +189,32 @@ pub struct MixedFamilies {
 }
 
 /// The Ethernet frame that carries `captured` over IPv4 or IPv6 (by its addresses), with
-/// `window` as the TCP window and `data` octets of text: what [`decode`] reads back.
-pub fn encode_ethernet(captured: &Captured, window: u16) -> Result<Vec<u8>, MixedFamilies> {
+/// `data` octets of text: what [`decode`] reads back.
+pub fn encode_ethernet(captured: &Captured) -> Result<Vec<u8>, MixedFamilies> {
     let link = etherparse::PacketBuilder::ethernet2([2, 0, 0, 0, 0, 1], [2, 0, 0, 0, 0, 2]);
     match (captured.src.ip(), captured.dst.ip()) {
-        (IpAddr::V4(s), IpAddr::V4(d)) => Ok(encode_tcp(
-            link.ipv4(s.octets(), d.octets(), 64),
-            captured,
-            window,
-        )),
-        (IpAddr::V6(s), IpAddr::V6(d)) => Ok(encode_tcp(
-            link.ipv6(s.octets(), d.octets(), 64),
-            captured,
-            window,
-        )),
+        (IpAddr::V4(s), IpAddr::V4(d)) => {
+            Ok(encode_tcp(link.ipv4(s.octets(), d.octets(), 64), captured))
+        }
+        (IpAddr::V6(s), IpAddr::V6(d)) => {
+            Ok(encode_tcp(link.ipv6(s.octets(), d.octets(), 64), captured))
+        }
         _ => Err(mixed(captured)),
     }
 }
 
 /// Encodes a segment as a raw IPv4 or IPv6 packet (what a TUN device carries with
 /// `IFF_NO_PI`, and a `Medium::Ip` device of smoltcp), checksums computed.
-pub fn encode_ip(captured: &Captured, window: u16) -> Result<Vec<u8>, MixedFamilies> {
+pub fn encode_ip(captured: &Captured) -> Result<Vec<u8>, MixedFamilies> {
     use etherparse::PacketBuilder;
     match (captured.src.ip(), captured.dst.ip()) {
         (IpAddr::V4(s), IpAddr::V4(d)) => Ok(encode_tcp(
             PacketBuilder::ipv4(s.octets(), d.octets(), 64),
             captured,
-            window,
         )),
         (IpAddr::V6(s), IpAddr::V6(d)) => Ok(encode_tcp(
             PacketBuilder::ipv6(s.octets(), d.octets(), 64),
             captured,
-            window,
         )),
         _ => Err(mixed(captured)),
     }
@@ -235,9 +232,13 @@ fn mixed(captured: &Captured) -> MixedFamilies {
 fn encode_tcp(
     ip: etherparse::PacketBuilderStep<etherparse::IpHeaders>,
     captured: &Captured,
-    window: u16,
 ) -> Vec<u8> {
-    let Captured { src, dst, segment } = *captured;
+    let Captured {
+        src,
+        dst,
+        segment,
+        window,
+    } = *captured;
     let mut tcp = ip.tcp(src.port(), dst.port(), segment.seq.0, window);
     if let Some(ack) = segment.acknowledgment() {
         tcp = tcp.ack(ack.0);
@@ -299,16 +300,18 @@ mod tests {
                 src: src.parse().unwrap(),
                 dst: dst.parse().unwrap(),
                 segment,
+                window: 1000,
             };
-            let frame = encode_ethernet(&captured, 1000).unwrap();
+            let frame = encode_ethernet(&captured).unwrap();
             assert_eq!(decode(DataLink::ETHERNET, &frame), Ok(captured));
         }
         let mixed = Captured {
             src: "198.18.0.1:1".parse().unwrap(),
             dst: "[2001:db8::2]:80".parse().unwrap(),
             segment: "<SEQ=1><CTL=SYN>".parse().unwrap(),
+            window: 1000,
         };
-        assert!(encode_ethernet(&mixed, 1000).is_err());
+        assert!(encode_ethernet(&mixed).is_err());
     }
 
     #[test]

@@ -5,16 +5,20 @@
 //! with its addresses, [`inference`] names the calls and arriving segments a passive observer
 //! can infer from it (the only TCP knowledge outside the spec, with its rules in a table),
 //! [`crate::binding`] turns those into the spec's events, and [`tracker`] keeps one
-//! [`crate::interpreter::Interpreter`]-driven machine per endpoint and 4-tuple. [`stream`]
+//! [`crate::interpreter::Interpreter`]-driven machine per endpoint and 4-tuple. [`zeek`] names each connection in Zeek's `conn.log` words beside the spec's. [`stream`]
 //! runs the trackers over a capture in bounded memory, on one thread or several.
 
 pub mod capture;
 pub mod decode;
+pub mod fleet;
 pub mod inference;
 pub mod report;
 pub mod stream;
 pub mod synth;
+#[cfg(feature = "parquet")]
+pub mod table;
 pub mod tracker;
+pub mod zeek;
 
 use crate::interpreter::Interpreter;
 use capture::CaptureError;

@@ -85,6 +85,53 @@ impl<'a> Report<'a> {
     }
 }
 
+/// A finding as the JSON report and the finding table name it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FindingFields<'a> {
+    /// `A` or `B`.
+    pub endpoint: &'static str,
+    /// `violation`, `undecided`, `missing_output` or `output_differs`.
+    pub kind: &'static str,
+    /// The endpoint's state, for the kinds that have one.
+    pub state: Option<&'a str>,
+    /// The event, for the kinds that have one.
+    pub event: Option<&'a str>,
+    /// The finding in words.
+    pub message: String,
+}
+
+/// The fields of `finding`, named with `spec`.
+pub fn finding_fields<'a>(spec: &'a Spec, finding: &Finding) -> FindingFields<'a> {
+    let (kind, state, event) = match &finding.kind {
+        FindingKind::NotAllowed { state, event, .. } => ("violation", Some(*state), Some(*event)),
+        FindingKind::Undecided { state, event } => ("undecided", Some(*state), Some(*event)),
+        FindingKind::MissingOutput { .. } => ("missing_output", None, None),
+        FindingKind::OutputDiffers { .. } => ("output_differs", None, None),
+    };
+    FindingFields {
+        endpoint: NAMES[finding.endpoint],
+        kind,
+        state: state.map(|s| spec.state(s).name.as_str()),
+        event: event.map(|e| spec.event(e).name.as_str()),
+        message: View::new(spec, Duration::ZERO).finding_text(finding),
+    }
+}
+
+/// Zeek's words for a connection: `conn_state SF, history ShADadFf (originator A)`.
+fn write_zeek(out: &mut String, c: &Connection) {
+    let _ = write!(
+        out,
+        "conn_state {}, history {} (originator {})",
+        c.zeek.conn_state,
+        if c.zeek.history.is_empty() {
+            "-"
+        } else {
+            &c.zeek.history
+        },
+        NAMES[c.zeek.orig]
+    );
+}
+
 /// Counts and the verdict, as the last line of a human report.
 pub fn headline(capture: &str, totals: &Totals, connections: usize, findings: usize) -> String {
     let skipped: u64 = totals.skipped.values().sum();
@@ -263,6 +310,8 @@ impl<'a> View<'a> {
             c.packets.0, c.packets.1, c.segments
         );
         self.write_final_states(out, c);
+        out.push_str("; ");
+        write_zeek(out, c);
         let n = c.findings.len();
         let _ = writeln!(out, "; {n} finding{}", if n == 1 { "" } else { "s" });
     }
@@ -347,7 +396,9 @@ impl<'a> View<'a> {
                 self.finding_text(finding)
             );
         }
-        let _ = writeln!(out, "  final: {}", self.final_states(c));
+        let _ = write!(out, "  final: {}; ", self.final_states(c));
+        write_zeek(out, c);
+        out.push('\n');
     }
 
     fn write_segment(&self, out: &mut String, c: &Connection, row: &Row) {
@@ -449,22 +500,14 @@ impl<'a> View<'a> {
     }
 
     fn finding_json(&self, finding: &Finding) -> FindingJson<'a> {
-        let spec = self.spec;
-        let (kind, state, event) = match &finding.kind {
-            FindingKind::NotAllowed { state, event, .. } => {
-                ("violation", Some(*state), Some(*event))
-            }
-            FindingKind::Undecided { state, event } => ("undecided", Some(*state), Some(*event)),
-            FindingKind::MissingOutput { .. } => ("missing_output", None, None),
-            FindingKind::OutputDiffers { .. } => ("output_differs", None, None),
-        };
+        let fields = finding_fields(self.spec, finding);
         FindingJson {
             packet: finding.packet,
-            endpoint: NAMES[finding.endpoint],
-            kind,
-            state: state.map(|s| spec.state(s).name.as_str()),
-            event: event.map(|e| spec.event(e).name.as_str()),
-            message: self.finding_text(finding),
+            endpoint: fields.endpoint,
+            kind: fields.kind,
+            state: fields.state,
+            event: fields.event,
+            message: fields.message,
         }
     }
 
@@ -531,6 +574,17 @@ impl<'a> View<'a> {
                     )
                 })
                 .collect(),
+            zeek: ZeekJson {
+                orig: NAMES[c.zeek.orig],
+                conn_state: c.zeek.conn_state.name(),
+                history: &c.zeek.history,
+                orig_state: c.zeek.states[0].name(),
+                resp_state: c.zeek.states[1].name(),
+                orig_pkts: c.zeek.packets[0],
+                resp_pkts: c.zeek.packets[1],
+                orig_bytes: c.zeek.bytes[0],
+                resp_bytes: c.zeek.bytes[1],
+            },
             timeline,
             findings: c.findings.iter().map(|f| self.finding_json(f)).collect(),
         }
@@ -557,8 +611,23 @@ struct ConnectionJson<'a> {
     last_packet: u64,
     segments: u64,
     final_states: BTreeMap<&'static str, &'a str>,
+    zeek: ZeekJson<'a>,
     timeline: Vec<RowJson<'a>>,
     findings: Vec<FindingJson<'a>>,
+}
+
+/// The connection in Zeek's `conn.log` words (docs/track.md).
+#[derive(Serialize)]
+struct ZeekJson<'a> {
+    orig: &'static str,
+    conn_state: &'static str,
+    history: &'a str,
+    orig_state: &'static str,
+    resp_state: &'static str,
+    orig_pkts: u64,
+    resp_pkts: u64,
+    orig_bytes: u64,
+    resp_bytes: u64,
 }
 
 #[derive(Serialize)]

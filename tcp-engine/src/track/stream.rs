@@ -387,12 +387,14 @@ mod tests {
             id: 0,
             endpoints: vec![([127, 0, 0, 1], 80).into(), ([127, 0, 0, 2], 1024).into()],
             packets: (first, first + 1),
+            times: (Duration::ZERO, Duration::ZERO),
             segments: 2,
             rows: Vec::new(),
             steps: Vec::new(),
             findings: Vec::new(),
             final_states: Vec::new(),
             changes: Vec::new(),
+            zeek: Default::default(),
         }
     }
 

@@ -141,8 +141,13 @@ impl Flow {
         if m.ctl.contains(Control::ACK) {
             segment = segment.with_ack(self.snd[peer]);
         }
-        let bytes = encode_ethernet(&Captured { src, dst, segment }, 65535)
-            .expect("both addresses are IPv4");
+        let bytes = encode_ethernet(&Captured {
+            src,
+            dst,
+            segment,
+            window: 65535,
+        })
+        .expect("both addresses are IPv4");
         self.snd[me] += segment.len();
         Some(bytes)
     }

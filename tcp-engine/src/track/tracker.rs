@@ -3,6 +3,7 @@
 
 use super::decode::{Captured, Skip};
 use super::inference::{self, SeqView};
+use super::zeek::{self, ZeekView};
 use crate::binding::{BindingError, Call, Key, Role};
 use crate::interpreter::{Choice, History, Interpreter};
 use crate::wire::{Control, Segment, SeqNum};
@@ -175,6 +176,8 @@ pub struct Connection {
     pub endpoints: Vec<SocketAddr>,
     /// First and last packet numbers.
     pub packets: (u64, u64),
+    /// Capture times of the first and last packets.
+    pub times: (Duration, Duration),
     /// Number of segments.
     pub segments: u64,
     /// Segments, in capture order ([`Detail::Timeline`] only).
@@ -188,6 +191,8 @@ pub struct Connection {
     /// State changes per endpoint as (time, new state), kept in every detail level so
     /// states can be asked for at any time.
     pub changes: Vec<Vec<(Duration, StateId)>>,
+    /// The connection in Zeek's `conn.log` words: conn_state, history, originator, counts.
+    pub zeek: ZeekView,
 }
 
 impl Connection {
@@ -288,6 +293,8 @@ struct Live {
     connection: Connection,
     ends: Vec<EndpointTrack>,
     saw_syn: bool,
+    /// Zeek's view, fed every segment.
+    zeek: zeek::Observer,
     /// The capture clock (the latest timestamp so far) at the connection's last packet.
     last_clock: Duration,
     /// The frame of its entry in [`Tracker::checks`]: never later than one idle window
@@ -391,6 +398,7 @@ impl<'s> Tracker<'s> {
             src,
             dst,
             ref segment,
+            ..
         } = *captured;
         let key = if src <= dst { (src, dst) } else { (dst, src) };
         let initial = self.machine.initial();
@@ -403,7 +411,7 @@ impl<'s> Tracker<'s> {
             }
         }
         let live: &mut Live = lives.entry(key).or_insert_with(|| {
-            let mut live = Box::new(self.open(captured, packet, None));
+            let mut live = Box::new(self.open(captured, (packet, time), None));
             if !segment.has(Control::SYN) {
                 self.assume_handshake(&mut live, packet, time);
             }
@@ -431,7 +439,7 @@ impl<'s> Tracker<'s> {
                 // The new incarnation takes over the old one's check, which is due no later.
                 let next = Live {
                     check_at: live.check_at,
-                    ..self.open(captured, packet, carried)
+                    ..self.open(captured, (packet, time), carried)
                 };
                 let old = std::mem::replace(live, next);
                 self.finish_live(old);
@@ -566,7 +574,12 @@ impl<'s> Tracker<'s> {
         }
     }
 
-    fn open(&mut self, captured: &Captured, packet: u64, carried: Option<EndpointTrack>) -> Live {
+    fn open(
+        &mut self,
+        captured: &Captured,
+        (packet, captured_time): (u64, Duration),
+        carried: Option<EndpointTrack>,
+    ) -> Live {
         let initial = self.machine.initial();
         let mut endpoints = vec![captured.src];
         if captured.dst != captured.src {
@@ -590,15 +603,18 @@ impl<'s> Tracker<'s> {
                 id: 0,
                 endpoints,
                 packets: (packet, packet),
+                times: (captured_time, captured_time),
                 segments: 0,
                 rows: Vec::new(),
                 steps: Vec::new(),
                 findings: Vec::new(),
                 final_states: Vec::new(),
                 changes,
+                zeek: ZeekView::default(),
             },
             ends,
             saw_syn: false,
+            zeek: zeek::Observer::default(),
             last_clock: Duration::ZERO,
             check_at: 0,
         }
@@ -608,6 +624,7 @@ impl<'s> Tracker<'s> {
         let segment = &captured.segment;
         let connection = &mut live.connection;
         connection.packets.1 = packet;
+        connection.times.1 = connection.times.1.max(time);
         connection.segments += 1;
         let x = connection
             .endpoint_of(captured.src)
@@ -615,6 +632,9 @@ impl<'s> Tracker<'s> {
         let y = connection
             .endpoint_of(captured.dst)
             .expect("a connection endpoint");
+        // A socket connected to itself is, to Zeek, the originator sending every segment.
+        let from = if y == x { live.zeek.orig() } else { x };
+        live.zeek.observe(from, segment, captured.window);
         if segment.has(Control::SYN) && live.ends[x].isn.is_none() {
             live.ends[x].isn = Some(segment.seq);
         }
@@ -889,6 +909,7 @@ impl<'s> Tracker<'s> {
         }
         let mut connection = live.connection;
         connection.final_states = live.ends.iter().map(|end| end.state).collect();
+        connection.zeek = live.zeek.finish();
         connection.steps.sort_by_key(|step| step.packet);
         connection.findings.sort_by_key(|finding| finding.packet);
         for changes in &mut connection.changes {
