@@ -270,14 +270,12 @@ fn apply(stack: &mut dyn Stack, mapper: &mut Mapper, seen: &mut Seen, step: Step
         Step::Call(call) => stack.call(call).map(|r| refused = r.is_some()),
         Step::Receive(key) => {
             let segment = mapper.segment(key);
-            let packet = encode_ip(
-                &Captured {
-                    src: PEER,
-                    dst: STACK,
-                    segment,
-                },
-                peer::WINDOW,
-            )
+            let packet = encode_ip(&Captured {
+                src: PEER,
+                dst: STACK,
+                segment,
+                window: peer::WINDOW,
+            })
             .expect("both addresses are IPv4");
             stack.deliver(&packet);
             mapper.peer_sent(&segment);
