@@ -69,8 +69,8 @@ mod validate;
 pub use diagnostic::{Diagnostic, Diagnostics, Problem, Severity};
 pub use model::{
     Contradiction, ContradictionKind, Deviation, Event, EventId, EventKind, Group, GroupId,
-    Machine, Member, NoTransition, NoTransitionKind, Reading, RustType, Spec, State, StateId,
-    Transition,
+    Machine, Member, Nested, NoTransition, NoTransitionKind, Reading, RustType, Spec, State,
+    StateId, Transition,
 };
 pub use source::{Embedded, FileSystem, Files, Located, SourceFile, Span};
 
