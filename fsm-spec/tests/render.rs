@@ -118,3 +118,122 @@ cite = "test"
         "{mermaid}"
     );
 }
+
+/// The player: POWERED holds PLAYING_MODES (PLAYING, PAUSED) and STOPPED; `power_off` and
+/// `reset` are declared on POWERED, `stop` on PLAYING_MODES, and `power_on` enters POWERED.
+fn player() -> Spec {
+    Spec::from_source(&SourceFile::new("player.toml", test_support::PLAYER)).unwrap()
+}
+
+/// How many lines of `text` contain every one of `parts`.
+fn lines_with(text: &str, parts: &[&str]) -> usize {
+    text.lines()
+        .filter(|line| parts.iter().all(|p| line.contains(p)))
+        .count()
+}
+
+#[test]
+fn dot_draws_groups_as_nested_clusters_and_a_group_transition_once_from_its_cluster() {
+    let spec = player();
+    let dot = render::dot(&spec, &Options::all());
+    assert!(dot.contains("compound=true;"), "{dot}");
+    let powered = dot.find("subgraph \"cluster_POWERED\" {").unwrap();
+    let modes = dot
+        .find("    subgraph \"cluster_PLAYING_MODES\" {")
+        .unwrap();
+    assert!(
+        powered < modes,
+        "PLAYING_MODES is drawn inside POWERED:\n{dot}"
+    );
+    // POWERED's `power_off` (PLAYING and STOPPED take it) is one arc from the cluster;
+    // PAUSED's own is another.
+    assert_eq!(lines_with(&dot, &["label=\"power_off\""]), 1, "{dot}");
+    assert!(
+        dot.contains("\"PLAYING\" -> \"OFF\" [label=\"power_off\", ltail=\"cluster_POWERED\"];"),
+        "{dot}"
+    );
+    assert!(
+        dot.contains(
+            "\"PLAYING\" -> \"STOPPED\" [label=\"stop\", ltail=\"cluster_PLAYING_MODES\"];"
+        ),
+        "{dot}"
+    );
+    // `to = "POWERED"` ends at the cluster; the group's own `initial` is a dot inside it.
+    assert!(
+        dot.contains("\"OFF\" -> \"STOPPED\" [label=\"power_on\", lhead=\"cluster_POWERED\"];"),
+        "{dot}"
+    );
+    assert!(
+        dot.contains("\"__initial_POWERED\" -> \"STOPPED\";"),
+        "{dot}"
+    );
+    // Graphviz cannot clip `reset` (POWERED to STOPPED, inside it) at the cluster: it
+    // leaves a point in the cluster instead of a state.
+    assert!(
+        dot.contains("\"__group_POWERED\" -> \"STOPPED\" [label=\"reset\"];"),
+        "{dot}"
+    );
+}
+
+#[test]
+fn flat_dot_draws_a_group_transition_from_every_state_it_applies_to() {
+    let dot = render::dot(&player().flattened(), &Options::all());
+    assert!(
+        !dot.contains("cluster") && !dot.contains("compound"),
+        "{dot}"
+    );
+    assert_eq!(lines_with(&dot, &["-> \"OFF\"", "label=\"power_off\""]), 2);
+    assert_eq!(lines_with(&dot, &["-> \"STOPPED\"", "reset"]), 3, "{dot}");
+}
+
+#[test]
+fn mermaid_draws_groups_as_composite_states_and_a_group_transition_once() {
+    let spec = player();
+    let text = render::mermaid(&spec, &Options::all());
+    assert!(
+        text.contains(
+            "    state POWERED {\n        [*] --> STOPPED\n        state PLAYING_MODES {\n            [*] --> PLAYING\n            PLAYING\n            PAUSED\n        }\n        STOPPED\n    }\n"
+        ),
+        "{text}"
+    );
+    assert_eq!(lines_with(&text, &["--> OFF: power_off"]), 2, "{text}");
+    assert!(text.contains("    POWERED --> OFF: power_off\n"), "{text}");
+    assert!(text.contains("    PAUSED --> OFF: power_off / snd SAVE_POSITION\n"));
+    assert!(
+        text.contains("    PLAYING_MODES --> STOPPED: stop\n"),
+        "{text}"
+    );
+    assert!(text.contains("    OFF --> POWERED: power_on\n"), "{text}");
+    let flat = render::mermaid(&spec.flattened(), &Options::all());
+    assert!(!flat.contains("state "), "{flat}");
+    assert_eq!(lines_with(&flat, &["--> OFF: power_off"]), 3, "{flat}");
+    assert_eq!(lines_with(&flat, &["--> STOPPED: reset"]), 3, "{flat}");
+}
+
+#[test]
+fn plantuml_draws_groups_as_composite_states_and_a_group_transition_once() {
+    let spec = player();
+    let text = render::plantuml(&spec, &Options::all());
+    assert!(
+        text.contains(
+            "state POWERED {\n  [*] --> STOPPED\n  state PLAYING_MODES {\n    [*] --> PLAYING\n    state PLAYING\n    state PAUSED\n  }\n  state STOPPED\n}\n"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("\nPOWERED --> OFF : power_off\n"), "{text}");
+    assert!(text.contains("\nPOWERED --> STOPPED : reset\n"), "{text}");
+    assert_eq!(lines_with(&text, &[": reset"]), 1, "{text}");
+    assert!(text.contains("\nOFF --> POWERED : power_on\n"), "{text}");
+    let flat = render::plantuml(&spec.flattened(), &Options::all());
+    assert!(!flat.contains('{'), "{flat}");
+    assert_eq!(lines_with(&flat, &[": reset"]), 3, "{flat}");
+}
+
+#[test]
+fn the_player_in_every_diagram_format() {
+    let spec = player();
+    let options = Options::all();
+    insta::assert_snapshot!("player_dot", render::dot(&spec, &options));
+    insta::assert_snapshot!("player_mermaid", render::mermaid(&spec, &options));
+    insta::assert_snapshot!("player_plantuml", render::plantuml(&spec, &options));
+}

@@ -82,7 +82,7 @@ fn figure6_arcs_merge_into_one_edge_per_pair_of_states() {
 
 #[test]
 fn transitions_with_one_output_share_a_line() {
-    let spec = tcp();
+    let spec = tcp().flattened();
     let edges = render::edges(&spec, &Options::all());
     let (from, to) = (
         spec.state_named("ESTABLISHED").unwrap(),
@@ -96,6 +96,34 @@ fn transitions_with_one_output_share_a_line() {
             "rcv RST, USER TIMEOUT"
         ]
     );
+}
+
+#[test]
+fn the_transitions_declared_on_synchronized_are_one_edge_from_it() {
+    let spec = tcp();
+    let edges = render::edges(&spec, &Options::all());
+    let synchronized = spec.group_named("SYNCHRONIZED").unwrap();
+    let closed = spec.state_named("CLOSED").unwrap();
+    let from_group: Vec<_> = edges
+        .iter()
+        .filter(|e| e.from_group == Some(synchronized))
+        .collect();
+    assert_eq!(from_group.len(), 1, "{from_group:?}");
+    let edge = from_group[0];
+    assert_eq!(edge.to, closed);
+    assert_eq!(
+        edge.lines,
+        ["rcv SYN, rcv bad security / snd RST", "USER TIMEOUT"]
+    );
+    // Seven states take rcv_syn and user_timeout from the group, six rcv_bad_security
+    // (ESTABLISHED has its own).
+    assert_eq!(edge.transitions.len(), 7 + 7 + 6);
+    let established = spec.state_named("ESTABLISHED").unwrap();
+    let own = edges
+        .iter()
+        .find(|e| e.from == established && e.to == closed && e.from_group.is_none())
+        .unwrap();
+    assert_eq!(own.lines, ["ABORT, rcv bad security / snd RST", "rcv RST"]);
 }
 
 #[test]
