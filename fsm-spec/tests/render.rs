@@ -237,3 +237,115 @@ fn the_player_in_every_diagram_format() {
     insta::assert_snapshot!("player_mermaid", render::mermaid(&spec, &options));
     insta::assert_snapshot!("player_plantuml", render::plantuml(&spec, &options));
 }
+
+#[test]
+fn svg_draws_each_group_as_a_box_around_its_states_and_nested_boxes_inside() {
+    let spec = player();
+    assert_eq!(svg::problems(&spec, &Options::all()), Vec::<String>::new());
+    let frames = svg::group_frames(&spec, &Options::all());
+    let names: Vec<&str> = frames.iter().map(|f| f.text.as_str()).collect();
+    assert_eq!(names, ["POWERED", "PLAYING_MODES"], "outer boxes first");
+    let text = svg::svg(&spec, &Options::all());
+    assert_eq!(svg::svg(&spec, &Options::all()), text, "deterministic");
+    assert!(text.contains(">POWERED</text>") && text.contains(">PLAYING_MODES</text>"));
+    // Each group's start dot: a transition to POWERED enters STOPPED.
+    assert_eq!(text.matches("r=\"4\"").count(), 2, "{text}");
+    let flat = svg::svg(&spec.flattened(), &Options::all());
+    assert!(svg::group_frames(&spec.flattened(), &Options::all()).is_empty());
+    assert!(!flat.contains(">POWERED</text>"));
+}
+
+#[test]
+fn svg_draws_a_group_transition_once_from_the_box() {
+    let spec = player();
+    let text = svg::interactive(&spec, &Options::all());
+    let edges = |from: &str, to: &str| {
+        text.matches(&format!("data-from=\"{from}\" data-to=\"{to}\""))
+            .count()
+    };
+    assert_eq!(edges("POWERED", "OFF"), 1, "{text}");
+    assert_eq!(edges("PLAYING", "OFF"), 0);
+    assert_eq!(edges("PAUSED", "OFF"), 1);
+    assert_eq!(edges("POWERED", "STOPPED"), 1);
+    assert_eq!(edges("PLAYING_MODES", "STOPPED"), 1);
+    assert_eq!(edges("OFF", "POWERED"), 1);
+    assert!(text.contains("<g class=\"group\" data-group=\"POWERED\" tabindex=\"0\">"));
+    let flat = svg::interactive(&spec.flattened(), &Options::all());
+    let flat_edges = |from: &str, to: &str| {
+        flat.matches(&format!("data-from=\"{from}\" data-to=\"{to}\""))
+            .count()
+    };
+    assert_eq!(flat_edges("POWERED", "OFF"), 0);
+    assert_eq!(flat_edges("PLAYING", "OFF"), 1);
+    assert_eq!(flat_edges("STOPPED", "OFF"), 1);
+    assert_eq!(flat_edges("PLAYING", "STOPPED"), 1);
+    assert_eq!(flat_edges("OFF", "STOPPED"), 1);
+    assert!(!flat.contains("class=\"group\""));
+}
+
+/// A group whose rows hold states of no group beside it: X, Z and W must stay out of the
+/// box of G (B, C, D), which spans their rows.
+const BESIDE: &str = r#"
+[machine]
+name = "Beside"
+initial = "A"
+[states.A]
+[states.B]
+[states.C]
+[states.D]
+[states.X]
+[states.Z]
+[states.W]
+[groups.G]
+states = ["B", "C", "D"]
+[events.go]
+kind = "call"
+[events.back]
+kind = "call"
+[[transition]]
+from = "A"
+event = "go"
+to = "B"
+[[transition]]
+from = "A"
+event = "back"
+to = "X"
+[[transition]]
+from = "B"
+event = "go"
+to = "C"
+[[transition]]
+from = "C"
+event = "go"
+to = "D"
+[[transition]]
+from = "X"
+event = "go"
+to = "Z"
+[[transition]]
+from = "Z"
+event = "go"
+to = "W"
+[[transition]]
+from = "Z"
+event = "back"
+to = "C"
+[[transition]]
+from = "G"
+event = "back"
+to = "W"
+"#;
+
+#[test]
+fn states_on_the_rows_of_a_group_stay_out_of_its_box() {
+    let spec = Spec::from_source(&SourceFile::new("beside.toml", BESIDE)).unwrap();
+    for arcs in [Arcs::All, Arcs::NoSelfLoops] {
+        let options = Options {
+            arcs,
+            highlights: Vec::new(),
+        };
+        assert_eq!(svg::problems(&spec, &options), Vec::<String>::new());
+    }
+    let text = svg::interactive(&spec, &Options::all());
+    assert_eq!(text.matches("data-from=\"G\" data-to=\"W\"").count(), 1);
+}

@@ -170,6 +170,46 @@ fn no_two_texts_of_the_svg_overlap() {
 }
 
 #[test]
+fn the_group_boxes_of_both_specs_hold_their_states_and_no_other() {
+    let rfc9293 = tcp_engine::specs::bundled("tcp9293").unwrap();
+    let rfc9293 = Spec::from_source(&rfc9293.source_file()).unwrap();
+    for (spec, figure) in [(tcp(), "figure6"), (rfc9293, "figure5")] {
+        for arcs in [Arcs::All, Arcs::Tagged(figure.into()), Arcs::NoSelfLoops] {
+            let options = Options {
+                arcs: arcs.clone(),
+                highlights: paths(&spec),
+            };
+            let frames = svg::group_frames(&spec, &options);
+            let names: Vec<&str> = frames.iter().map(|f| f.text.as_str()).collect();
+            assert_eq!(names, ["NON_SYNCHRONIZED", "SYNCHRONIZED"], "{arcs:?}");
+            assert_eq!(
+                svg::problems(&spec, &options),
+                Vec::<String>::new(),
+                "{}, {arcs:?}",
+                spec.machine.name
+            );
+        }
+    }
+}
+
+#[test]
+fn the_svg_draws_synchronized_s_transitions_once_from_its_box() {
+    let spec = tcp();
+    let text = svg::interactive(&spec, &Options::all());
+    let from = |name: &str| text.matches(&format!("data-from=\"{name}\"")).count();
+    assert_eq!(
+        from("SYNCHRONIZED"),
+        1,
+        "one edge: rcv SYN, rcv bad security, USER TIMEOUT"
+    );
+    assert_eq!(from("NON_SYNCHRONIZED"), 1, "USER TIMEOUT");
+    assert!(text.contains(">USER TIMEOUT</text>"));
+    let flat = svg::interactive(&spec.flattened(), &Options::all());
+    assert_eq!(flat.matches("data-from=\"SYNCHRONIZED\"").count(), 0);
+    assert!(!flat.contains("class=\"group\""));
+}
+
+#[test]
 fn plantuml_of_rfc793_figure6_with_a_highlighted_path() {
     let spec = tcp_engine::specs::RFC793.spec();
     let events: Vec<_> = ["passive_open", "rcv_syn", "rcv_ack"]

@@ -36,6 +36,7 @@
 //! assert!(!dot.contains("\"OPEN\" -> \"SHUT\""));
 //! ```
 
+mod boxes;
 mod dot;
 mod edges;
 mod layout;
