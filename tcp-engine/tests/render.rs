@@ -227,3 +227,22 @@ fn plantuml_of_rfc793_figure6_with_a_highlighted_path() {
     );
     insta::assert_snapshot!(text);
 }
+
+/// `diagram --flat` draws as before groups existed: these snapshots are the ones of the
+/// bundled spec from before it had groups, unchanged.
+#[test]
+fn flat_dot_and_mermaid_are_the_drawings_of_the_spec_before_groups() {
+    let flat = tcp().flattened();
+    insta::assert_snapshot!(
+        "dot_of_every_transition_flat",
+        render::dot(&flat, &Options::all())
+    );
+    insta::assert_snapshot!(
+        "mermaid_of_every_transition_flat",
+        render::mermaid(&flat, &Options::all())
+    );
+    insta::assert_snapshot!(
+        "mermaid_of_figure6_flat",
+        render::mermaid(&flat, &Options::tagged("figure6"))
+    );
+}
