@@ -6,6 +6,11 @@
 //! Transitions that share their two states are merged into one edge whose label has a line
 //! per distinct output: `rcv SYN / snd SYN,ACK`, `CLOSE / snd FIN`.
 //!
+//! A spec's groups are drawn around their states (SVG boxes, DOT clusters, Mermaid and
+//! PlantUML composite states), and the transitions declared on a group are one edge from it
+//! ([`Edge::from_group`]); [`Spec::flattened`](crate::Spec::flattened) draws the expanded
+//! machine instead.
+//!
 //! ```
 //! use fsm_spec::render::{self, Options};
 //! use fsm_spec::{SourceFile, Spec};
