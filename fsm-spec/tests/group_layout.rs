@@ -9,7 +9,8 @@ use std::fmt::Write;
 
 /// A spec of `states` states S0.. (S0 initial) and groups G0..: group `g`'s parent is a
 /// later group or none, each state but S0 is in a group or at the top, and each transition
-/// goes from a state or a group to a state (one per `from` and event, so the spec is valid).
+/// goes from a state or a group to a state or a group (one per `from` and event, so the spec
+/// is valid).
 fn spec_text(
     states: usize,
     parents: &[(usize, usize)],
@@ -37,7 +38,13 @@ fn spec_text(
     }
     for (g, list) in members.iter().enumerate().filter(|(_, l)| !l.is_empty()) {
         let quoted: Vec<String> = list.iter().map(|m| format!("\"{m}\"")).collect();
-        let _ = writeln!(text, "[groups.G{g}]\nstates = [{}]", quoted.join(", "));
+        // Every group has an `initial`, its first member, so that a `to` may name it.
+        let _ = writeln!(
+            text,
+            "[groups.G{g}]\nstates = [{}]\ninitial = {}",
+            quoted.join(", "),
+            quoted[0]
+        );
     }
     for e in 0..3 {
         let _ = writeln!(text, "[events.e{e}]\nkind = \"call\"");
@@ -53,10 +60,13 @@ fn spec_text(
             continue;
         }
         declared.push((from.clone(), event));
-        let to = to % states;
+        let to = match to.checked_sub(states) {
+            Some(g) if !members[g % groups].is_empty() => format!("G{}", g % groups),
+            _ => format!("S{}", to % states),
+        };
         let _ = writeln!(
             text,
-            "[[transition]]\nfrom = \"{from}\"\nevent = \"e{event}\"\nto = \"S{to}\""
+            "[[transition]]\nfrom = \"{from}\"\nevent = \"e{event}\"\nto = \"{to}\""
         );
     }
     text
@@ -67,7 +77,7 @@ proptest! {
     fn boxes_hold_their_states_and_no_other(
         states in 2usize..10,
         parents in proptest::collection::vec((0usize..4, 0usize..6), 1..5),
-        transitions in proptest::collection::vec((0usize..14, 0usize..3, 0usize..10), 1..18),
+        transitions in proptest::collection::vec((0usize..14, 0usize..3, 0usize..14), 1..18),
     ) {
         let text = spec_text(states, &parents, &transitions);
         let Ok(spec) = Spec::from_source(&SourceFile::new("random.toml", text.clone())) else {
