@@ -5,9 +5,11 @@ and checks the active state, and the data model's `sent`, after each event.
 Usage: check-scxml.py MACHINE.scxml PATHS.json
 
 PATHS.json is a list of {"name", "guards": {NAME: bool}, "initial": STATE,
-"steps": [{"event", "state", "sent"}]}; `guards` is given to the machine as the initial
-value of its `guards` data (see fsm-spec/src/render/scxml.rs for the mapping). Exit 0 when
-every path ends where it should, 1 on a mismatch, 2 when the document does not load.
+"steps": [{"event", "state", "sent", "within"}]}; `guards` is given to the machine as the
+initial value of its `guards` data (see fsm-spec/src/export/scxml.rs for the mapping).
+`within`, when a step has it, lists the compound states (the spec's groups) that must be
+active around `state`, outermost first: [] for a state at the top. Exit 0 when every path
+ends where it should, 1 on a mismatch, 2 when the document does not load.
 """
 import json
 import sys
@@ -25,6 +27,11 @@ def settle(machine):
     machine.reachedStableState.disconnect(loop.quit)
 
 
+def named(step):
+    """A step's state, with the groups around it when the step names them: A.B.STATE."""
+    return ".".join(step.get("within", []) + [step["state"]])
+
+
 def run(document, path):
     machine = QScxmlStateMachine.fromFile(document)
     errors = [e.toString() for e in machine.parseErrors()]
@@ -34,10 +41,17 @@ def run(document, path):
     machine.setInitialValues({"guards": path["guards"]})
     failures = []
 
-    def check(where, state, sent):
+    def check(where, state, sent, within=None):
         active = list(machine.activeStateNames())
         if active != [state]:
             failures.append(f"{path['name']}: {where}: active {active}, expected [{state!r}]")
+        if within is not None:
+            # Without compression Qt lists every active state, the compound ones too.
+            every = sorted(machine.activeStateNames(False))
+            if every != sorted(within + [state]):
+                failures.append(
+                    f"{path['name']}: {where}: active {every}, expected {sorted(within + [state])}"
+                )
         got = machine.dataModel().scxmlProperty("sent")
         if got != sent:
             failures.append(f"{path['name']}: {where}: sent {got!r}, expected {sent!r}")
@@ -48,11 +62,12 @@ def run(document, path):
     for number, step in enumerate(path["steps"], 1):
         machine.submitEvent(step["event"])
         settle(machine)
-        check(f"after step {number} ({step['event']})", step["state"], step["sent"])
+        where = f"after step {number} ({step['event']})"
+        check(where, step["state"], step["sent"], step.get("within"))
     for failure in failures:
         print(failure, file=sys.stderr)
     if not failures:
-        states = " -> ".join([path["initial"]] + [s["state"] for s in path["steps"]])
+        states = " -> ".join([path["initial"]] + [named(s) for s in path["steps"]])
         print(f"{path['name']}: {states}: ok")
     return not failures
 

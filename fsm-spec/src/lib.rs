@@ -71,8 +71,8 @@ pub mod write;
 pub use diagnostic::{Diagnostic, Diagnostics, Problem, Severity};
 pub use model::{
     Contradiction, ContradictionKind, Deviation, Event, EventId, EventKind, Group, GroupId,
-    GroupPath, Machine, Member, NoTransition, NoTransitionKind, Reading, RustType, Spec, State,
-    StateId, Transition,
+    GroupPath, Machine, Member, Nested, NoTransition, NoTransitionKind, Reading, RustType, Spec,
+    State, StateId, Transition,
 };
 pub use source::{Embedded, FileSystem, Files, Located, SourceFile, Span};
 

@@ -91,6 +91,14 @@ pub enum Member {
     Group(GroupId),
 }
 
+/// The states and groups as a tree ([`Spec::nested`]): a state, or a group with what is
+/// inside it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Nested {
+    State(StateId),
+    Group(GroupId, Vec<Nested>),
+}
+
 /// A `[groups.NAME]` table: a composite state. A transition declared on it applies to each
 /// state inside it (transitively) that does not handle the event itself.
 #[derive(Debug, Clone)]
@@ -210,6 +218,9 @@ pub struct Transition {
     /// The group whose `from` declared it; `None` when declared on the state itself. The
     /// span is the declaration's either way.
     pub declared_in: Option<GroupId>,
+    /// The group `to` named, when it named one: the transition enters that group, at `to`
+    /// (its `initial` followed down). `None` when `to` named a state.
+    pub to_group: Option<GroupId>,
     /// Span of the `[[transition]]` entry.
     pub span: Span,
 }
@@ -394,6 +405,60 @@ impl Spec {
         self.tree().leaves(group)
     }
 
+    /// The groups containing `group`, innermost first (itself not included).
+    pub fn group_ancestors(&self, group: GroupId) -> Vec<GroupId> {
+        let mut chain = Vec::new();
+        let mut next = self.group(group).parent;
+        // The parser leaves a forest; the check only guards a hand-built model.
+        while let Some(g) = next.filter(|g| !chain.contains(g) && *g != group) {
+            chain.push(g);
+            next = self.group(g).parent;
+        }
+        chain
+    }
+
+    /// The states that `keep` lets through, in the tree of the groups holding them: the
+    /// top level in the order of the states (a group where its first kept state is), each
+    /// group's members in its own order. A group holding no kept state is left out.
+    pub fn nested(&self, keep: impl Fn(StateId) -> bool) -> Vec<Nested> {
+        let mut top = Vec::new();
+        let mut placed = vec![false; self.groups.len()];
+        for state in self.state_ids().filter(|&s| keep(s)) {
+            match self.ancestors(state).last() {
+                None => top.push(Nested::State(state)),
+                Some(&outer) if !placed[outer.0] => {
+                    placed[outer.0] = true;
+                    top.extend(self.nested_group(outer, &keep, &mut Vec::new()));
+                }
+                Some(_) => {}
+            }
+        }
+        top
+    }
+
+    /// `seen` guards a hand-built model with a cycle (the parser cuts them).
+    fn nested_group(
+        &self,
+        group: GroupId,
+        keep: &impl Fn(StateId) -> bool,
+        seen: &mut Vec<GroupId>,
+    ) -> Option<Nested> {
+        if seen.contains(&group) {
+            return None;
+        }
+        seen.push(group);
+        let inside: Vec<Nested> = self
+            .group(group)
+            .members
+            .iter()
+            .filter_map(|&member| match member {
+                Member::State(s) => keep(s).then_some(Nested::State(s)),
+                Member::Group(g) => self.nested_group(g, keep, seen),
+            })
+            .collect();
+        (!inside.is_empty()).then_some(Nested::Group(group, inside))
+    }
+
     /// Whether `state` is inside `group`, at any depth.
     pub fn contains(&self, group: GroupId, state: StateId) -> bool {
         self.ancestors(state).contains(&group)
@@ -409,6 +474,7 @@ impl Spec {
         }
         for transition in &mut flat.transitions {
             transition.declared_in = None;
+            transition.to_group = None;
         }
         flat
     }

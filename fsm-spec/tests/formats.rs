@@ -116,3 +116,134 @@ fn scxml_guards_are_data_and_outputs_are_escaped_strings() {
     assert!(text.contains(r#"cond="guards.right_key""#), "{text}");
     assert!(text.contains(r#"expr="&quot;CRASH, BANG&quot;""#), "{text}");
 }
+
+fn player() -> Spec {
+    Spec::from_source(&SourceFile::new("player.toml", test_support::PLAYER)).unwrap()
+}
+
+#[test]
+fn scxml_of_the_player() {
+    insta::assert_snapshot!(export::scxml(&player()));
+}
+
+#[test]
+fn xstate_of_the_player() {
+    insta::assert_snapshot!(export::xstate(&player()));
+}
+
+#[test]
+fn scxml_nests_the_groups_and_writes_a_group_transition_once_on_the_group() {
+    let spec = player();
+    let text = export::scxml(&spec);
+    let at = |s: &str| {
+        text.find(s)
+            .unwrap_or_else(|| panic!("no `{s}` in\n{text}"))
+    };
+    // POWERED holds PLAYING_MODES and STOPPED, PLAYING_MODES holds PLAYING and PAUSED.
+    let powered = at("  <state id=\"POWERED\" initial=\"STOPPED\">");
+    let modes = at("    <state id=\"PLAYING_MODES\" initial=\"PLAYING\">");
+    let playing = at("      <state id=\"PLAYING\">");
+    let stopped = at("    <state id=\"STOPPED\">");
+    assert!(powered < modes && modes < playing && playing < stopped);
+    // `reset` once, on POWERED; `stop` once, on PLAYING_MODES; `power_on` targets POWERED.
+    assert_eq!(text.matches("event=\"reset\"").count(), 1);
+    assert!(powered < at("event=\"reset\"") && at("event=\"reset\"") < modes);
+    assert_eq!(text.matches("event=\"stop\"").count(), 1);
+    assert!(text.contains("<transition event=\"power_on\" target=\"POWERED\">"));
+    // Flat: one per state it applies to, no compound state, targets are states.
+    let flat = export::scxml(&spec.flattened());
+    assert_eq!(flat.matches("event=\"reset\"").count(), 3, "{flat}");
+    assert_eq!(flat.matches("event=\"stop\"").count(), 2, "{flat}");
+    assert!(!flat.contains("initial=\"STOPPED\""), "{flat}");
+    assert!(flat.contains("<transition event=\"power_on\" target=\"STOPPED\">"));
+}
+
+#[test]
+fn xstate_nests_the_groups_and_writes_a_group_transition_once_on_the_group() {
+    let spec = player();
+    let config: serde_json::Value = serde_json::from_str(&export::xstate(&spec)).unwrap();
+    let powered = &config["states"]["POWERED"];
+    assert_eq!(powered["initial"], "STOPPED");
+    assert_eq!(
+        powered["on"]["reset"][0]["target"],
+        "#Player.POWERED.STOPPED"
+    );
+    let modes = &powered["states"]["PLAYING_MODES"];
+    assert_eq!(modes["on"]["stop"][0]["target"], "#Player.POWERED.STOPPED");
+    assert!(modes["states"]["PLAYING"]["on"].get("reset").is_none());
+    assert_eq!(
+        modes["states"]["PAUSED"]["on"]["power_off"][0]["target"],
+        "#Player.OFF"
+    );
+    assert_eq!(
+        config["states"]["OFF"]["on"]["power_on"][0]["target"],
+        "#Player.POWERED"
+    );
+    let flat: serde_json::Value = serde_json::from_str(&export::xstate(&spec.flattened())).unwrap();
+    let states = flat["states"].as_object().unwrap();
+    assert_eq!(states.len(), 4, "{flat}");
+    for state in ["PLAYING", "PAUSED", "STOPPED"] {
+        assert_eq!(
+            states[state]["on"]["reset"][0]["target"], "STOPPED",
+            "{state}"
+        );
+    }
+}
+
+/// BRIGHT takes `press` only under a guard, inside ON, which takes `press` too.
+const LAMP: &str = r#"
+[machine]
+name = "Lamp"
+initial = "OFF"
+[states.OFF]
+[states.DIM]
+[states.BRIGHT]
+[groups.ON]
+states = ["DIM", "BRIGHT"]
+initial = "DIM"
+[events.press]
+kind = "call"
+[events.tap]
+kind = "call"
+[[transition]]
+from = "OFF"
+event = "press"
+to = "ON"
+[[transition]]
+from = "ON"
+event = ["press", "tap"]
+to = "BRIGHT"
+[[transition]]
+from = "BRIGHT"
+event = "press"
+guard = "long"
+to = "OFF"
+[[transition]]
+from = "DIM"
+event = "tap"
+to = "OFF"
+"#;
+
+#[test]
+fn a_state_whose_guards_may_all_fail_stops_the_engines_from_trying_its_group() {
+    let spec = Spec::from_source(&SourceFile::new("lamp.toml", LAMP)).unwrap();
+    let scxml = export::scxml(&spec);
+    let bright = &scxml[scxml.find("<state id=\"BRIGHT\">").unwrap()..];
+    let bright = &bright[..bright.find("</state>").unwrap()];
+    assert!(
+        bright.contains("cond=\"guards.long\" target=\"OFF\">")
+            && bright.contains("<transition event=\"press\">\n"),
+        "{bright}"
+    );
+    // DIM's unguarded `tap` needs no stop.
+    assert_eq!(
+        scxml.matches("<transition event=\"tap\">").count(),
+        0,
+        "{scxml}"
+    );
+    let config: serde_json::Value = serde_json::from_str(&export::xstate(&spec)).unwrap();
+    let press = &config["states"]["ON"]["states"]["BRIGHT"]["on"]["press"];
+    assert_eq!(press[0]["guard"], "long");
+    assert!(press[1].get("target").is_none(), "{press}");
+    assert_eq!(press.as_array().unwrap().len(), 2);
+}

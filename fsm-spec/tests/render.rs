@@ -118,3 +118,234 @@ cite = "test"
         "{mermaid}"
     );
 }
+
+/// The player: POWERED holds PLAYING_MODES (PLAYING, PAUSED) and STOPPED; `power_off` and
+/// `reset` are declared on POWERED, `stop` on PLAYING_MODES, and `power_on` enters POWERED.
+fn player() -> Spec {
+    Spec::from_source(&SourceFile::new("player.toml", test_support::PLAYER)).unwrap()
+}
+
+/// How many lines of `text` contain every one of `parts`.
+fn lines_with(text: &str, parts: &[&str]) -> usize {
+    text.lines()
+        .filter(|line| parts.iter().all(|p| line.contains(p)))
+        .count()
+}
+
+#[test]
+fn dot_draws_groups_as_nested_clusters_and_a_group_transition_once_from_its_cluster() {
+    let spec = player();
+    let dot = render::dot(&spec, &Options::all());
+    assert!(dot.contains("compound=true;"), "{dot}");
+    let powered = dot.find("subgraph \"cluster_POWERED\" {").unwrap();
+    let modes = dot
+        .find("    subgraph \"cluster_PLAYING_MODES\" {")
+        .unwrap();
+    assert!(
+        powered < modes,
+        "PLAYING_MODES is drawn inside POWERED:\n{dot}"
+    );
+    // POWERED's `power_off` (PLAYING and STOPPED take it) is one arc from the cluster;
+    // PAUSED's own is another.
+    assert_eq!(lines_with(&dot, &["label=\"power_off\""]), 1, "{dot}");
+    assert!(
+        dot.contains("\"PLAYING\" -> \"OFF\" [label=\"power_off\", ltail=\"cluster_POWERED\"];"),
+        "{dot}"
+    );
+    assert!(
+        dot.contains(
+            "\"PLAYING\" -> \"STOPPED\" [label=\"stop\", ltail=\"cluster_PLAYING_MODES\"];"
+        ),
+        "{dot}"
+    );
+    // `to = "POWERED"` ends at the cluster; the group's own `initial` is a dot inside it.
+    assert!(
+        dot.contains("\"OFF\" -> \"STOPPED\" [label=\"power_on\", lhead=\"cluster_POWERED\"];"),
+        "{dot}"
+    );
+    assert!(
+        dot.contains("\"__initial_POWERED\" -> \"STOPPED\";"),
+        "{dot}"
+    );
+    // Graphviz cannot clip `reset` (POWERED to STOPPED, inside it) at the cluster: it
+    // leaves a point in the cluster instead of a state.
+    assert!(
+        dot.contains("\"__group_POWERED\" -> \"STOPPED\" [label=\"reset\"];"),
+        "{dot}"
+    );
+}
+
+#[test]
+fn flat_dot_draws_a_group_transition_from_every_state_it_applies_to() {
+    let dot = render::dot(&player().flattened(), &Options::all());
+    assert!(
+        !dot.contains("cluster") && !dot.contains("compound"),
+        "{dot}"
+    );
+    assert_eq!(lines_with(&dot, &["-> \"OFF\"", "label=\"power_off\""]), 2);
+    assert_eq!(lines_with(&dot, &["-> \"STOPPED\"", "reset"]), 3, "{dot}");
+}
+
+#[test]
+fn mermaid_draws_groups_as_composite_states_and_a_group_transition_once() {
+    let spec = player();
+    let text = render::mermaid(&spec, &Options::all());
+    assert!(
+        text.contains(
+            "    state POWERED {\n        [*] --> STOPPED\n        state PLAYING_MODES {\n            [*] --> PLAYING\n            PLAYING\n            PAUSED\n        }\n        STOPPED\n    }\n"
+        ),
+        "{text}"
+    );
+    assert_eq!(lines_with(&text, &["--> OFF: power_off"]), 2, "{text}");
+    assert!(text.contains("    POWERED --> OFF: power_off\n"), "{text}");
+    assert!(text.contains("    PAUSED --> OFF: power_off / snd SAVE_POSITION\n"));
+    assert!(
+        text.contains("    PLAYING_MODES --> STOPPED: stop\n"),
+        "{text}"
+    );
+    assert!(text.contains("    OFF --> POWERED: power_on\n"), "{text}");
+    let flat = render::mermaid(&spec.flattened(), &Options::all());
+    assert!(!flat.contains("state "), "{flat}");
+    assert_eq!(lines_with(&flat, &["--> OFF: power_off"]), 3, "{flat}");
+    assert_eq!(lines_with(&flat, &["--> STOPPED: reset"]), 3, "{flat}");
+}
+
+#[test]
+fn plantuml_draws_groups_as_composite_states_and_a_group_transition_once() {
+    let spec = player();
+    let text = render::plantuml(&spec, &Options::all());
+    assert!(
+        text.contains(
+            "state POWERED {\n  [*] --> STOPPED\n  state PLAYING_MODES {\n    [*] --> PLAYING\n    state PLAYING\n    state PAUSED\n  }\n  state STOPPED\n}\n"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("\nPOWERED --> OFF : power_off\n"), "{text}");
+    assert!(text.contains("\nPOWERED --> STOPPED : reset\n"), "{text}");
+    assert_eq!(lines_with(&text, &[": reset"]), 1, "{text}");
+    assert!(text.contains("\nOFF --> POWERED : power_on\n"), "{text}");
+    let flat = render::plantuml(&spec.flattened(), &Options::all());
+    assert!(!flat.contains('{'), "{flat}");
+    assert_eq!(lines_with(&flat, &[": reset"]), 3, "{flat}");
+}
+
+#[test]
+fn the_player_in_every_diagram_format() {
+    let spec = player();
+    let options = Options::all();
+    insta::assert_snapshot!("player_dot", render::dot(&spec, &options));
+    insta::assert_snapshot!("player_mermaid", render::mermaid(&spec, &options));
+    insta::assert_snapshot!("player_plantuml", render::plantuml(&spec, &options));
+}
+
+#[test]
+fn svg_draws_each_group_as_a_box_around_its_states_and_nested_boxes_inside() {
+    let spec = player();
+    assert_eq!(svg::problems(&spec, &Options::all()), Vec::<String>::new());
+    let frames = svg::group_frames(&spec, &Options::all());
+    let names: Vec<&str> = frames.iter().map(|f| f.text.as_str()).collect();
+    assert_eq!(names, ["POWERED", "PLAYING_MODES"], "outer boxes first");
+    let text = svg::svg(&spec, &Options::all());
+    assert_eq!(svg::svg(&spec, &Options::all()), text, "deterministic");
+    assert!(text.contains(">POWERED</text>") && text.contains(">PLAYING_MODES</text>"));
+    // Each group's start dot: a transition to POWERED enters STOPPED.
+    assert_eq!(text.matches("r=\"4\"").count(), 2, "{text}");
+    let flat = svg::svg(&spec.flattened(), &Options::all());
+    assert!(svg::group_frames(&spec.flattened(), &Options::all()).is_empty());
+    assert!(!flat.contains(">POWERED</text>"));
+}
+
+#[test]
+fn svg_draws_a_group_transition_once_from_the_box() {
+    let spec = player();
+    let text = svg::interactive(&spec, &Options::all());
+    let edges = |from: &str, to: &str| {
+        text.matches(&format!("data-from=\"{from}\" data-to=\"{to}\""))
+            .count()
+    };
+    assert_eq!(edges("POWERED", "OFF"), 1, "{text}");
+    assert_eq!(edges("PLAYING", "OFF"), 0);
+    assert_eq!(edges("PAUSED", "OFF"), 1);
+    assert_eq!(edges("POWERED", "STOPPED"), 1);
+    assert_eq!(edges("PLAYING_MODES", "STOPPED"), 1);
+    assert_eq!(edges("OFF", "POWERED"), 1);
+    assert!(text.contains("<g class=\"group\" data-group=\"POWERED\" tabindex=\"0\">"));
+    let flat = svg::interactive(&spec.flattened(), &Options::all());
+    let flat_edges = |from: &str, to: &str| {
+        flat.matches(&format!("data-from=\"{from}\" data-to=\"{to}\""))
+            .count()
+    };
+    assert_eq!(flat_edges("POWERED", "OFF"), 0);
+    assert_eq!(flat_edges("PLAYING", "OFF"), 1);
+    assert_eq!(flat_edges("STOPPED", "OFF"), 1);
+    assert_eq!(flat_edges("PLAYING", "STOPPED"), 1);
+    assert_eq!(flat_edges("OFF", "STOPPED"), 1);
+    assert!(!flat.contains("class=\"group\""));
+}
+
+/// A group whose rows hold states of no group beside it: X, Z and W must stay out of the
+/// box of G (B, C, D), which spans their rows.
+const BESIDE: &str = r#"
+[machine]
+name = "Beside"
+initial = "A"
+[states.A]
+[states.B]
+[states.C]
+[states.D]
+[states.X]
+[states.Z]
+[states.W]
+[groups.G]
+states = ["B", "C", "D"]
+[events.go]
+kind = "call"
+[events.back]
+kind = "call"
+[[transition]]
+from = "A"
+event = "go"
+to = "B"
+[[transition]]
+from = "A"
+event = "back"
+to = "X"
+[[transition]]
+from = "B"
+event = "go"
+to = "C"
+[[transition]]
+from = "C"
+event = "go"
+to = "D"
+[[transition]]
+from = "X"
+event = "go"
+to = "Z"
+[[transition]]
+from = "Z"
+event = "go"
+to = "W"
+[[transition]]
+from = "Z"
+event = "back"
+to = "C"
+[[transition]]
+from = "G"
+event = "back"
+to = "W"
+"#;
+
+#[test]
+fn states_on_the_rows_of_a_group_stay_out_of_its_box() {
+    let spec = Spec::from_source(&SourceFile::new("beside.toml", BESIDE)).unwrap();
+    for arcs in [Arcs::All, Arcs::NoSelfLoops] {
+        let options = Options {
+            arcs,
+            highlights: Vec::new(),
+        };
+        assert_eq!(svg::problems(&spec, &options), Vec::<String>::new());
+    }
+    let text = svg::interactive(&spec, &Options::all());
+    assert_eq!(text.matches("data-from=\"G\" data-to=\"W\"").count(), 1);
+}

@@ -1,15 +1,17 @@
 //! Random damage to a spec must never panic the parser or the checks, and every diagnostic
 //! must point inside the file. The spec damaged here is the workspace's door fixture (small,
 //! with guards, outputs, aliases and a final state); the TCP spec gets the same treatment in
-//! `tcp-engine/tests/spec_robustness.rs`.
+//! `tcp-engine/tests/spec_robustness.rs`. The player (nested groups) is damaged too, and
+//! what still reads as a spec must draw and export.
 //!
 //! The case count follows `PROPTEST_CASES` (256 by default).
 
-use fsm_spec::{SourceFile, check};
+use fsm_spec::render::{self, Arcs, Options, svg};
+use fsm_spec::{SourceFile, check, export};
 use proptest::prelude::*;
 use test_support::damage;
 
-use test_support::DOOR;
+use test_support::{DOOR, PLAYER};
 
 proptest! {
     #[test]
@@ -25,6 +27,28 @@ proptest! {
         }
         // A spec is handed out exactly when there are no errors.
         prop_assert_eq!(report.spec.is_some(), !report.diagnostics.has_errors());
+    }
+
+    /// Damaged groups (members moved, nesting cut, transitions of a group lost) still draw
+    /// and export, grouped and flat, and the drawing keeps every state out of the boxes of
+    /// groups it is not in.
+    #[test]
+    fn damaged_specs_with_groups_draw_and_export_without_panicking(text in damage::damaged(PLAYER)) {
+        let Some(spec) = check(&SourceFile::new("player.toml", text)).spec else {
+            return Ok(());
+        };
+        for spec in [spec.flattened(), spec] {
+            for arcs in [Arcs::All, Arcs::NoSelfLoops] {
+                let options = Options { arcs, highlights: Vec::new() };
+                render::dot(&spec, &options);
+                render::mermaid(&spec, &options);
+                render::plantuml(&spec, &options);
+                svg::interactive(&spec, &options);
+                prop_assert_eq!(svg::problems(&spec, &options), Vec::<String>::new());
+            }
+            export::scxml(&spec);
+            export::xstate(&spec);
+        }
     }
 
     #[test]

@@ -254,3 +254,91 @@ fn conformance_cells_show_the_worst_verdict_of_their_cases() {
         spec.states.len() * spec.events.len()
     );
 }
+
+/// The page's JSON data.
+fn page_data(page: &str) -> serde_json::Value {
+    let start = page.find("id=\"page-data\">").unwrap() + "id=\"page-data\">".len();
+    let end = start + page[start..].find("</script>").unwrap();
+    serde_json::from_str(&page[start..end]).unwrap()
+}
+
+#[test]
+fn a_spec_with_groups_shows_them_in_the_diagram_the_details_and_a_table() {
+    let (source, spec) = load("player.toml", test_support::PLAYER);
+    let page = html::html(&Page::new(&spec, &source));
+    let markup = markup(&page);
+    assert!(markup.contains("4 states in 2 groups"), "the facts");
+    assert!(markup.contains("<a href=\"#groups\">Groups</a>"));
+    // The boxes, focusable, and POWERED's transition to OFF once, from the box.
+    for group in ["POWERED", "PLAYING_MODES"] {
+        assert!(
+            markup.contains(&format!(
+                "<g class=\"group\" data-group=\"{group}\" tabindex=\"0\">"
+            )),
+            "{group}"
+        );
+    }
+    assert_eq!(
+        markup
+            .matches("data-from=\"POWERED\" data-to=\"OFF\"")
+            .count(),
+        1
+    );
+    // The table: PLAYING_MODES inside POWERED; each declaration once, with where it applies.
+    let table = &markup[markup.find("<section id=\"groups\">").unwrap()..];
+    let table = &table[..table.find("</section>").unwrap()];
+    assert!(table.contains("PLAYING_MODES <span class=\"muted\">in POWERED</span>"));
+    assert!(table.contains("<em>PLAYING_MODES</em>, STOPPED"), "{table}");
+    assert!(
+        table.contains("<code>power_off \u{2192} OFF</code> <span class=\"muted\">from all but PAUSED (its own) (player.toml:"),
+        "{table}"
+    );
+    assert!(
+        table.contains("<code>reset \u{2192} STOPPED</code> <span class=\"muted\">from every state in it (player.toml:"),
+        "{table}"
+    );
+    assert_eq!(table.matches("<code>reset").count(), 1);
+    // The script's data: each state's groups, each group, where each transition was declared.
+    let data = page_data(&page);
+    let paused = data["states"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "PAUSED")
+        .unwrap();
+    assert_eq!(
+        paused["groups"],
+        serde_json::json!(["POWERED", "PLAYING_MODES"])
+    );
+    assert_eq!(data["groups"][1]["name"], "PLAYING_MODES");
+    assert_eq!(data["groups"][1]["parent"], "POWERED");
+    assert_eq!(data["groups"][0]["initial"], "STOPPED");
+    let declared: Vec<&str> = data["transitions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["event"] == "reset")
+        .map(|t| t["declared_in"].as_str().unwrap())
+        .collect();
+    assert_eq!(declared, ["POWERED"; 3]);
+    let power_on = data["transitions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["event"] == "power_on")
+        .unwrap();
+    assert_eq!(
+        (power_on["to"].as_str(), power_on["to_group"].as_str()),
+        (Some("STOPPED"), Some("POWERED"))
+    );
+}
+
+#[test]
+fn a_spec_without_groups_has_no_group_section() {
+    let (source, spec) = load("door.toml", DOOR);
+    let page = html::html(&Page::new(&spec, &source));
+    assert!(!page.contains("id=\"groups\""));
+    assert!(!page.contains("class=\"group\""));
+    assert!(!markup(&page).contains(" in 1 group"));
+    assert_eq!(page_data(&page)["groups"], serde_json::json!([]));
+}

@@ -82,7 +82,7 @@ fn figure6_arcs_merge_into_one_edge_per_pair_of_states() {
 
 #[test]
 fn transitions_with_one_output_share_a_line() {
-    let spec = tcp();
+    let spec = tcp().flattened();
     let edges = render::edges(&spec, &Options::all());
     let (from, to) = (
         spec.state_named("ESTABLISHED").unwrap(),
@@ -96,6 +96,34 @@ fn transitions_with_one_output_share_a_line() {
             "rcv RST, USER TIMEOUT"
         ]
     );
+}
+
+#[test]
+fn the_transitions_declared_on_synchronized_are_one_edge_from_it() {
+    let spec = tcp();
+    let edges = render::edges(&spec, &Options::all());
+    let synchronized = spec.group_named("SYNCHRONIZED").unwrap();
+    let closed = spec.state_named("CLOSED").unwrap();
+    let from_group: Vec<_> = edges
+        .iter()
+        .filter(|e| e.from_group == Some(synchronized))
+        .collect();
+    assert_eq!(from_group.len(), 1, "{from_group:?}");
+    let edge = from_group[0];
+    assert_eq!(edge.to, closed);
+    assert_eq!(
+        edge.lines,
+        ["rcv SYN, rcv bad security / snd RST", "USER TIMEOUT"]
+    );
+    // Seven states take rcv_syn and user_timeout from the group, six rcv_bad_security
+    // (ESTABLISHED has its own).
+    assert_eq!(edge.transitions.len(), 7 + 7 + 6);
+    let established = spec.state_named("ESTABLISHED").unwrap();
+    let own = edges
+        .iter()
+        .find(|e| e.from == established && e.to == closed && e.from_group.is_none())
+        .unwrap();
+    assert_eq!(own.lines, ["ABORT, rcv bad security / snd RST", "rcv RST"]);
 }
 
 #[test]
@@ -142,6 +170,46 @@ fn no_two_texts_of_the_svg_overlap() {
 }
 
 #[test]
+fn the_group_boxes_of_both_specs_hold_their_states_and_no_other() {
+    let rfc9293 = tcp_engine::specs::bundled("tcp9293").unwrap();
+    let rfc9293 = Spec::from_source(&rfc9293.source_file()).unwrap();
+    for (spec, figure) in [(tcp(), "figure6"), (rfc9293, "figure5")] {
+        for arcs in [Arcs::All, Arcs::Tagged(figure.into()), Arcs::NoSelfLoops] {
+            let options = Options {
+                arcs: arcs.clone(),
+                highlights: paths(&spec),
+            };
+            let frames = svg::group_frames(&spec, &options);
+            let names: Vec<&str> = frames.iter().map(|f| f.text.as_str()).collect();
+            assert_eq!(names, ["NON_SYNCHRONIZED", "SYNCHRONIZED"], "{arcs:?}");
+            assert_eq!(
+                svg::problems(&spec, &options),
+                Vec::<String>::new(),
+                "{}, {arcs:?}",
+                spec.machine.name
+            );
+        }
+    }
+}
+
+#[test]
+fn the_svg_draws_synchronized_s_transitions_once_from_its_box() {
+    let spec = tcp();
+    let text = svg::interactive(&spec, &Options::all());
+    let from = |name: &str| text.matches(&format!("data-from=\"{name}\"")).count();
+    assert_eq!(
+        from("SYNCHRONIZED"),
+        1,
+        "one edge: rcv SYN, rcv bad security, USER TIMEOUT"
+    );
+    assert_eq!(from("NON_SYNCHRONIZED"), 1, "USER TIMEOUT");
+    assert!(text.contains(">USER TIMEOUT</text>"));
+    let flat = svg::interactive(&spec.flattened(), &Options::all());
+    assert_eq!(flat.matches("data-from=\"SYNCHRONIZED\"").count(), 0);
+    assert!(!flat.contains("class=\"group\""));
+}
+
+#[test]
 fn plantuml_of_rfc793_figure6_with_a_highlighted_path() {
     let spec = tcp_engine::specs::RFC793.spec();
     let events: Vec<_> = ["passive_open", "rcv_syn", "rcv_ack"]
@@ -158,4 +226,23 @@ fn plantuml_of_rfc793_figure6_with_a_highlighted_path() {
         "{text}"
     );
     insta::assert_snapshot!(text);
+}
+
+/// `diagram --flat` draws as before groups existed: these snapshots are the ones of the
+/// bundled spec from before it had groups, unchanged.
+#[test]
+fn flat_dot_and_mermaid_are_the_drawings_of_the_spec_before_groups() {
+    let flat = tcp().flattened();
+    insta::assert_snapshot!(
+        "dot_of_every_transition_flat",
+        render::dot(&flat, &Options::all())
+    );
+    insta::assert_snapshot!(
+        "mermaid_of_every_transition_flat",
+        render::mermaid(&flat, &Options::all())
+    );
+    insta::assert_snapshot!(
+        "mermaid_of_figure6_flat",
+        render::mermaid(&flat, &Options::tagged("figure6"))
+    );
 }

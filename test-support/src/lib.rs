@@ -15,6 +15,15 @@ pub const DOOR: &str = include_str!("../door.toml");
 /// The name the tests give [`DOOR`] in diagnostics.
 pub const DOOR_NAME: &str = "door.toml";
 
+/// A media player with two levels of groups (`player.toml`): POWERED holds PLAYING_MODES
+/// and STOPPED. The fixture of the hierarchy in the macro, the diagrams and the exports.
+pub const PLAYER: &str = include_str!("../player.toml");
+
+/// The path of [`PLAYER`], for tests that run the command on it.
+pub fn player_path() -> PathBuf {
+    repository().join("test-support/player.toml")
+}
+
 /// The RFC 793 spec's text (`tcp-fsm/tcp.toml`), for the tests of crates below `tcp-fsm`
 /// (the macro's code generation) that run on the largest real spec.
 pub const TCP_SPEC: &str = include_str!("../../tcp-fsm/tcp.toml");

@@ -14,9 +14,14 @@ use std::process::{Command, ExitCode, Stdio};
 /// (`rcv SYN / snd SYN,ACK`). SVG is laid out in Rust and needs no Graphviz; with
 /// `--engine graphviz` the installed `dot` lays it out instead.
 ///
+/// A spec with groups (composite states) draws each group as a labelled box around its
+/// states, and a transition declared on a group once, from the box; `--flat` draws the
+/// expanded machine instead, one arc per state.
+///
 /// Examples: `tcp-fsm diagram --format svg -o tcp.svg`,
 /// `tcp-fsm diagram --arcs figure6 --highlight client --highlight server`,
-/// `tcp-fsm diagram --format mermaid`, `tcp-fsm diagram --format plantuml | plantuml -pipe -tsvg`
+/// `tcp-fsm diagram --format mermaid`, `tcp-fsm diagram --format plantuml | plantuml -pipe -tsvg`,
+/// `tcp-fsm diagram --flat`
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The spec file [default: the bundled TCP spec]
@@ -36,6 +41,9 @@ pub struct Args {
     /// Who lays out the SVG: the built-in Rust layout, or Graphviz's `dot` program.
     #[arg(long, value_enum, default_value_t = Engine::Builtin)]
     engine: Engine,
+    /// Leave the groups out: every transition drawn from its own state.
+    #[arg(long)]
+    flat: bool,
     /// Write to this file instead of stdout.
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
@@ -171,7 +179,10 @@ fn write(path: Option<&Path>, text: &str) -> Result<(), Error> {
 }
 
 pub fn run(args: &Args) -> Result<ExitCode, Error> {
-    let (_, spec) = input::load(args.spec.as_deref())?;
+    let (_, mut spec) = input::load(args.spec.as_deref())?;
+    if args.flat {
+        spec = spec.flattened();
+    }
     let text = render(&spec, args)?;
     write(args.output.as_deref(), &text)?;
     Ok(ExitCode::SUCCESS)

@@ -11,9 +11,10 @@ use std::process::ExitCode;
 /// a W3C SCXML document (ECMAScript data model; guards are booleans in its `guards` object);
 /// `xstate`, an XState v5 machine config (guards are named guards the caller implements).
 ///
-/// A spec with groups (composite states) shows them in `json` (`groups`, and each
-/// transition's `declared_in`); `--flat` prints the expanded machine without them, in the
-/// shape of a spec that has none.
+/// A spec with groups (composite states) shows them: `json` lists them and each transition's
+/// `declared_in`; `scxml` has compound states and `xstate` nested state nodes, a transition
+/// declared on a group written once, on the group. `--flat` prints the expanded machine
+/// without them, in the shape of a spec that has none.
 ///
 /// Examples: `tcp-fsm export --format json > tcp.json`, `tcp-fsm export --format scxml`,
 /// `tcp-fsm export --flat`

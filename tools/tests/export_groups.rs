@@ -110,3 +110,74 @@ fn the_flat_export_is_the_expanded_machine_without_group_keys() {
         ]
     );
 }
+
+/// `tcp-fsm ARGS` on the lamp, its stdout. Each call writes a file of its own: the tests
+/// run side by side.
+fn run_on_lamp(args: &[&str]) -> String {
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let path = temp_file(&format!("lamp-{call}.toml"), LAMP);
+    let mut all = vec![args[0], path.to_str().unwrap()];
+    all.extend(&args[1..]);
+    let out = tcp_fsm(&all);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    text(&out.stdout)
+}
+
+#[test]
+fn scxml_and_xstate_exports_nest_the_group_and_flat_ones_do_not() {
+    let scxml = run_on_lamp(&["export", "--format", "scxml"]);
+    assert!(
+        scxml.contains("<state id=\"ON\" initial=\"DIM\">"),
+        "{scxml}"
+    );
+    assert_eq!(scxml.matches("event=\"unplug\"").count(), 1, "once, on ON");
+    let flat = run_on_lamp(&["export", "--format", "scxml", "--flat"]);
+    assert!(!flat.contains("id=\"ON\""), "{flat}");
+    assert_eq!(
+        flat.matches("event=\"unplug\"").count(),
+        2,
+        "on DIM and BRIGHT"
+    );
+
+    let xstate: Value =
+        serde_json::from_str(&run_on_lamp(&["export", "--format", "xstate"])).unwrap();
+    assert_eq!(
+        xstate["states"]["ON"]["on"]["unplug"][0]["target"],
+        "#Lamp.OFF"
+    );
+    assert!(xstate["states"]["ON"]["states"]["BRIGHT"].is_object());
+    let flat: Value =
+        serde_json::from_str(&run_on_lamp(&["export", "--format", "xstate", "--flat"])).unwrap();
+    assert!(flat["states"].get("ON").is_none(), "{flat}");
+    assert_eq!(flat["states"]["BRIGHT"]["on"]["unplug"][0]["target"], "OFF");
+}
+
+#[test]
+fn diagrams_draw_the_group_and_flat_ones_each_state() {
+    let dot = run_on_lamp(&["diagram"]);
+    assert!(dot.contains("subgraph \"cluster_ON\""), "{dot}");
+    // ON's press (BRIGHT takes it) and unplug: one arc from the cluster.
+    assert!(
+        dot.contains("\"BRIGHT\" -> \"OFF\" [label=\"press, unplug\", ltail=\"cluster_ON\"];"),
+        "{dot}"
+    );
+    assert_eq!(dot.lines().filter(|l| l.contains("unplug")).count(), 1);
+    let flat = run_on_lamp(&["diagram", "--flat"]);
+    assert!(!flat.contains("cluster"), "{flat}");
+    assert_eq!(
+        flat.lines().filter(|l| l.contains("unplug")).count(),
+        2,
+        "{flat}"
+    );
+    for (format, group) in [
+        ("svg", ">ON</text>"),
+        ("mermaid", "state ON {"),
+        ("plantuml", "state ON {"),
+    ] {
+        let drawn = run_on_lamp(&["diagram", "--format", format]);
+        let flat = run_on_lamp(&["diagram", "--format", format, "--flat"]);
+        assert!(drawn.contains(group), "{format}: {drawn}");
+        assert!(!flat.contains(group), "{format}: {flat}");
+    }
+}

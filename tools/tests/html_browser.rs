@@ -254,6 +254,62 @@ async fn check_page(client: &Client, bundled: &Bundled) -> Result<(), String> {
         details.contains("State SYN_RECEIVED") && details.contains("SYN_RCVD"),
         "the state's details: {details}"
     );
+    assert!(
+        details.contains("NON_SYNCHRONIZED"),
+        "the state's group: {details}"
+    );
+
+    // Pointing at a group's name shows the group, with the transitions declared on it.
+    element(
+        client,
+        Locator::Css(".view:not([hidden]) .group-name[data-group='SYNCHRONIZED'] text"),
+    )
+    .await?
+    .click()
+    .await
+    .map_err(failed)?;
+    let details = text_of(client, Locator::Id("details")).await?;
+    for part in [
+        "Group SYNCHRONIZED",
+        "RFC 793 3.4",
+        "USER TIMEOUT",
+        "declared on",
+    ] {
+        assert!(
+            details.contains(part),
+            "no `{part}` in the group's details: {details}"
+        );
+    }
+
+    // Every transition: SYNCHRONIZED's are one arc from its box, listed once per declaration.
+    element(client, Locator::Css("input[name='view'][value='1']"))
+        .await?
+        .click()
+        .await
+        .map_err(failed)?;
+    element(
+        client,
+        Locator::Css(".view:not([hidden]) .edge[data-from='SYNCHRONIZED'][data-to='CLOSED'] text"),
+    )
+    .await?
+    .click()
+    .await
+    .map_err(failed)?;
+    let details = text_of(client, Locator::Id("details")).await?;
+    assert!(
+        details.contains("SYNCHRONIZED \u{2192} CLOSED"),
+        "{details}"
+    );
+    assert_eq!(
+        details.matches("declared on").count(),
+        3,
+        "rcv SYN, USER TIMEOUT and rcv bad security, once each: {details}"
+    );
+    element(client, Locator::Css("input[name='view'][value='0']"))
+        .await?
+        .click()
+        .await
+        .map_err(failed)?;
 
     // The grid: one cell per reference state and event, with the audit's status and rule.
     let cells = client

@@ -627,7 +627,7 @@ fn parse_transitions(
         let quote = fields.text("quote", problems);
         let deviation = fields.text("deviation", problems);
         let reading = parse_reading(&fields, problems);
-        let Some(to) = to else {
+        let Some((to, to_group)) = to else {
             continue;
         };
         transitions.push(group::Declaration {
@@ -639,6 +639,7 @@ fn parse_transitions(
                 event: EventId(0),
                 declared_in: None,
                 to,
+                to_group,
                 send,
                 guard: guard.map(|g| g.value),
                 tags,
@@ -654,16 +655,17 @@ fn parse_transitions(
     transitions
 }
 
-/// The state a transition's `to` enters: a state, or a group's `initial` followed down.
+/// The state a transition's `to` enters (a state, or a group's `initial` followed down), and
+/// the group when `to` names one.
 fn target(
     names: &SpecNames<'_>,
     tree: Tree<'_>,
     to: Located<String>,
     problems: &mut Problems,
-) -> Option<StateId> {
+) -> Option<(StateId, Option<GroupId>)> {
     let span = to.span;
     match names.place(to, problems)? {
-        Member::State(state) => Some(state),
+        Member::State(state) => Some((state, None)),
         Member::Group(group) => {
             let leaf = tree.initial_leaf(group);
             if leaf.is_none() {
@@ -672,7 +674,7 @@ fn target(
                 };
                 problems.push((problem, span));
             }
-            leaf
+            leaf.map(|leaf| (leaf, Some(group)))
         }
     }
 }

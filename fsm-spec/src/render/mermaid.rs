@@ -2,15 +2,22 @@
 
 use super::{Options, edges};
 use crate::escape::mermaid as escaped;
-use crate::model::Spec;
+use crate::model::{Nested, Spec};
 use std::fmt::Write;
 
-/// The spec as a Mermaid state diagram: `[*]` enters the initial state, one transition line
-/// per pair of states, label lines joined with `<br/>`.
+/// The spec as a Mermaid state diagram: `[*]` enters the initial state, a group is a
+/// composite state (`state NAME { ... }`, its `initial` entered from its own `[*]`), one
+/// transition line per pair of states or groups, label lines joined with `<br/>`.
 pub fn mermaid(spec: &Spec, options: &Options) -> String {
     let mut out = String::from("stateDiagram-v2\n");
     let _ = writeln!(out, "    [*] --> {}", spec.initial_state().name);
-    for id in options.states_shown(spec) {
+    let shown = options.states_shown(spec);
+    if !spec.groups.is_empty() {
+        for node in spec.nested(|s| shown.contains(&s)) {
+            composite(&mut out, spec, &node, 1);
+        }
+    }
+    for &id in &shown {
         let state = spec.state(id);
         if state.is_final {
             let _ = writeln!(out, "    {} --> [*]", state.name);
@@ -18,13 +25,13 @@ pub fn mermaid(spec: &Spec, options: &Options) -> String {
     }
     for edge in edges(spec, options) {
         let label: Vec<String> = edge.lines.iter().map(|l| escaped(l)).collect();
-        let _ = writeln!(
-            out,
-            "    {} --> {}: {}",
-            spec.state(edge.from).name,
-            spec.state(edge.to).name,
-            label.join("<br/>")
-        );
+        let from = edge
+            .from_group
+            .map_or(&spec.state(edge.from).name, |g| &spec.group(g).name);
+        let to = edge
+            .to_group
+            .map_or(&spec.state(edge.to).name, |g| &spec.group(g).name);
+        let _ = writeln!(out, "    {from} --> {to}: {}", label.join("<br/>"));
     }
     for (i, h) in options.highlights.iter().enumerate() {
         let _ = writeln!(
@@ -44,4 +51,29 @@ pub fn mermaid(spec: &Spec, options: &Options) -> String {
         let _ = writeln!(out, "    class {} path{i}", states.join(","));
     }
     out
+}
+
+/// A group as a composite state holding its shown members; a state inside one is declared
+/// by its name so that Mermaid places it there.
+fn composite(out: &mut String, spec: &Spec, node: &Nested, depth: usize) {
+    let indent = "    ".repeat(depth);
+    match node {
+        Nested::State(s) => {
+            // Top-level states are declared by their transitions, as in a spec without groups.
+            if depth > 1 {
+                let _ = writeln!(out, "{indent}{}", spec.state(*s).name);
+            }
+        }
+        Nested::Group(g, inner) => {
+            let group = spec.group(*g);
+            let _ = writeln!(out, "{indent}state {} {{", group.name);
+            if let Some(name) = super::initial_drawn(spec, *g, inner) {
+                let _ = writeln!(out, "{indent}    [*] --> {name}");
+            }
+            for node in inner {
+                composite(out, spec, node, depth + 1);
+            }
+            let _ = writeln!(out, "{indent}}}");
+        }
+    }
 }

@@ -6,6 +6,11 @@
 //! Transitions that share their two states are merged into one edge whose label has a line
 //! per distinct output: `rcv SYN / snd SYN,ACK`, `CLOSE / snd FIN`.
 //!
+//! A spec's groups are drawn around their states (SVG boxes, DOT clusters, Mermaid and
+//! PlantUML composite states), and the transitions declared on a group are one edge from it
+//! ([`Edge::from_group`]); [`Spec::flattened`](crate::Spec::flattened) draws the expanded
+//! machine instead.
+//!
 //! ```
 //! use fsm_spec::render::{self, Options};
 //! use fsm_spec::{SourceFile, Spec};
@@ -36,6 +41,7 @@
 //! assert!(!dot.contains("\"OPEN\" -> \"SHUT\""));
 //! ```
 
+mod boxes;
 mod dot;
 mod edges;
 mod layout;
@@ -48,7 +54,7 @@ pub use edges::{Edge, edges, event_text};
 pub use mermaid::mermaid;
 pub use plantuml::plantuml;
 
-use crate::model::{EventId, Spec, StateId};
+use crate::model::{EventId, GroupId, Member, Nested, Spec, StateId};
 
 /// Which transitions a diagram shows.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -167,4 +173,19 @@ pub fn safe_colour(text: &str) -> &str {
     } else {
         "#222222"
     }
+}
+
+/// The name of group `g`'s `initial` when it is drawn among `inner`, the group's drawn
+/// members (a diagram marks it with its own start dot).
+fn initial_drawn<'s>(spec: &'s Spec, g: GroupId, inner: &[Nested]) -> Option<&'s str> {
+    let initial = spec.group(g).initial?;
+    let drawn = inner.iter().any(|node| match (node, initial) {
+        (Nested::State(s), Member::State(m)) => *s == m,
+        (Nested::Group(h, _), Member::Group(m)) => *h == m,
+        _ => false,
+    });
+    drawn.then(|| match initial {
+        Member::State(s) => spec.state(s).name.as_str(),
+        Member::Group(h) => spec.group(h).name.as_str(),
+    })
 }

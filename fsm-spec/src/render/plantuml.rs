@@ -3,21 +3,24 @@
 
 use super::{Options, edges};
 use crate::escape::plantuml as one_line;
-use crate::model::Spec;
+use crate::model::{Nested, Spec};
 use std::fmt::Write;
 
 /// The spec as a PlantUML state diagram: `[*]` enters the initial state and leaves final
-/// states, one arrow per pair of states with a line per output (`rcv SYN / snd SYN,ACK`),
-/// highlighted paths drawn bold in their colour.
+/// states, a group is a composite state (`state NAME { ... }`, its `initial` entered from its
+/// own `[*]`), one arrow per pair of states or groups with a line per output (`rcv SYN / snd
+/// SYN,ACK`), highlighted paths drawn bold in their colour.
 pub fn plantuml(spec: &Spec, options: &Options) -> String {
     let mut out = String::from("@startuml\nhide empty description\n");
     let _ = writeln!(out, "title {}", one_line(&spec.machine.name));
-    // Declared first so that states without drawn transitions still appear, in spec order.
-    for id in options.states_shown(spec) {
-        let _ = writeln!(out, "state {}", spec.state(id).name);
+    // Declared first so that states without drawn transitions still appear, in spec order
+    // (inside their groups).
+    let shown = options.states_shown(spec);
+    for node in spec.nested(|s| shown.contains(&s)) {
+        declare(&mut out, spec, &node, 0);
     }
     let _ = writeln!(out, "[*] --> {}", spec.initial_state().name);
-    for id in options.states_shown(spec) {
+    for &id in &shown {
         let state = spec.state(id);
         if state.is_final {
             let _ = writeln!(out, "{} --> [*]", state.name);
@@ -29,13 +32,13 @@ pub fn plantuml(spec: &Spec, options: &Options) -> String {
             None => "-->".to_string(),
         };
         let label: Vec<String> = edge.lines.iter().map(|l| one_line(l)).collect();
-        let _ = writeln!(
-            out,
-            "{} {arrow} {} : {}",
-            spec.state(edge.from).name,
-            spec.state(edge.to).name,
-            label.join("\\n")
-        );
+        let from = edge
+            .from_group
+            .map_or(&spec.state(edge.from).name, |g| &spec.group(g).name);
+        let to = edge
+            .to_group
+            .map_or(&spec.state(edge.to).name, |g| &spec.group(g).name);
+        let _ = writeln!(out, "{from} {arrow} {to} : {}", label.join("\\n"));
     }
     if !options.highlights.is_empty() {
         out.push_str("legend right\n");
@@ -51,4 +54,26 @@ pub fn plantuml(spec: &Spec, options: &Options) -> String {
     }
     out.push_str("@enduml\n");
     out
+}
+
+/// `state NAME`, or a group's `state NAME { ... }` with its shown members, indented by
+/// `depth`.
+fn declare(out: &mut String, spec: &Spec, node: &Nested, depth: usize) {
+    let indent = "  ".repeat(depth);
+    match node {
+        Nested::State(s) => {
+            let _ = writeln!(out, "{indent}state {}", spec.state(*s).name);
+        }
+        Nested::Group(g, inner) => {
+            let group = spec.group(*g);
+            let _ = writeln!(out, "{indent}state {} {{", group.name);
+            if let Some(name) = super::initial_drawn(spec, *g, inner) {
+                let _ = writeln!(out, "{indent}  [*] --> {name}");
+            }
+            for node in inner {
+                declare(out, spec, node, depth + 1);
+            }
+            let _ = writeln!(out, "{indent}}}");
+        }
+    }
 }

@@ -1,8 +1,10 @@
 //! SVG laid out in Rust ([`super::layout`]), for machines without Graphviz.
 
 use super::Options;
+use super::boxes::{GROUP_FONT, GROUP_LABEL, GROUP_PAD};
 use super::layout::{
-    self, CHAR_WIDTH, ItemKind, LABEL_FONT, LINE_HEIGHT, LOOP_REACH, Layout, STATE_FONT, anchor,
+    self, CHAR_WIDTH, GroupBox, ItemKind, LABEL_FONT, LINE_HEIGHT, LOOP_REACH, Layout, STATE_FONT,
+    anchor,
 };
 use crate::escape::xml;
 use crate::model::Spec;
@@ -37,11 +39,105 @@ impl TextBox {
     }
 }
 
-/// Every text the SVG of `spec` draws (state names, edge label lines), with its box as laid
-/// out: what a test needs to check that no two texts overlap.
+/// A group's box as drawn: the group's name and the box's border (left, top, right, bottom).
+pub type GroupFrame = TextBox;
+
+/// The boxes the SVG of `spec` draws around its groups, named by their groups: what a test
+/// needs to check that a box holds its states and no other.
+pub fn group_frames(spec: &Spec, options: &Options) -> Vec<GroupFrame> {
+    layout::layout(spec, options)
+        .groups
+        .iter()
+        .map(|b| TextBox {
+            text: spec.group(b.group).name.clone(),
+            left: b.left,
+            top: b.top,
+            right: b.right,
+            bottom: b.bottom,
+        })
+        .collect()
+}
+
+/// What is wrong with the drawing of `spec`, for tests: two texts that overlap, a state
+/// outside the box of a group it is in or inside (or touching) the box of one it is not in,
+/// a group's box outside the box of a group around it, or overlapping an unrelated one.
+pub fn problems(spec: &Spec, options: &Options) -> Vec<String> {
+    let frames = group_frames(spec, options);
+    let texts = text_boxes(spec, options);
+    let mut problems = Vec::new();
+    let inside = |inner: &TextBox, outer: &TextBox| {
+        outer.left < inner.left
+            && inner.right < outer.right
+            && outer.top < inner.top
+            && inner.bottom < outer.bottom
+    };
+    for (i, a) in texts.iter().enumerate() {
+        for b in texts[i + 1..].iter().filter(|b| a.overlaps(b)) {
+            problems.push(format!("`{}` overlaps `{}`", a.text, b.text));
+        }
+    }
+    let layout = layout::layout(spec, options);
+    let nested =
+        |inner: crate::GroupId, outer: crate::GroupId| spec.group_ancestors(inner).contains(&outer);
+    for (b, frame) in layout.groups.iter().zip(&frames) {
+        for item in &layout.items {
+            let ItemKind::State { id, copy } = item.kind else {
+                continue;
+            };
+            let state = TextBox {
+                text: spec.state(id).name.clone(),
+                left: item.x - item.width / 2.0,
+                top: item.y - item.height / 2.0,
+                right: item.x + item.width / 2.0 + item.right,
+                bottom: item.y + item.height / 2.0,
+            };
+            let member = spec.contains(b.group, id) && !copy;
+            if member && !inside(&state, frame) {
+                problems.push(format!(
+                    "{} is outside the box of {}",
+                    state.text, frame.text
+                ));
+            }
+            if !member && state.overlaps(frame) {
+                problems.push(format!("{} is on the box of {}", state.text, frame.text));
+            }
+        }
+        for (other, other_frame) in layout.groups.iter().zip(&frames) {
+            if nested(other.group, b.group) && !inside(other_frame, frame) {
+                problems.push(format!("{} is outside {}", other_frame.text, frame.text));
+            }
+            let related = other.group == b.group
+                || nested(other.group, b.group)
+                || nested(b.group, other.group);
+            if !related && other_frame.overlaps(frame) {
+                problems.push(format!("{} overlaps {}", other_frame.text, frame.text));
+            }
+        }
+    }
+    problems
+}
+
+/// Where a group's name is written in its box: the left and the middle of the text.
+fn group_name_at(b: &GroupBox) -> (f64, f64) {
+    (b.name_left, b.top + (GROUP_LABEL + GROUP_PAD) / 2.0)
+}
+
+/// Every text the SVG of `spec` draws (state and group names, edge label lines), with its
+/// box as laid out: what a test needs to check that no two texts overlap.
 pub fn text_boxes(spec: &Spec, options: &Options) -> Vec<TextBox> {
     let layout = layout::layout(spec, options);
     let mut boxes = Vec::new();
+    for b in &layout.groups {
+        let name = &spec.group(b.group).name;
+        let (x, y) = group_name_at(b);
+        boxes.push(TextBox {
+            text: name.clone(),
+            left: x,
+            top: y - LINE_HEIGHT / 2.0,
+            right: x + layout::text_width(name, GROUP_FONT),
+            bottom: y + LINE_HEIGHT / 2.0,
+        });
+    }
     let mut lines = |lines: &[String], x: f64, y: f64| {
         let height = lines.len() as f64 * LINE_HEIGHT;
         for (i, line) in lines.iter().enumerate() {
@@ -118,6 +214,9 @@ fn draw(spec: &Spec, options: &Options, marked: bool) -> String {
     );
     legend(&mut out, options);
     start(&mut out, &layout);
+    for b in &layout.groups {
+        group(&mut out, spec, b, marked);
+    }
     let ports = ports(&layout);
     for (route, ports) in layout.routes.iter().zip(ports) {
         open_edge(&mut out, spec, &route.edge, marked);
@@ -128,6 +227,13 @@ fn draw(spec: &Spec, options: &Options, marked: bool) -> String {
         open_edge(&mut out, spec, l, marked);
         self_loop(&mut out, &layout, *item, l);
         close_group(&mut out, marked);
+    }
+    for &(dot, target) in &layout.starts {
+        group_start(&mut out, &layout.items[dot], &layout.items[target]);
+    }
+    // Above the edges that cross the top of a box, as an edge's label is.
+    for b in &layout.groups {
+        group_name(&mut out, spec, b, marked);
     }
     for item in &layout.items {
         if let ItemKind::State { id, copy } = item.kind {
@@ -171,7 +277,98 @@ fn draw(spec: &Spec, options: &Options, marked: bool) -> String {
     out
 }
 
-/// For [`interactive`]: the group around one edge's drawing.
+/// Fills of the boxes by depth, lighter outside.
+const GROUP_FILLS: [&str; 3] = ["#eef3f9", "#e2eaf4", "#d6e1ef"];
+
+/// A group's box: a rounded rectangle behind its states, its name at the top left. In
+/// [`interactive`], `<g class="group" data-group="NAME">`, focusable.
+fn group(out: &mut String, spec: &Spec, b: &GroupBox, marked: bool) {
+    let group = spec.group(b.group);
+    if marked {
+        let _ = writeln!(
+            out,
+            "<g class=\"group\" data-group=\"{}\" tabindex=\"0\">",
+            xml(&group.name)
+        );
+    } else {
+        let _ = writeln!(out, "<g>");
+    }
+    if let Some(doc) = &group.doc {
+        let _ = writeln!(out, "<title>{}</title>", xml(doc));
+    }
+    let _ = writeln!(
+        out,
+        "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"12\" fill=\"{}\" stroke=\"#7b8794\" stroke-width=\"1\"/>",
+        n(b.left),
+        n(b.top),
+        n(b.right - b.left),
+        n(b.bottom - b.top),
+        group_fill(spec, b)
+    );
+    let _ = writeln!(out, "</g>");
+}
+
+/// A group's start dot and its arrow to the state a transition to the group enters.
+fn group_start(out: &mut String, dot: &layout::Item, target: &layout::Item) {
+    let _ = writeln!(
+        out,
+        "<circle cx=\"{}\" cy=\"{}\" r=\"4\" fill=\"{INK}\"/>",
+        n(dot.x),
+        n(dot.y)
+    );
+    arrow_line(
+        out,
+        (dot.x + 4.0, dot.y),
+        (target.x - target.width / 2.0, target.y),
+        INK,
+        1.2,
+    );
+}
+
+fn group_fill(spec: &Spec, b: &GroupBox) -> &'static str {
+    let depth = spec.group_ancestors(b.group).len();
+    GROUP_FILLS[depth.min(GROUP_FILLS.len() - 1)]
+}
+
+/// A group's name at the top left of its box, on the box's colour. In [`interactive`],
+/// `<g class="group-name" data-group="NAME">`.
+fn group_name(out: &mut String, spec: &Spec, b: &GroupBox, marked: bool) {
+    let name = &spec.group(b.group).name;
+    if marked {
+        let _ = writeln!(out, "<g class=\"group-name\" data-group=\"{}\">", xml(name));
+    } else {
+        let _ = writeln!(out, "<g>");
+    }
+    let (x, y) = group_name_at(b);
+    let _ = writeln!(
+        out,
+        "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\" fill-opacity=\"0.9\"/>",
+        n(x - 2.0),
+        n(y - LINE_HEIGHT / 2.0),
+        n(layout::text_width(name, GROUP_FONT) + 4.0),
+        n(LINE_HEIGHT),
+        group_fill(spec, b)
+    );
+    let _ = writeln!(
+        out,
+        "<text x=\"{}\" y=\"{}\" font-size=\"{GROUP_FONT}\" font-weight=\"bold\" dominant-baseline=\"central\" fill=\"#3e4c59\">{}</text>",
+        n(x),
+        n(y),
+        xml(name)
+    );
+    let _ = writeln!(out, "</g>");
+}
+
+/// The name of an edge's start or end: its group's, or its state's.
+fn end_name(spec: &Spec, group: Option<crate::GroupId>, state: crate::StateId) -> &str {
+    match group {
+        Some(g) => &spec.group(g).name,
+        None => &spec.state(state).name,
+    }
+}
+
+/// For [`interactive`]: the group around one edge's drawing. An edge from (to) a group
+/// names the group in `data-from` (`data-to`).
 fn open_edge(out: &mut String, spec: &Spec, edge: &super::Edge, marked: bool) {
     if !marked {
         return;
@@ -180,8 +377,8 @@ fn open_edge(out: &mut String, spec: &Spec, edge: &super::Edge, marked: bool) {
     let _ = writeln!(
         out,
         "<g class=\"edge\" data-from=\"{}\" data-to=\"{}\" data-transitions=\"{}\" tabindex=\"0\">",
-        xml(&spec.state(edge.from).name),
-        xml(&spec.state(edge.to).name),
+        xml(end_name(spec, edge.from_group, edge.from)),
+        xml(end_name(spec, edge.to_group, edge.to)),
         transitions.join(" ")
     );
 }
@@ -277,8 +474,13 @@ fn ports(layout: &Layout) -> Vec<(f64, f64)> {
         let last = route.items.last().map(|&i| &layout.items[i]);
         let next = first.map_or((to.x, to.y), |i| (anchor(i), i.y));
         let previous = last.map_or((from.x, from.y), |i| (anchor(i), i.y));
-        add((route.from_item, next.1 < from.y), (next.0, r, true));
-        add((route.to_item, previous.1 < to.y), (previous.0, r, false));
+        // A group's border item is the edge's own place on the border already.
+        if is_state(from) {
+            add((route.from_item, next.1 < from.y), (next.0, r, true));
+        }
+        if is_state(to) {
+            add((route.to_item, previous.1 < to.y), (previous.0, r, false));
+        }
     }
     let mut ports: Vec<(f64, f64)> = layout
         .routes
@@ -306,17 +508,26 @@ fn ports(layout: &Layout) -> Vec<(f64, f64)> {
     ports
 }
 
+fn is_state(item: &layout::Item) -> bool {
+    matches!(item.kind, ItemKind::State { .. })
+}
+
 fn edge(out: &mut String, layout: &Layout, route: &layout::Route, ports: (f64, f64)) {
     let c = route.edge.color.as_deref().map(colour).unwrap_or(INK);
     let width = if route.edge.color.is_some() { 2.2 } else { 1.1 };
     let from = &layout.items[route.from_item];
     let to = &layout.items[route.to_item];
-    // Leave the source and enter the target on the sides facing the edge (`up`: the top).
+    // Leave the source and enter the target on the sides facing the edge (`up`: the top); a
+    // group's on the border of its box.
     let exit = |item: &layout::Item, x: f64, up: bool| {
-        let y = if up {
-            item.y - item.height / 2.0
-        } else {
-            item.y + item.height / 2.0
+        let y = match item.kind {
+            ItemKind::Border { group, top, .. } => match layout.group(group) {
+                Some(b) if top => b.top,
+                Some(b) => b.bottom,
+                None => item.y,
+            },
+            _ if up => item.y - item.height / 2.0,
+            _ => item.y + item.height / 2.0,
         };
         (x, y)
     };

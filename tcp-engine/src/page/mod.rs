@@ -48,7 +48,7 @@ use crate::conform::report::{CaseResult, TargetReport, Verdict};
 use crate::specs::{BLOG_PATHS, CLIENT_PATH, SERVER_PATH};
 use fsm_spec::audit::{self, Report, Rule, Status};
 use fsm_spec::render::{self, Highlight, Options, event_text, safe_colour, svg};
-use fsm_spec::{SourceFile, Spec};
+use fsm_spec::{GroupId, SourceFile, Spec};
 use serde_json::{Value, json};
 use std::fmt::Write;
 pub use walkthrough::Walkthrough;
@@ -185,6 +185,9 @@ pub fn html(page: &Page) -> String {
     header(&mut out, page);
     out.push_str("<main>\n");
     diagram(&mut out, page);
+    if !spec.groups.is_empty() {
+        groups_table(&mut out, page);
+    }
     if let Some(report) = page.audit {
         audit_grid(&mut out, report);
     }
@@ -208,9 +211,14 @@ fn header(out: &mut String, page: &Page) {
     }
     let _ = writeln!(
         out,
-        "<p class=\"facts\"><code>{}</code>: {} states, {} events, {} transitions, starting in {}.</p>",
+        "<p class=\"facts\"><code>{}</code>: {} states{}, {} events, {} transitions, starting in {}.</p>",
         text(page.source.name()),
         spec.states.len(),
+        match spec.groups.len() {
+            0 => String::new(),
+            1 => " in 1 group".to_string(),
+            n => format!(" in {n} groups"),
+        },
         spec.events.len(),
         spec.transitions.len(),
         text(&spec.initial_state().name)
@@ -236,6 +244,9 @@ fn header(out: &mut String, page: &Page) {
         );
     }
     out.push_str("<nav><a href=\"#diagram\">Diagram</a>");
+    if !spec.groups.is_empty() {
+        out.push_str(" <a href=\"#groups\">Groups</a>");
+    }
     if !page.walkthroughs.is_empty() {
         out.push_str(" <a href=\"#scenarios\">Scenarios</a>");
     }
@@ -300,8 +311,8 @@ fn diagram(out: &mut String, page: &Page) {
         );
     }
     out.push_str(
-        "</div>\n<aside>\n<div id=\"details\" class=\"details\" aria-live=\"polite\"><p>Hover or focus a state for its \
-         description; click an arc (or focus it and press Enter) for its transitions.</p></div>\n",
+        "</div>\n<aside>\n<div id=\"details\" class=\"details\" aria-live=\"polite\"><p>Hover or focus a state (or a \
+         group's box) for its description; click an arc (or focus it and press Enter) for its transitions.</p></div>\n",
     );
     if !page.walkthroughs.is_empty() {
         player(out, page);
@@ -324,6 +335,86 @@ fn player(out: &mut String, page: &Page) {
          <p id=\"source\" class=\"source\"></p>\n<p id=\"sides\" class=\"sides\"></p>\n<p id=\"flight\" class=\"flight\"></p>\n\
          <pre id=\"figure\" class=\"figure-text\"></pre>\n<ul id=\"notes\" class=\"notes\"></ul>\n</section>\n",
     );
+}
+
+/// The groups as a table: each group's states (nested groups by name), where it comes from,
+/// and the transitions declared on it once for all its states, each with the states it
+/// applies to.
+fn groups_table(out: &mut String, page: &Page) {
+    let spec = page.spec;
+    out.push_str(
+        "<section id=\"groups\">\n<h2>Groups</h2>\n<p class=\"doc\">A transition declared on a group applies to every state inside it that does not handle the event itself; the diagram draws it once, from the group's box.</p>\n\
+         <div class=\"grid-wrap\"><table class=\"groups\">\n<thead><tr><th scope=\"col\">group</th><th scope=\"col\">states</th><th scope=\"col\">transitions declared on it</th><th scope=\"col\">source</th></tr></thead>\n<tbody>\n",
+    );
+    for (index, group) in spec.groups.iter().enumerate() {
+        let g = GroupId(index);
+        let members: Vec<String> = group
+            .members
+            .iter()
+            .map(|m| match *m {
+                fsm_spec::Member::State(s) => text(&spec.state(s).name),
+                fsm_spec::Member::Group(h) => format!("<em>{}</em>", text(&spec.group(h).name)),
+            })
+            .collect();
+        let _ = write!(
+            out,
+            "<tr data-group=\"{name}\"><th scope=\"row\">{name}{inside}</th><td>{}</td><td><ul>",
+            members.join(", "),
+            name = text(&group.name),
+            inside = group.parent.map_or(String::new(), |p| format!(
+                " <span class=\"muted\">in {}</span>",
+                text(&spec.group(p).name)
+            )),
+        );
+        // One line per declaration: the first of its copies, with the states it reaches.
+        let mut seen: Vec<(fsm_spec::Span, fsm_spec::EventId)> = Vec::new();
+        for t in spec.transitions.iter().filter(|t| t.declared_in == Some(g)) {
+            if seen.contains(&(t.span, t.event)) {
+                continue;
+            }
+            seen.push((t.span, t.event));
+            let from: Vec<fsm_spec::StateId> = spec
+                .transitions
+                .iter()
+                .filter(|o| o.declared_in == Some(g) && o.span == t.span && o.event == t.event)
+                .map(|o| o.from)
+                .collect();
+            let others: Vec<&str> = spec
+                .leaves(g)
+                .into_iter()
+                .filter(|s| !from.contains(s))
+                .map(|s| spec.state(s).name.as_str())
+                .collect();
+            let applies = match others.len() {
+                0 => "every state in it".to_string(),
+                _ => format!("all but {} (its own)", others.join(", ")),
+            };
+            let target = t
+                .to_group
+                .map_or(&spec.state(t.to).name, |h| &spec.group(h).name);
+            let send = t
+                .send
+                .as_deref()
+                .map_or(String::new(), |s| format!(" / snd {}", text(s)));
+            let _ = write!(
+                out,
+                "<li><code>{}{send} \u{2192} {}</code> <span class=\"muted\">from {} ({}:{})</span></li>",
+                text(&event_text(spec, t)),
+                text(target),
+                text(&applies),
+                text(page.source.name()),
+                page.source.location(t.span.start).line
+            );
+        }
+        let source = [group.doc.as_deref(), group.cite.as_deref()]
+            .into_iter()
+            .flatten()
+            .map(text)
+            .collect::<Vec<_>>()
+            .join("<br>");
+        let _ = writeln!(out, "</ul></td><td>{source}</td></tr>");
+    }
+    out.push_str("</tbody></table></div>\n</section>\n");
 }
 
 /// The short text and the class of an audit cell's verdict.
@@ -530,10 +621,38 @@ fn conformance_cell(
 /// What the script needs, as one JSON value.
 fn data(page: &Page) -> Value {
     let spec = page.spec;
+    let group_name = |g: GroupId| spec.group(g).name.as_str();
     let states: Vec<Value> = spec
-        .states
-        .iter()
-        .map(|s| json!({"name": s.name, "doc": s.doc, "aliases": s.aliases}))
+        .state_ids()
+        .map(|id| {
+            let s = spec.state(id);
+            let groups: Vec<&str> = spec
+                .ancestors(id)
+                .into_iter()
+                .rev()
+                .map(group_name)
+                .collect();
+            json!({"name": s.name, "doc": s.doc, "aliases": s.aliases, "groups": groups})
+        })
+        .collect();
+    let groups: Vec<Value> = (0..spec.groups.len())
+        .map(GroupId)
+        .map(|g| {
+            let group = spec.group(g);
+            let states: Vec<&str> = spec
+                .leaves(g)
+                .into_iter()
+                .map(|s| spec.state(s).name.as_str())
+                .collect();
+            json!({
+                "name": group.name,
+                "doc": group.doc,
+                "cite": group.cite,
+                "parent": group.parent.map(group_name),
+                "initial": group.initial.and(spec.initial_leaf(g)).map(|s| spec.state(s).name.as_str()),
+                "states": states,
+            })
+        })
         .collect();
     let transitions: Vec<Value> = spec
         .transitions
@@ -551,6 +670,8 @@ fn data(page: &Page) -> Value {
                 "doc": t.doc,
                 "tags": t.tags,
                 "location": format!("{}:{}", page.source.name(), page.source.location(t.span.start).line),
+                "declared_in": t.declared_in.map(group_name),
+                "to_group": t.to_group.map(group_name),
             })
         })
         .collect();
@@ -561,6 +682,7 @@ fn data(page: &Page) -> Value {
         .collect();
     json!({
         "states": states,
+        "groups": groups,
         "transitions": transitions,
         "paths": paths,
         "audit": page.audit,

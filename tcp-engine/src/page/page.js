@@ -37,8 +37,10 @@
   // --- The diagram: states explain themselves, arcs list their transitions. ---
   const details = document.getElementById('details');
   const states = new Map(data.states.map((s) => [s.name, s]));
+  const groups = new Map(data.groups.map((g) => [g.name, g]));
   const stateGroups = Array.from(document.querySelectorAll('.view .state'));
   const edgeGroups = Array.from(document.querySelectorAll('.view .edge'));
+  const boxGroups = Array.from(document.querySelectorAll('.view .group, .view .group-name'));
 
   function showState(name) {
     const s = states.get(name);
@@ -46,14 +48,47 @@
     const dl = node('dl');
     field(dl, 'description', s.doc || '(the spec has no doc for it)');
     field(dl, 'aliases', s.aliases.length ? s.aliases.join(', ') : 'none');
+    if (data.groups.length) field(dl, 'groups', s.groups.length ? s.groups.join(' \u203a ') : 'none');
     field(dl, 'leaves on', String(data.transitions.filter((t) => t.from === name).length) + ' transition(s)');
     details.replaceChildren(node('h3', null, 'State ' + name), dl);
   }
 
-  function transitionItem(t) {
-    const li = node('li', 'transition');
-    li.append(node('h4', null, t.label + (t.send ? ' / snd ' + t.send : '')));
+  // The transitions of a list, one per declaration: a group's is one for all its states.
+  function declarations(list) {
+    const seen = new Map();
+    list.forEach((t) => {
+      const key = [t.location, t.event, t.guard, t.declared_in].join('|');
+      if (!seen.has(key)) seen.set(key, { t, from: [] });
+      seen.get(key).from.push(t.from);
+    });
+    return Array.from(seen.values());
+  }
+
+  function showGroup(name) {
+    const g = groups.get(name);
+    if (!g) return;
     const dl = node('dl');
+    field(dl, 'description', g.doc || '(the spec has no doc for it)');
+    field(dl, 'cite', g.cite);
+    field(dl, 'inside', g.parent);
+    field(dl, 'states', g.states.join(', '));
+    field(dl, 'entered at', g.initial);
+    const list = node('ul', 'transitions');
+    declarations(data.transitions.filter((t) => t.declared_in === name))
+      .forEach((d) => list.append(transitionItem(d.t, d.from)));
+    details.replaceChildren(node('h3', null, 'Group ' + name), dl, list);
+  }
+
+  function transitionItem(t, from) {
+    const li = node('li', 'transition');
+    const to = t.to_group ? ' \u2192 ' + t.to_group : '';
+    li.append(node('h4', null, t.label + (t.send ? ' / snd ' + t.send : '') + to));
+    const dl = node('dl');
+    if (t.declared_in) {
+      field(dl, 'declared on', t.declared_in);
+      field(dl, 'applies to', (from || [t.from]).join(', '));
+    }
+    if (t.to_group) field(dl, 'enters', t.to_group + ' at ' + t.to);
     field(dl, 'event', t.event);
     field(dl, 'guard', t.guard);
     field(dl, 'output', t.send || 'nothing');
@@ -69,7 +104,8 @@
   function showEdge(g) {
     select(edgeGroups, g);
     const list = node('ul', 'transitions');
-    g.dataset.transitions.split(' ').forEach((i) => list.append(transitionItem(data.transitions[Number(i)])));
+    const shown = g.dataset.transitions.split(' ').map((i) => data.transitions[Number(i)]);
+    declarations(shown).forEach((d) => list.append(transitionItem(d.t, d.from)));
     const arrow = g.dataset.from === g.dataset.to ? ' (stays)' : ' \u2192 ' + g.dataset.to;
     details.replaceChildren(node('h3', null, g.dataset.from + arrow), list);
   }
@@ -83,6 +119,10 @@
   stateGroups.forEach((g) => {
     g.addEventListener('mouseenter', () => showState(g.dataset.state));
     g.addEventListener('focus', () => showState(g.dataset.state));
+  });
+  boxGroups.forEach((g) => {
+    g.addEventListener('mouseenter', () => showGroup(g.dataset.group));
+    g.addEventListener('focus', () => showGroup(g.dataset.group));
   });
   edgeGroups.forEach((g) => {
     g.setAttribute('role', 'button');
