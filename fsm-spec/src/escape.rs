@@ -78,6 +78,24 @@ pub fn dot(text: &str) -> String {
     out
 }
 
+/// A TOML basic string: quoted, with `"`, `\` and control characters escaped.
+pub fn toml(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// A PlantUML label on one line: PlantUML ends a label at the line's end and reads `\n` as a
 /// line break, so newlines become spaces and backslashes are doubled.
 pub fn plantuml(text: &str) -> String {
@@ -134,6 +152,11 @@ mod tests {
     #[test]
     fn dot_quotes_escape_quotes_backslashes_and_newlines() {
         assert_eq!(dot("a\"b\\c\nd\r"), "\"a\\\"b\\\\c\\nd\"");
+    }
+
+    #[test]
+    fn toml_quotes_and_escapes_control_characters() {
+        assert_eq!(toml("a\"b\\c\nd\u{7}"), "\"a\\\"b\\\\c\\nd\\u0007\"");
     }
 
     #[test]

@@ -17,26 +17,9 @@
 //! assert_eq!(spec.unwrap().transitions.len(), 1);
 //! ```
 
+use crate::escape;
 use crate::model::{EventKind, NoTransitionKind};
 use std::fmt;
-
-/// A TOML basic string: quoted, with `"`, `\` and control characters escaped.
-pub fn toml_string(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04X}", u32::from(c))),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
 
 /// A whole spec.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -136,7 +119,7 @@ impl TransitionText {
 
 fn key(f: &mut fmt::Formatter<'_>, key: &str, value: Option<&String>) -> fmt::Result {
     match value {
-        Some(value) => writeln!(f, "{key} = {}", toml_string(value)),
+        Some(value) => writeln!(f, "{key} = {}", escape::toml(value)),
         None => Ok(()),
     }
 }
@@ -145,7 +128,7 @@ fn list(f: &mut fmt::Formatter<'_>, key: &str, values: &[String]) -> fmt::Result
     if values.is_empty() {
         return Ok(());
     }
-    let values: Vec<String> = values.iter().map(|v| toml_string(v)).collect();
+    let values: Vec<String> = values.iter().map(|v| escape::toml(v)).collect();
     writeln!(f, "{key} = [{}]", values.join(", "))
 }
 
@@ -227,10 +210,5 @@ mod tests {
         assert_eq!(spec.transitions[0].send.as_deref(), Some("CREAK"));
         assert_eq!(spec.no_transitions[0].kind, NoTransitionKind::Drop);
         assert_eq!(spec.events[1].segment.as_deref(), Some("KNOCK"));
-    }
-
-    #[test]
-    fn control_characters_are_escaped() {
-        assert_eq!(toml_string("a\u{7}b"), "\"a\\u0007b\"");
     }
 }
