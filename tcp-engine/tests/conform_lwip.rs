@@ -8,10 +8,13 @@
 use tcp_engine::binding::Call;
 use tcp_engine::conform::lwip::{Lwip, unavailable};
 use tcp_engine::conform::report::{TargetReport, Verdict};
-use tcp_engine::conform::{self, NotDriven, Stack, Timer, cases};
+use tcp_engine::conform::{self, Stack, cases};
 use tcp_engine::interpreter::Interpreter;
-use tcp_engine::wire::Segment;
 use test_support::LWIP;
+
+#[path = "shared/corrupting.rs"]
+mod corrupting;
+use corrupting::Corrupting;
 
 /// Whether lwIP is in this build; prints the skip otherwise.
 fn built(check: &str) -> bool {
@@ -129,30 +132,6 @@ fn a_flipped_transition_is_reported_as_exactly_that_one_difference() {
         verdict(&flipped, "last_ack_rcv_ack").verdict,
         Verdict::Differs
     );
-}
-
-/// lwIP behind a link that corrupts the TCP checksum of every segment from the peer.
-struct Corrupting(Lwip);
-
-impl Stack for Corrupting {
-    fn call(&mut self, call: Call) -> Result<Option<String>, NotDriven> {
-        self.0.call(call)
-    }
-    fn deliver(&mut self, packet: &[u8]) {
-        let mut packet = packet.to_vec();
-        // IPv4 header of 20 octets, then the TCP checksum at offset 16.
-        packet[20 + 16] ^= 0xff;
-        self.0.deliver(&packet);
-    }
-    fn expire(&mut self, timer: Timer) -> Result<(), NotDriven> {
-        self.0.expire(timer)
-    }
-    fn emitted(&mut self) -> Vec<Segment> {
-        self.0.emitted()
-    }
-    fn state(&mut self) -> Option<String> {
-        self.0.state()
-    }
 }
 
 #[test]

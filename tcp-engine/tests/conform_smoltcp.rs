@@ -3,12 +3,14 @@
 
 #![cfg(feature = "conform")]
 
-use tcp_engine::binding::Call;
 use tcp_engine::conform::report::{TargetReport, Verdict};
 use tcp_engine::conform::smoltcp::Smoltcp;
-use tcp_engine::conform::{self, NotDriven, Stack, Timer, cases};
+use tcp_engine::conform::{self, cases};
 use tcp_engine::interpreter::Interpreter;
-use tcp_engine::wire::Segment;
+
+#[path = "shared/corrupting.rs"]
+mod corrupting;
+use corrupting::Corrupting;
 
 fn run(spec: &fsm_spec::Spec) -> TargetReport {
     let machine = Interpreter::new(spec).unwrap();
@@ -77,30 +79,6 @@ fn a_flipped_transition_is_reported_as_exactly_that_one_difference() {
         verdict(&flipped, "last_ack_rcv_ack").verdict,
         Verdict::Differs
     );
-}
-
-/// smoltcp behind a link that corrupts the TCP checksum of every segment from the peer.
-struct Corrupting(Smoltcp);
-
-impl Stack for Corrupting {
-    fn call(&mut self, call: Call) -> Result<Option<String>, NotDriven> {
-        self.0.call(call)
-    }
-    fn deliver(&mut self, packet: &[u8]) {
-        let mut packet = packet.to_vec();
-        // IPv4 header of 20 octets, then the TCP checksum at offset 16.
-        packet[20 + 16] ^= 0xff;
-        self.0.deliver(&packet);
-    }
-    fn expire(&mut self, timer: Timer) -> Result<(), NotDriven> {
-        self.0.expire(timer)
-    }
-    fn emitted(&mut self) -> Vec<Segment> {
-        self.0.emitted()
-    }
-    fn state(&mut self) -> Option<String> {
-        self.0.state()
-    }
 }
 
 #[test]
