@@ -407,14 +407,7 @@ impl Spec {
 
     /// The groups containing `group`, innermost first (itself not included).
     pub fn group_ancestors(&self, group: GroupId) -> Vec<GroupId> {
-        let mut chain = Vec::new();
-        let mut next = self.group(group).parent;
-        // The parser leaves a forest; the check only guards a hand-built model.
-        while let Some(g) = next.filter(|g| !chain.contains(g) && *g != group) {
-            chain.push(g);
-            next = self.group(g).parent;
-        }
-        chain
+        self.tree().group_ancestors(group)
     }
 
     /// The states that `keep` lets through, in the tree of the groups holding them: the
@@ -657,16 +650,26 @@ pub(crate) struct Tree<'a> {
 }
 
 impl Tree<'_> {
+    /// The groups containing `state`, innermost first.
     pub(crate) fn ancestors(&self, state: StateId) -> Vec<GroupId> {
-        let mut chain = Vec::new();
-        let mut next = self.states[state.0].group;
-        while let Some(group) = next {
-            // The parser leaves a forest; the check only guards a hand-built model.
-            if chain.contains(&group) {
-                break;
+        match self.states[state.0].group {
+            Some(group) => {
+                let mut chain = vec![group];
+                chain.extend(self.group_ancestors(group));
+                chain
             }
-            chain.push(group);
-            next = self.groups[group.0].parent;
+            None => Vec::new(),
+        }
+    }
+
+    /// The groups containing `group`, innermost first (itself not included).
+    pub(crate) fn group_ancestors(&self, group: GroupId) -> Vec<GroupId> {
+        let mut chain = Vec::new();
+        let mut next = self.groups[group.0].parent;
+        // The parser leaves a forest; the check only guards a hand-built model.
+        while let Some(g) = next.filter(|g| !chain.contains(g) && *g != group) {
+            chain.push(g);
+            next = self.groups[g.0].parent;
         }
         chain
     }

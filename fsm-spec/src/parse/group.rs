@@ -148,7 +148,7 @@ pub(super) fn parse_groups(
         checked_initials.push(initial.and_then(|(found, span)| {
             let inside = match found {
                 Member::State(s) => tree.ancestors(s).contains(&group),
-                Member::Group(g) => g != group && group_ancestors(&groups, g).contains(&group),
+                Member::Group(g) => g != group && tree.group_ancestors(g).contains(&group),
             };
             if !inside {
                 let problem = Problem::InitialNotInGroup {
@@ -258,19 +258,6 @@ fn cut_cycles(groups: &mut [Group], problems: &mut Problems) {
             next = groups[g.0].parent;
         }
     }
-}
-
-fn group_ancestors(groups: &[Group], group: GroupId) -> Vec<GroupId> {
-    let mut chain = Vec::new();
-    let mut next = groups[group.0].parent;
-    while let Some(g) = next {
-        if chain.contains(&g) {
-            break;
-        }
-        chain.push(g);
-        next = groups[g.0].parent;
-    }
-    chain
 }
 
 /// One `[[transition]]` entry with its `from` resolved to states and groups, before it is
