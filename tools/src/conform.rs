@@ -21,7 +21,8 @@ use tcp_engine::interpreter::Interpreter;
 /// spec, explained by RFC 9293 / RFC 5961 / RFC 1122, or undeclared (a finding).
 ///
 /// Targets: `smoltcp` (in process, deterministic), `linux` (the running kernel, in a
-/// private network namespace over a TUN device; needs root and /dev/net/tun) and `lwip`
+/// private network namespace over a TUN device; needs /dev/net/tun and root, or a system that
+/// lets an ordinary user make a user namespace) and `lwip`
 /// (lwIP's raw API in process, deterministic; built from the registry's lwIP sources).
 ///
 /// Exits 0 when every driven case agrees or its difference is declared or explained, 1 when
@@ -67,6 +68,15 @@ pub fn run(args: &Args) -> Result<ExitCode, Error> {
             name: name.to_string(),
         }
         .into());
+    }
+    if targets.contains(&"linux") {
+        // Before any thread starts: a process enters a user namespace single-threaded.
+        conform::linux::enter_user_namespace().map_err(|reason| {
+            ConformError::TargetUnavailable {
+                target: "linux",
+                reason,
+            }
+        })?;
     }
     let mut reports = Vec::new();
     for target in targets {

@@ -59,7 +59,16 @@ pub fn run(args: &Args) -> Result<ExitCode, Error> {
     let mut target = match args.target.as_str() {
         "smoltcp" => learn::smoltcp(),
         "lwip" => learn::lwip()?,
-        "linux" => learn::linux()?,
+        "linux" => {
+            // Before any thread starts: a process enters a user namespace single-threaded.
+            tcp_engine::conform::linux::enter_user_namespace().map_err(|reason| {
+                ConformError::TargetUnavailable {
+                    target: "linux",
+                    reason,
+                }
+            })?;
+            learn::linux()?
+        }
         other => {
             return Err(ConformError::UnknownTarget {
                 name: other.to_string(),

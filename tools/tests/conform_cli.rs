@@ -1,6 +1,7 @@
 //! `tcp-fsm conform` as a user runs it: the case list, bad input, the smoltcp and lwIP runs, and the
-//! Linux run with its self-check (as root with /dev/net/tun; elsewhere skipped, unless
-//! `TCP_FSM_REQUIRE_CONFORMANCE=1` turns the skip into a failure).
+//! Linux run with its self-check, as root and as an ordinary user in a user namespace of its
+//! own (as root with /dev/net/tun; elsewhere skipped, unless `TCP_FSM_REQUIRE_CONFORMANCE=1`
+//! turns the skip into a failure), and the error where no user namespace may be made.
 
 mod cli;
 use cli::{tcp_fsm, temp_file, text};
@@ -134,22 +135,74 @@ fn can_run_linux(test: &str) -> bool {
     test_support::CONFORMANCE.skip(test, &why)
 }
 
-#[test]
-fn linux_without_root_exits_2_saying_why() {
-    if unavailable().is_none() {
-        // As root the target runs; the next test covers it.
-        return;
+/// `tcp-fsm ARGS` inside a user namespace of its own whose `user.max_user_namespaces` is 0,
+/// as root there but without a capability: the target must make a user namespace and may
+/// not. `None` where `unshare -U` cannot run (no util-linux, or no user namespaces at all).
+fn where_no_user_namespace_may_be_made(args: &[&str]) -> Option<std::process::Output> {
+    let probe = std::process::Command::new("unshare")
+        .args(["-U", "-r", "true"])
+        .output()
+        .ok()?;
+    if !probe.status.success() {
+        return None;
     }
-    let output = tcp_fsm(&["conform", "--target", "linux"]);
-    assert_eq!(output.status.code(), Some(2));
-    assert!(text(&output.stderr).contains("target `linux` cannot run here"));
+    let script = "echo 0 > /proc/sys/user/max_user_namespaces && \
+                  exec setpriv --bounding-set=-all --inh-caps=-all \"$@\"";
+    let output = std::process::Command::new("unshare")
+        .args([
+            "-U",
+            "-r",
+            "sh",
+            "-c",
+            script,
+            "sh",
+            env!("CARGO_BIN_EXE_tcp-fsm"),
+        ])
+        .args(args)
+        .output()
+        .expect("unshare runs");
+    Some(output)
 }
 
 #[test]
-fn linux_runs_and_a_flipped_transition_differs_on_both_targets() {
+fn linux_where_no_user_namespace_may_be_made_exits_2_saying_how_to_allow_it() {
+    for args in [
+        &["conform", "--target", "linux"][..],
+        &["learn", "--target", "linux", "--events", "passive_open"],
+    ] {
+        let Some(output) = where_no_user_namespace_may_be_made(args) else {
+            test_support::CONFORMANCE.skip("linux without user namespaces", "unshare -U fails");
+            return;
+        };
+        let stderr = text(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("target `linux` cannot run here"),
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains("does not let an ordinary user make one"),
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains("user.max_user_namespaces above 0"),
+            "{stderr}"
+        );
+    }
+}
+
+#[test]
+fn linux_runs_as_root_and_as_an_ordinary_user_and_a_flipped_transition_differs() {
     if !can_run_linux("linux conform run") {
         return;
     }
+    let user = match cli::as_ordinary_user() {
+        Ok(command) => command,
+        Err(why) => {
+            test_support::CONFORMANCE.skip("linux conform as an ordinary user", &why);
+            return;
+        }
+    };
     let marker = "from = \"LAST_ACK\"\nevent = \"rcv_ack\"\nto = \"CLOSED\"";
     let flipped_text = tcp_fsm::SPEC_SOURCE.replacen(
         marker,
@@ -157,20 +210,36 @@ fn linux_runs_and_a_flipped_transition_differs_on_both_targets() {
         1,
     );
     let flipped = temp_file("flipped.toml", flipped_text);
-    let run = |spec: Option<&str>| {
-        // The two targets the test is about (lwIP has its own test above).
+    // The two targets the test is about (lwIP has its own test above).
+    let args = |spec: Option<&str>| {
         let mut args = vec!["conform", "--target", "smoltcp,linux", "--format", "json"];
         args.extend(spec);
-        let output = tcp_fsm(&args);
+        args.into_iter().map(String::from).collect::<Vec<_>>()
+    };
+    let reports = |mut command: std::process::Command, args: Vec<String>| {
+        let output = command.args(args).output().expect("the binary runs");
         assert_ne!(output.status.code(), Some(2), "{}", text(&output.stderr));
         let reports: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
         reports.as_array().unwrap().clone()
     };
-    let (baseline, changed) = std::thread::scope(|s| {
-        let a = s.spawn(|| run(None));
-        let b = s.spawn(|| run(Some(flipped.to_str().unwrap())));
-        (a.join().unwrap(), b.join().unwrap())
+    let binary = || std::process::Command::new(env!("CARGO_BIN_EXE_tcp-fsm"));
+    let flipped_args = args(Some(flipped.to_str().unwrap()));
+    let (baseline, changed, as_user) = std::thread::scope(|s| {
+        let a = s.spawn(|| reports(binary(), args(None)));
+        let b = s.spawn(|| reports(binary(), flipped_args.clone()));
+        let c = s.spawn(|| reports(user, args(None)));
+        (a.join().unwrap(), b.join().unwrap(), c.join().unwrap())
     });
+    // An ordinary user (in a user namespace of its own) drives the same cases with the
+    // same verdicts.
+    let verdicts = |reports: &[serde_json::Value]| -> Vec<(String, String)> {
+        reports
+            .iter()
+            .flat_map(|r| r["cases"].as_array().unwrap())
+            .map(|c| (c["case"].to_string(), c["verdict"].to_string()))
+            .collect()
+    };
+    assert_eq!(verdicts(&as_user), verdicts(&baseline));
     for (before, after) in baseline.iter().zip(&changed) {
         let target = before["target"].as_str().unwrap();
         let pairs = before["cases"]

@@ -12,6 +12,10 @@
 //! Cases run in parallel (TIME-WAIT's 60 s timer then costs one minute for the whole run),
 //! slow ones first. Every read waits with `poll` and a timeout; every loop is bounded.
 //!
+//! Without root, the process first moves into a user namespace of its own
+//! ([`enter_user_namespace`]), where an ordinary user may make network namespaces and TUN
+//! devices, where the system allows unprivileged user namespaces.
+//!
 //! System calls go through `socket2` (sockets), `std::fs::File` (the TUN device) and
 //! `rustix` (namespace, `poll`, ioctls). Only two calls have no safe wrapper: `unshare` and
 //! the interface ioctls, each in one small function that says why.
@@ -110,17 +114,71 @@ fn ioctl<const OPCODE: Opcode>(fd: BorrowedFd<'_>, req: &mut IfReq) -> io::Resul
     unsafe { rustix::ioctl::ioctl(fd, Updater::<OPCODE, IfReq>::new(req)) }.map_err(Into::into)
 }
 
-/// Moves the calling thread into a network namespace of its own.
+/// `unshare(2)` of namespaces only.
 ///
 /// Why `unsafe` stays: rustix 1.1 deprecated its safe `unshare` for `unshare_unsafe`,
 /// because unsharing the file table (`CLONE_FILES`) can leave other threads holding
 /// descriptors this one no longer shares; nix's `unshare` is safe only by not saying so.
 #[allow(unsafe_code)]
+fn unshare(namespaces: rustix::thread::UnshareFlags) -> io::Result<()> {
+    assert!(!namespaces.contains(rustix::thread::UnshareFlags::FILES));
+    // SAFETY: the file table is not unshared (asserted), so every descriptor stays shared
+    // with the process as before.
+    unsafe { rustix::thread::unshare_unsafe(namespaces) }.map_err(Into::into)
+}
+
+/// Moves the calling thread into a network namespace of its own.
 fn unshare_network() -> io::Result<()> {
-    // SAFETY: only the network namespace is unshared, not the file table, so every
-    // descriptor stays shared with the process as before.
-    unsafe { rustix::thread::unshare_unsafe(rustix::thread::UnshareFlags::NEWNET) }
-        .map_err(Into::into)
+    unshare(rustix::thread::UnshareFlags::NEWNET)
+}
+
+/// Lets this process make the network namespaces and TUN devices the target needs.
+///
+/// As root (with `CAP_SYS_ADMIN` and `CAP_NET_ADMIN`) there is nothing to do. Otherwise
+/// the process moves into a user namespace of its own, where it holds every capability
+/// over the namespaces it creates and nothing else; its user is mapped to root there, so
+/// the files it writes belong to the user outside. A process can only do this while it has
+/// one thread, so call it first (the `tcp-fsm` CLI does, before it starts any). Errors say
+/// what is missing: the threads, or a system that does not let an ordinary user make a
+/// user namespace (and how to allow it).
+pub fn enter_user_namespace() -> Result<(), String> {
+    use rustix::thread::CapabilitySet;
+    let needed = CapabilitySet::SYS_ADMIN | CapabilitySet::NET_ADMIN;
+    let held = rustix::thread::capabilities(None).map_err(|e| format!("capget: {e}"))?;
+    if held.effective.contains(needed) {
+        return Ok(());
+    }
+    // unshare(CLONE_NEWUSER) fails with EINVAL in a threaded process; say why instead.
+    let threads = std::fs::read_dir("/proc/self/task").map_or(0, Iterator::count);
+    if threads > 1 {
+        return Err(format!(
+            "without root it needs a user namespace of its own, which a process can only \
+             enter while it has one thread, and this one has {threads}"
+        ));
+    }
+    let (uid, gid) = (rustix::process::getuid(), rustix::process::getgid());
+    unshare(rustix::thread::UnshareFlags::NEWUSER).map_err(|e| match e.raw_os_error() {
+        Some(libc::EPERM | libc::ENOSPC | libc::EUSERS) => format!(
+            "without root it needs a user namespace of its own, and this system does \
+                 not let an ordinary user make one (unshare(CLONE_NEWUSER): {e}). Run it as \
+                 root, or allow unprivileged user namespaces: the sysctl \
+                 user.max_user_namespaces above 0, kernel.unprivileged_userns_clone=1 where \
+                 the kernel has it, kernel.apparmor_restrict_unprivileged_userns=0 (or an \
+                 AppArmor profile for tcp-fsm) where AppArmor restricts them"
+        ),
+        _ => format!("unshare(CLONE_NEWUSER): {e}"),
+    })?;
+    // The user and its group become root inside; `setgroups` must be denied before an
+    // unprivileged process may write its group map.
+    let maps = [
+        ("/proc/self/setgroups", "deny".to_string()),
+        ("/proc/self/uid_map", format!("0 {} 1\n", uid.as_raw())),
+        ("/proc/self/gid_map", format!("0 {} 1\n", gid.as_raw())),
+    ];
+    for (path, map) in maps {
+        std::fs::write(path, map).map_err(|e| format!("writing {path}: {e}"))?;
+    }
+    Ok(())
 }
 
 fn failed(what: &str) -> impl FnOnce(io::Error) -> String + '_ {
@@ -160,7 +218,13 @@ impl Linux {
     /// Unshares the calling thread's network namespace and sets it up. Call it from a
     /// thread that does nothing else afterwards.
     pub fn new() -> Result<Linux, String> {
-        unshare_network().map_err(failed("unshare(CLONE_NEWNET)"))?;
+        unshare_network().map_err(|e| match e.raw_os_error() {
+            Some(libc::EPERM) => format!(
+                "unshare(CLONE_NEWNET): {e}: it needs root, or a user namespace of its own \
+                 (`enter_user_namespace`, which the tcp-fsm CLI calls)"
+            ),
+            _ => format!("unshare(CLONE_NEWNET): {e}"),
+        })?;
         let control = Socket::new(Domain::IPV4, Type::DGRAM, None).map_err(failed("socket"))?;
         bring_up(control.as_fd(), c"lo", None)?;
         // std opens with O_CLOEXEC; O_NONBLOCK so that a read after `poll` never blocks.
@@ -533,12 +597,10 @@ pub fn connection_state(table: &str) -> Option<String> {
     listening.then(|| "LISTEN".into())
 }
 
-/// Why the target cannot run here, if it cannot: not root, no TUN device, or a network
-/// namespace that cannot be set up (the reason then names the call that failed).
+/// Why the target cannot run here, if it cannot: no TUN device, or a network namespace
+/// that cannot be set up (the reason then names the call that failed; without root, see
+/// [`enter_user_namespace`]).
 pub fn unavailable() -> Option<String> {
-    if !rustix::process::geteuid().is_root() {
-        return Some("it needs root, to create a network namespace and a TUN device".into());
-    }
     if !std::path::Path::new(TUN_CLONE).exists() {
         return Some("there is no /dev/net/tun".into());
     }
