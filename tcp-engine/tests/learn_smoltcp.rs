@@ -129,6 +129,27 @@ impl Stack for Crashing {
     }
 }
 
+/// A stack that stops answering: its first output takes 5 s (bounded, so that the
+/// abandoned query's thread ends soon after the test).
+struct Hanging;
+
+impl Stack for Hanging {
+    fn call(&mut self, _: Call) -> Result<Option<String>, NotDriven> {
+        Ok(None)
+    }
+    fn deliver(&mut self, _: &[u8]) {}
+    fn expire(&mut self, _: Timer) -> Result<(), NotDriven> {
+        Ok(())
+    }
+    fn emitted(&mut self) -> Vec<Segment> {
+        std::thread::sleep(std::time::Duration::from_secs(5));
+        Vec::new()
+    }
+    fn state(&mut self) -> Option<String> {
+        None
+    }
+}
+
 fn target(open: Arc<learn::Open>) -> Target {
     Target {
         name: "test".into(),
@@ -145,6 +166,27 @@ fn a_stack_that_crashes_ends_learning_with_an_error() {
     let error = learn::learn(&machine, &crashing, &Options::default()).unwrap_err();
     assert!(matches!(error, LearnError::Crashed { .. }), "{error}");
     assert!(error.to_string().contains("the stack crashed"), "{error}");
+}
+
+#[test]
+fn a_stack_that_hangs_ends_learning_at_the_query_limit() {
+    let machine = Interpreter::new(spec()).unwrap();
+    let hanging = target(Arc::new(|| Ok(Box::new(Hanging) as Box<dyn Stack>)));
+    let options = Options {
+        query_limit: Some(std::time::Duration::from_secs(1)),
+        ..Options::default()
+    };
+    let error = learn::learn(&machine, &hanging, &options).unwrap_err();
+    assert!(
+        matches!(error, LearnError::Hung { seconds: 1, .. }),
+        "{error}"
+    );
+    let text = error.to_string();
+    assert!(
+        text.starts_with("test: the stack did not answer the query [")
+            && text.ends_with("] within 1 s"),
+        "{text}"
+    );
 }
 
 #[test]

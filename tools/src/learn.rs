@@ -90,7 +90,14 @@ pub fn run(args: &Args) -> Result<ExitCode, Error> {
         extra_states: args.extra_states,
         events: (!args.events.is_empty()).then(|| args.events.clone()),
         stop,
+        query_limit: None,
     };
+    // Said once Ctrl-C is handled, so that whoever watches (a person, a test) knows a stop
+    // request from now on ends learning cleanly.
+    eprintln!(
+        "learning {} ({}), {} queries at once; Ctrl-C stops",
+        target.name, target.version, target.threads
+    );
     let learned = learn::learn(&machine, &target, &options)?;
     let text = learn::spec_text(&learned, &machine);
     match &args.output {

@@ -249,6 +249,20 @@ impl Linux {
         })
     }
 
+    /// As [`Linux::new`], with the namespace's rate limit on replies to invalid segments off
+    /// (`net.ipv4.tcp_invalid_ratelimit` = 0; the challenge ACK's own limit,
+    /// `tcp_challenge_ack_limit`, is already unbounded by default since Linux 6.0). With the
+    /// limit on, a second challenge ACK or duplicate ACK within 500 ms of the first is not
+    /// sent, so the same inputs get a different answer depending on how fast they came: a
+    /// learner, which replays prefixes at any pace, would see a machine that is not one.
+    pub fn without_reply_rate_limit() -> Result<Linux, String> {
+        let linux = Linux::new()?;
+        // Per network namespace: /proc/sys/net is the opening thread's, the one just made.
+        let path = "/proc/sys/net/ipv4/tcp_invalid_ratelimit";
+        std::fs::write(path, "0").map_err(|e| format!("writing {path}: {e}"))?;
+        Ok(linux)
+    }
+
     fn tcp_socket() -> Result<Socket, String> {
         // socket2 adds SOCK_CLOEXEC itself.
         let socket = Socket::new(Domain::IPV4, Type::STREAM.nonblocking(), None)

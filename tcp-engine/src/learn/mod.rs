@@ -172,7 +172,8 @@ pub fn linux() -> Result<Target, ConformError> {
         name: "linux".into(),
         version: format!("Linux {}", crate::conform::linux::kernel_release()),
         open: Arc::new(|| {
-            crate::conform::linux::Linux::new().map(|l| Box::new(l) as Box<dyn Stack>)
+            crate::conform::linux::Linux::without_reply_rate_limit()
+                .map(|l| Box::new(l) as Box<dyn Stack>)
         }),
         threads: 48,
     })
@@ -187,6 +188,10 @@ pub struct Options {
     pub events: Option<Vec<String>>,
     /// Set to stop learning (Ctrl-C).
     pub stop: Arc<AtomicBool>,
+    /// How long one query may take before learning ends with [`LearnError::Hung`]
+    /// [default: 30 s plus 5 s a step, 30 s a user timeout and 90 s a 2 MSL timeout, above
+    /// the slowest stack's timers].
+    pub query_limit: Option<Duration>,
 }
 
 impl Default for Options {
@@ -195,6 +200,7 @@ impl Default for Options {
             extra_states: 1,
             events: None,
             stop: Arc::new(AtomicBool::new(false)),
+            query_limit: None,
         }
     }
 }
@@ -360,6 +366,8 @@ fn limit(word: &[Step]) -> Duration {
 struct Pool<'a> {
     target: &'a Target,
     stop: Arc<AtomicBool>,
+    /// [`Options::query_limit`].
+    query_limit: Option<Duration>,
     alphabet: Vec<Step>,
     /// The event name of each input.
     names: Vec<String>,
@@ -468,7 +476,7 @@ impl Pool<'_> {
         if let Err(e) = spawned {
             return Err(Failure::Open(format!("cannot start a thread: {e}")));
         }
-        let limit = limit(word);
+        let limit = self.query_limit.unwrap_or_else(|| limit(word));
         match receive.recv_timeout(limit) {
             Ok(result) => result,
             Err(mpsc::RecvTimeoutError::Timeout) => Err(Failure::Hung(limit.as_secs())),
@@ -502,6 +510,7 @@ pub fn learn(
     let mut pool = Pool {
         target,
         stop: Arc::clone(&options.stop),
+        query_limit: options.query_limit,
         alphabet: alphabet.iter().map(|&(_, s)| s).collect(),
         names: alphabet
             .iter()
