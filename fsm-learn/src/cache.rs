@@ -74,6 +74,34 @@ impl<O: Clone + Eq> Cache<O> {
         Ok(())
     }
 
+    /// Records `outputs` as the answer to `word`, replacing what the cache held: where a
+    /// step's output changes, what was recorded after that step is dropped too, since it
+    /// was answered after a different output.
+    pub fn overwrite(&mut self, word: &[usize], outputs: Vec<O>) {
+        let mut node = 0;
+        for (input, output) in word.iter().zip(outputs) {
+            let fresh = self.nodes.len();
+            let next = match self.nodes[node].children.get_mut(input) {
+                Some((cached, next)) if *cached == output => *next,
+                // The old subtree's nodes stay in the vector, unreachable.
+                Some(entry) => {
+                    *entry = (output, fresh);
+                    fresh
+                }
+                None => {
+                    self.nodes[node].children.insert(*input, (output, fresh));
+                    fresh
+                }
+            };
+            if next == fresh {
+                self.nodes.push(Node {
+                    children: HashMap::new(),
+                });
+            }
+            node = next;
+        }
+    }
+
     /// The words of `words` the cache does not answer, without duplicates and without a
     /// word that is a prefix of another one in the result: what a teacher must run.
     pub fn missing(&self, words: &[Word]) -> Vec<Word> {

@@ -121,6 +121,12 @@ pub struct Config {
     pub max_states: usize,
     /// The most test words given to the teacher at once.
     pub batch: usize,
+    /// When a word is answered two ways, how many more times it is asked: the answer most
+    /// of them give replaces what the cache held, and learning starts again from the
+    /// cache. 0 (the default) ends learning with [`LearnError::Nondeterministic`] at once,
+    /// as is right for a system that should be deterministic; a system whose answers
+    /// depend on timing now and then (a real network stack) wants a few (5).
+    pub votes: usize,
 }
 
 impl Default for Config {
@@ -129,6 +135,7 @@ impl Default for Config {
             extra_states: 1,
             max_states: 256,
             batch: 512,
+            votes: 0,
         }
     }
 }
@@ -147,6 +154,8 @@ pub struct Stats {
     pub equivalence_queries: usize,
     /// Test words of the equivalence oracle, over all equivalence queries.
     pub test_words: usize,
+    /// Words answered two ways and decided by a vote ([`Config::votes`]).
+    pub votes_taken: usize,
 }
 
 /// A learned machine, with how it was learned.
@@ -214,6 +223,9 @@ impl<E: fmt::Debug + fmt::Display, O: fmt::Debug> std::error::Error for LearnErr
 /// Why learning from teacher `T` stopped.
 pub type Failure<T> = LearnError<<T as Teacher>::Error, <T as Teacher>::Output>;
 
+/// The most words decided by a vote in one run ([`Config::votes`]).
+const MAX_VOTES: usize = 100;
+
 /// The teacher behind the cache, counting.
 struct Queries<'t, T: Teacher> {
     teacher: &'t mut T,
@@ -258,6 +270,53 @@ where
         Ok(())
     }
 
+    /// Asks `word`, answered two ways, `votes` more times, and keeps in the cache the
+    /// answer a strict majority gave; none is an error.
+    fn vote(&mut self, word: &Word, votes: usize, conflict: Failure<T>) -> Result<(), Failure<T>> {
+        // A system that needs more votes than this is not one a vote can fix.
+        if self.stats.votes_taken >= MAX_VOTES {
+            return Err(conflict);
+        }
+        let inputs: Vec<T::Input> = word.iter().map(|&i| self.alphabet[i].clone()).collect();
+        let answers = self
+            .teacher
+            .answer(&vec![inputs; votes])
+            .map_err(LearnError::Teacher)?;
+        self.stats.queries_run += votes;
+        self.stats.steps_run += votes * word.len();
+        self.stats.votes_taken += 1;
+        let mut tally: Vec<(&Vec<T::Output>, usize)> = Vec::new();
+        for answer in &answers {
+            if answer.len() != word.len() {
+                return Err(LearnError::Length {
+                    word: word.clone(),
+                    outputs: answer.len(),
+                });
+            }
+            match tally.iter_mut().find(|(a, _)| *a == answer) {
+                Some((_, n)) => *n += 1,
+                None => tally.push((answer, 1)),
+            }
+        }
+        tally.sort_by_key(|&(_, n)| std::cmp::Reverse(n));
+        match tally.as_slice() {
+            [(winner, n), ..] if 2 * n > votes => {
+                self.cache.overwrite(word, (*winner).clone());
+                Ok(())
+            }
+            // No majority: report two of the answers, at the first step they differ.
+            [(a, _), (b, _), ..] => {
+                let at = (0..word.len()).find(|&i| a[i] != b[i]).unwrap_or(0);
+                Err(LearnError::Nondeterministic {
+                    word: word[..=at].to_vec(),
+                    first: a[at].clone(),
+                    then: b[at].clone(),
+                })
+            }
+            _ => unreachable!("votes > 0 answers, and one alone is a majority"),
+        }
+    }
+
     /// The outputs of the last `suffix` steps of `word`, which must be in the cache.
     fn tail(&self, word: &[usize], suffix: usize) -> Vec<T::Output> {
         let mut outputs = self.cache.outputs(word).expect("ensured before");
@@ -286,19 +345,48 @@ where
     };
     let mut table = table::Table::new(alphabet.len());
     loop {
-        let hypothesis = table.close(&mut queries, config.max_states)?;
+        let hypothesis = match table.close(&mut queries, config.max_states) {
+            Ok(hypothesis) => hypothesis,
+            Err(conflict @ LearnError::Nondeterministic { .. }) if config.votes > 0 => {
+                let LearnError::Nondeterministic { word, .. } = &conflict else {
+                    unreachable!("matched above")
+                };
+                queries.vote(&word.clone(), config.votes, conflict)?;
+                table = table::Table::new(alphabet.len());
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
         queries.stats.equivalence_queries += 1;
         let tests = oracle::w_method(&hypothesis.machine, &hypothesis.access, config.extra_states);
         let mut counterexample = None;
+        let mut disputed = None;
         for batch in tests.chunks(config.batch.max(1)) {
             queries.stats.test_words += batch.len();
-            queries.ensure(batch)?;
+            match queries.ensure(batch) {
+                Ok(()) => {}
+                Err(conflict @ LearnError::Nondeterministic { .. }) if config.votes > 0 => {
+                    disputed = Some(conflict);
+                    break;
+                }
+                Err(e) => return Err(e),
+            }
             counterexample = batch
                 .iter()
                 .find(|word| hypothesis.machine.run(word) != queries.tail(word, word.len()));
             if counterexample.is_some() {
                 break;
             }
+        }
+        if let Some(conflict) = disputed {
+            // The cache may now say otherwise than the table was built on: start again
+            // from the cache, which answers all but the new words.
+            let LearnError::Nondeterministic { word, .. } = &conflict else {
+                unreachable!("only a conflict is disputed")
+            };
+            queries.vote(&word.clone(), config.votes, conflict)?;
+            table = table::Table::new(alphabet.len());
+            continue;
         }
         match counterexample {
             None => {

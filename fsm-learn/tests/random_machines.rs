@@ -194,3 +194,64 @@ fn a_bound_on_states_is_kept() {
     let error = learn(&mut target(counter), &[0], &config).unwrap_err();
     assert!(matches!(error, LearnError::TooManyStates(6)), "{error}");
 }
+
+/// A target that answers one query wrongly: the first word run gets an output no state
+/// gives (99) at its first step. The cache takes it; the next word run that starts with the
+/// same input disagrees.
+struct Glitching {
+    target: Target,
+    glitched: bool,
+}
+
+impl fsm_learn::Teacher for Glitching {
+    type Input = usize;
+    type Output = u8;
+    type Error = String;
+
+    fn answer(&mut self, words: &[Vec<usize>]) -> Result<Vec<Vec<u8>>, String> {
+        let mut answers = Vec::with_capacity(words.len());
+        for word in words {
+            self.target.reset()?;
+            let answer: Result<Vec<u8>, String> =
+                word.iter().map(|i| self.target.step(i)).collect();
+            answers.push(answer?);
+        }
+        for answer in &mut answers {
+            if !answer.is_empty() && !self.glitched {
+                self.glitched = true;
+                answer[0] = 99;
+            }
+        }
+        Ok(answers)
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn a_wrong_answer_is_outvoted_and_the_machine_learned_exactly(
+        (m, inputs) in (1usize..=6, 1usize..=3, 1u8..=3)
+            .prop_flat_map(|(s, i, o)| (machine(s, i, o), Just(i)))
+    ) {
+        let alphabet: Vec<usize> = (0..inputs).collect();
+        let glitching = || Glitching {
+            target: Target { machine: m.clone(), state: 0, resets: 0 },
+            glitched: false,
+        };
+        let config = Config { extra_states: m.states(), votes: 5, ..Config::default() };
+        let mut teacher = glitching();
+        let learned = learn(&mut teacher, &alphabet, &config).unwrap();
+        prop_assert_eq!(learned.machine.separating(0, &m, 0), None);
+        prop_assert_eq!(learned.machine.states(), minimal_states(&m));
+        // The wrong answer was cached first and had to be voted out, once.
+        prop_assert!(teacher.glitched);
+        prop_assert_eq!(learned.stats.votes_taken, 1);
+        // Without votes the same answer ends learning.
+        let strict = Config { votes: 0, ..config };
+        let mut teacher = glitching();
+        let result = learn(&mut teacher, &alphabet, &strict);
+        let is_conflict = matches!(result, Err(LearnError::Nondeterministic { .. }));
+        prop_assert!(is_conflict);
+    }
+}

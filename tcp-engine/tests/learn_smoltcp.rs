@@ -156,6 +156,8 @@ fn target(open: Arc<learn::Open>) -> Target {
         version: "test stack".into(),
         open,
         threads: 2,
+        timers: true,
+        votes: 0,
     }
 }
 

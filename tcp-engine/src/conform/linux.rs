@@ -212,6 +212,11 @@ pub struct Linux {
     /// (delivering, reading the device, reading the state): the case is then not driven,
     /// whatever the kernel seemed to do, and the calls after it are not made.
     fault: Option<String>,
+    /// How long the kernel may stay silent before a step's segments are taken as complete.
+    quiet: Duration,
+    /// Set up for a learner ([`Linux::for_learning`]): delayed ACKs pushed out at once,
+    /// Nagle's algorithm off.
+    learning: bool,
 }
 
 impl Linux {
@@ -246,27 +251,105 @@ impl Linux {
             connection: None,
             pending: Vec::new(),
             fault: None,
+            quiet: QUIET,
+            learning: false,
         })
     }
 
-    /// As [`Linux::new`], with the namespace's rate limit on replies to invalid segments off
-    /// (`net.ipv4.tcp_invalid_ratelimit` = 0; the challenge ACK's own limit,
-    /// `tcp_challenge_ack_limit`, is already unbounded by default since Linux 6.0). With the
-    /// limit on, a second challenge ACK or duplicate ACK within 500 ms of the first is not
-    /// sent, so the same inputs get a different answer depending on how fast they came: a
-    /// learner, which replays prefixes at any pace, would see a machine that is not one.
-    pub fn without_reply_rate_limit() -> Result<Linux, String> {
-        let linux = Linux::new()?;
+    /// As [`Linux::new`], set up for a learner, which replays prefixes at any pace and
+    /// needs the same inputs to give the same outputs however fast they come. What Linux
+    /// would otherwise do on its own clock, so that a segment comes in whichever step is
+    /// running then, is made to happen within its step or not at all:
+    ///
+    /// - the namespace's rate limit on replies to invalid segments is off
+    ///   (`net.ipv4.tcp_invalid_ratelimit` = 0; the challenge ACK's own limit,
+    ///   `tcp_challenge_ack_limit`, is unbounded by default since Linux 6.0). With it on, a
+    ///   second challenge ACK or duplicate ACK within 500 ms of the first is not sent;
+    /// - congestion control is Reno (`tcp_congestion_control`), whose segments go out at
+    ///   once, where BBR, the default of some systems, paces them on a timer;
+    /// - Nagle's algorithm and autocorking are off (`TCP_NODELAY`, `tcp_autocorking` = 0),
+    ///   so a SEND's text goes out in its step, not joined to a later one's or a FIN, or
+    ///   sent as a tail loss probe on the retransmission timer;
+    /// - no retransmission timer fires within a query: the minimum retransmission timeout
+    ///   is 30 s (`tcp_rto_min_us`, 200 ms by default) and tail loss probes are off
+    ///   (`tcp_early_retrans` = 0). A retransmission timeout would cut the congestion
+    ///   window to one segment, and a FIN the user asks for next would wait;
+    /// - a delayed ACK is pushed out at the end of its step (`TCP_QUICKACK`, which sends an
+    ///   ACK the kernel has scheduled, in ESTABLISHED and CLOSE-WAIT, where Linux delays
+    ///   the ACK of a FIN); a passively opened connection is accepted as soon as it can be,
+    ///   for the same reason;
+    /// - a step's segments are complete after `quiet` of silence: the kernel answers a
+    ///   segment or a call within the system call that gave it, so a short window is
+    ///   enough once nothing waits on a timer.
+    ///
+    /// Retransmissions, which still come on their timers, are left out of the answers
+    /// ([`crate::conform::peer::keep_fresh`]).
+    pub fn for_learning(quiet: Duration) -> Result<Linux, String> {
+        let mut linux = Linux::new()?;
         // Per network namespace: /proc/sys/net is the opening thread's, the one just made.
-        let path = "/proc/sys/net/ipv4/tcp_invalid_ratelimit";
-        std::fs::write(path, "0").map_err(|e| format!("writing {path}: {e}"))?;
+        for (path, value) in [
+            ("/proc/sys/net/ipv4/tcp_invalid_ratelimit", "0"),
+            ("/proc/sys/net/ipv4/tcp_congestion_control", "reno"),
+            ("/proc/sys/net/ipv4/tcp_autocorking", "0"),
+            ("/proc/sys/net/ipv4/tcp_early_retrans", "0"),
+            // 30 s; since Linux 6.11, so an older kernel goes without it.
+            ("/proc/sys/net/ipv4/tcp_rto_min_us", "30000000"),
+        ] {
+            match std::fs::write(path, value) {
+                Ok(()) => {}
+                Err(e) if e.kind() == io::ErrorKind::NotFound && path.ends_with("_us") => {}
+                Err(e) => return Err(format!("writing {path}: {e}")),
+            }
+        }
+        linux.quiet = quiet;
+        linux.learning = true;
         Ok(linux)
     }
 
-    fn tcp_socket() -> Result<Socket, String> {
+    /// Sends an ACK the kernel has delayed, now ([`Linux::for_learning`]).
+    ///
+    /// `TCP_QUICKACK` sends a scheduled ACK only once the receive queue is empty, and a
+    /// FIN stays queued until the application reads its end of file, so the queue is read
+    /// first (the peer sends no data; reading changes no TCP state).
+    fn push_delayed_ack(&mut self) -> Result<(), String> {
+        self.accept().map_err(|e| e.0)?;
+        let Some(socket) = &self.connection else {
+            return Ok(());
+        };
+        let mut buffer = [0u8; 4096];
+        for _ in 0..64 {
+            match (&*socket).read(&mut buffer) {
+                Ok(0) => break,
+                Ok(_) => continue,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                // A misused descriptor is the harness's fault.
+                Err(e)
+                    if matches!(
+                        e.raw_os_error(),
+                        Some(libc::EBADF | libc::EFAULT | libc::EINVAL | libc::ENOTSOCK)
+                    ) =>
+                {
+                    return Err(format!("reading the connection: {e}"));
+                }
+                // Nothing to read, or the connection's own error (refused, reset, not yet
+                // connected), which `recv` reports: nothing is queued either way.
+                Err(_) => break,
+            }
+        }
+        socket
+            .set_tcp_quickack(true)
+            .map_err(failed("TCP_QUICKACK"))
+    }
+
+    fn tcp_socket(&self) -> Result<Socket, String> {
         // socket2 adds SOCK_CLOEXEC itself.
         let socket = Socket::new(Domain::IPV4, Type::STREAM.nonblocking(), None)
             .map_err(failed("socket"))?;
+        if self.learning {
+            socket
+                .set_tcp_nodelay(true)
+                .map_err(failed("TCP_NODELAY"))?;
+        }
         socket
             .set_reuse_address(true)
             .map_err(failed("SO_REUSEADDR"))?;
@@ -393,8 +476,20 @@ impl Stack for Linux {
         let state = self.state();
         self.faulted()?;
         let refusal = match call {
+            // An OPEN while the kernel has the connection (a learner asks this; no case
+            // does) is made on its socket, as a program would, and the API answers it.
+            Call::PassiveOpen if self.listener.is_some() => {
+                let listener = self.listener.as_ref().expect("just checked");
+                refusal(listener.listen(8))
+            }
+            Call::PassiveOpen if state.is_some() && self.connection.is_some() => {
+                let connection = self.connection.as_ref().expect("just checked");
+                refusal(connection.listen(8))
+            }
             Call::PassiveOpen => {
-                let socket = Linux::tcp_socket().map_err(NotDriven)?;
+                // CLOSED: an old socket, its connection gone, closes without a segment.
+                self.connection = None;
+                let socket = self.tcp_socket().map_err(NotDriven)?;
                 let refused = refusal(socket.listen(8));
                 self.listener = Some(socket);
                 refused
@@ -404,8 +499,16 @@ impl Stack for Linux {
                 let listener = self.listener.as_ref().expect("just checked");
                 refusal(listener.connect(&SockAddr::from(PEER)))
             }
+            Call::ActiveOpen if state.is_some() && self.connection.is_some() => {
+                let connection = self.connection.as_ref().expect("just checked");
+                match connection.connect(&SockAddr::from(PEER)) {
+                    Err(e) if e.raw_os_error() != Some(libc::EINPROGRESS) => Some(e.to_string()),
+                    _ => None,
+                }
+            }
             Call::ActiveOpen => {
-                let socket = Linux::tcp_socket().map_err(NotDriven)?;
+                self.connection = None;
+                let socket = self.tcp_socket().map_err(NotDriven)?;
                 let result = socket.connect(&SockAddr::from(PEER));
                 self.connection = Some(socket);
                 match result {
@@ -523,8 +626,13 @@ impl Stack for Linux {
 
     fn emitted(&mut self) -> Vec<Segment> {
         let mut segments = std::mem::take(&mut self.pending);
+        if self.learning && self.fault.is_none() {
+            if let Err(why) = self.push_delayed_ack() {
+                self.fail(why);
+            }
+        }
         if self.fault.is_none() {
-            match self.read_tun(QUIET) {
+            match self.read_tun(self.quiet) {
                 Ok(read) => segments.extend(read),
                 Err(why) => self.fail(why),
             }
@@ -705,6 +813,8 @@ mod tests {
             connection: None,
             pending: Vec::new(),
             fault: None,
+            quiet: QUIET,
+            learning: false,
         };
         let driven = stack.drive(&machine, case);
         judge(&spec, &crate::specs::RFC9293.spec(), case, driven)

@@ -217,19 +217,67 @@ pub fn drive(
     Err(NotDriven("the case has no event".into()))
 }
 
-/// The segments of a step sent before, by their sequence number, control bits and length.
-pub type Seen = HashSet<(SeqNum, Control, u32)>;
+/// What the stack has sent before, to tell a retransmission from a new segment.
+#[derive(Debug, Clone, Default)]
+pub struct Seen {
+    /// Every segment, by its sequence number, control bits and length.
+    segments: HashSet<(SeqNum, Control, u32)>,
+    /// The stack's ISS on its current connection and the end of the sequence space it has
+    /// used there (the highest SEG.SEQ + SEG.LEN).
+    space: Option<(SeqNum, SeqNum)>,
+}
+
+impl Seen {
+    /// Nothing seen yet.
+    pub fn new() -> Seen {
+        Seen::default()
+    }
+
+    /// Whether `segment` repeats what the stack sent before: the same segment again, or
+    /// (not a SYN) one whose sequence space all lies in what it has used, as a retransmission
+    /// that joins earlier segments into one does.
+    fn repeats(&self, segment: &Segment) -> bool {
+        let again = self
+            .segments
+            .contains(&(segment.seq, segment.ctl, segment.data));
+        let within = !segment.is_empty()
+            && !segment.has(Control::SYN)
+            && self
+                .space
+                .is_some_and(|(iss, end)| segment.seq.ge(iss) && end.ge(segment.end()));
+        again || within
+    }
+
+    fn record(&mut self, segment: &Segment) {
+        self.segments
+            .insert((segment.seq, segment.ctl, segment.data));
+        self.space = match self.space {
+            // A SYN at another number starts a new connection's space.
+            Some((iss, _)) if segment.has(Control::SYN) && segment.seq != iss => {
+                Some((segment.seq, segment.end()))
+            }
+            Some((iss, end)) if !segment.is_empty() => Some((iss, end.max(segment.end()))),
+            None if segment.has(Control::SYN) => Some((segment.seq, segment.end())),
+            space => space,
+        };
+    }
+}
 
 /// Drops from `segments` what the step did not make the stack send, and remembers the
-/// rest in `seen`: a retransmission (of a SYN, FIN or text already seen; the stack's timer
-/// may fire while a step is observed), and, while a `timer` runs, the octet queued to start
-/// the user timeout.
+/// rest in `seen`: a retransmission (of a SYN, FIN or text already sent; the stack's timer
+/// may fire while a step is observed, and may join earlier segments into one), and, while
+/// a `timer` runs, an empty segment seen before and the octet queued to start the user
+/// timeout.
 pub fn keep_fresh(segments: &mut Vec<Segment>, seen: &mut Seen, timer: bool) {
+    // One at a time, so that a retransmission in the same step as its original goes too.
     segments.retain(|s| {
-        let repeated = seen.contains(&(s.seq, s.ctl, s.data));
-        !(repeated && (timer || !s.is_empty())) && !(timer && s.data > 0)
+        let repeated = seen.repeats(s);
+        let fresh = !(repeated && (timer || !s.is_empty())) && !(timer && s.data > 0);
+        if fresh {
+            seen.record(s);
+        }
+        fresh
     });
-    seen.extend(segments.iter().map(|s| (s.seq, s.ctl, s.data)));
 }
 
 /// The spec state a stack's state name stands for (by name or alias, loosely); no
@@ -238,5 +286,63 @@ pub fn spec_state(spec: &fsm_spec::Spec, stack_state: Option<&str>) -> Option<fs
     match stack_state {
         None => Some(spec.machine.initial),
         Some(name) => spec.state_named_loosely(name),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_text(segment: Segment, octets: u32) -> Segment {
+        Segment {
+            data: octets,
+            ..segment
+        }
+    }
+
+    fn fresh(seen: &mut Seen, segments: &[Segment], timer: bool) -> Vec<Segment> {
+        let mut segments = segments.to_vec();
+        keep_fresh(&mut segments, seen, timer);
+        segments
+    }
+
+    #[test]
+    fn a_retransmission_that_joins_earlier_segments_is_not_fresh() {
+        let mut seen = Seen::new();
+        let syn = Segment::new(SeqNum(100), Control::SYN);
+        let text = with_text(Segment::ack(SeqNum(101), SeqNum(1)), 3);
+        let fin = Segment::new(SeqNum(104), Control::FIN).with_ack(SeqNum(1));
+        assert_eq!(fresh(&mut seen, &[syn, text, fin], false).len(), 3);
+        // The text and the FIN again as one segment, then the FIN alone, in one step.
+        let joined = with_text(
+            Segment::new(SeqNum(101), Control::FIN).with_ack(SeqNum(1)),
+            3,
+        );
+        assert_eq!(fresh(&mut seen, &[joined, fin], false), []);
+        // New text after them is fresh.
+        let more = with_text(Segment::ack(SeqNum(105), SeqNum(1)), 1);
+        assert_eq!(fresh(&mut seen, &[more], false), [more]);
+    }
+
+    #[test]
+    fn a_syn_ack_after_the_stacks_own_syn_and_a_new_connection_are_fresh() {
+        let mut seen = Seen::new();
+        let syn = Segment::new(SeqNum(100), Control::SYN);
+        assert_eq!(fresh(&mut seen, &[syn], false), [syn]);
+        // Simultaneous open: the same ISS, now acknowledging the peer's SYN.
+        let syn_ack = syn.with_ack(SeqNum(1));
+        assert_eq!(fresh(&mut seen, &[syn_ack, syn], false), [syn_ack]);
+        // A new connection's SYN below the old space.
+        let again = Segment::new(SeqNum(50), Control::SYN);
+        assert_eq!(fresh(&mut seen, &[again], false), [again]);
+    }
+
+    #[test]
+    fn an_empty_segment_repeats_only_while_a_timer_runs() {
+        let mut seen = Seen::new();
+        let ack = Segment::ack(SeqNum(100), SeqNum(1));
+        assert_eq!(fresh(&mut seen, &[ack], false), [ack]);
+        assert_eq!(fresh(&mut seen, &[ack], false), [ack]);
+        assert_eq!(fresh(&mut seen, &[ack], true), []);
     }
 }

@@ -120,6 +120,13 @@ pub struct Target {
     pub open: Arc<Open>,
     /// Queries run at once.
     pub threads: usize,
+    /// Whether the default alphabet has the timer events: not where the stack's timers run
+    /// on the wall clock (Linux's TIME-WAIT lasts 60 s).
+    pub timers: bool,
+    /// How many more times a word answered two ways is asked, the majority deciding
+    /// ([`fsm_learn::Config::votes`]): 0 for a stack on a clock of its own, whose answers
+    /// cannot depend on timing.
+    pub votes: usize,
 }
 
 impl fmt::Debug for Target {
@@ -139,6 +146,8 @@ pub fn smoltcp() -> Target {
         version: crate::conform::smoltcp::VERSION.into(),
         open: Arc::new(|| Ok(Box::new(crate::conform::smoltcp::Smoltcp::new()) as Box<dyn Stack>)),
         threads: 2,
+        timers: true,
+        votes: 0,
     }
 }
 
@@ -156,12 +165,18 @@ pub fn lwip() -> Result<Target, ConformError> {
         version: crate::conform::lwip::VERSION.into(),
         open: Arc::new(|| crate::conform::lwip::Lwip::new().map(|l| Box::new(l) as Box<dyn Stack>)),
         threads: 1,
+        timers: true,
+        votes: 0,
     })
 }
 
+/// How long the Linux target waits in silence before a step's answer is complete, by
+/// default ([`crate::conform::linux::Linux::for_learning`]).
+pub const LINUX_SILENCE: Duration = Duration::from_millis(30);
+
 /// The running kernel, each query in a network namespace of its own (mostly waiting, so
-/// many at once).
-pub fn linux() -> Result<Target, ConformError> {
+/// many at once), a step's answer complete after `silence` without a segment.
+pub fn linux(silence: Duration) -> Result<Target, ConformError> {
     if let Some(reason) = crate::conform::linux::unavailable() {
         return Err(ConformError::TargetUnavailable {
             target: "linux",
@@ -171,11 +186,13 @@ pub fn linux() -> Result<Target, ConformError> {
     Ok(Target {
         name: "linux".into(),
         version: format!("Linux {}", crate::conform::linux::kernel_release()),
-        open: Arc::new(|| {
-            crate::conform::linux::Linux::without_reply_rate_limit()
+        open: Arc::new(move || {
+            crate::conform::linux::Linux::for_learning(silence)
                 .map(|l| Box::new(l) as Box<dyn Stack>)
         }),
         threads: 48,
+        timers: false,
+        votes: 5,
     })
 }
 
@@ -227,15 +244,18 @@ pub struct Learned {
     pub stats: Stats,
     /// The W-method's extra states.
     pub extra_states: usize,
+    /// Runs that decided a word answered two ways ([`Target::votes`]).
+    pub votes: usize,
     /// Wall-clock seconds.
     pub seconds: f64,
 }
 
-/// The alphabet of `machine`'s spec: every event bound to something a stack can be given,
-/// or only those named in `only`.
+/// The alphabet of `machine`'s spec: every event bound to something a stack can be given
+/// (without the timers unless `timers`), or only those named in `only`.
 pub fn alphabet(
     machine: &Interpreter,
     only: Option<&[String]>,
+    timers: bool,
 ) -> Result<Vec<(EventId, Step)>, LearnError> {
     let spec = machine.spec();
     let steps = crate::conform::cases::steps_of(machine)?;
@@ -244,7 +264,11 @@ pub fn alphabet(
         .filter_map(|e| Some((e, steps[e.0]?)))
         .collect();
     let Some(only) = only else {
-        return Ok(bound);
+        let timer = |s: &Step| matches!(s, Step::TimeWait | Step::UserTimeout);
+        return Ok(bound
+            .into_iter()
+            .filter(|(_, s)| timers || !timer(s))
+            .collect());
     };
     let mut problems = Vec::new();
     for name in only {
@@ -506,7 +530,7 @@ pub fn learn(
     options: &Options,
 ) -> Result<Learned, LearnError> {
     let started = Instant::now();
-    let alphabet = alphabet(machine, options.events.as_deref())?;
+    let alphabet = alphabet(machine, options.events.as_deref(), target.timers)?;
     let mut pool = Pool {
         target,
         stop: Arc::clone(&options.stop),
@@ -521,6 +545,7 @@ pub fn learn(
         extra_states: options.extra_states,
         max_states: 64,
         batch: 512,
+        votes: target.votes,
     };
     let indices: Vec<usize> = (0..alphabet.len()).collect();
     let learned = fsm_learn::learn(&mut pool, &indices, &config).map_err(|e| match e {
@@ -557,6 +582,7 @@ pub fn learn(
         spec_states,
         stats: learned.stats,
         extra_states: options.extra_states,
+        votes: target.votes,
         seconds: started.elapsed().as_secs_f64(),
     })
 }
@@ -626,7 +652,7 @@ pub fn spec_text(learned: &Learned, machine: &Interpreter) -> String {
         "The machine of {} (target `{}`), learned by `tcp-fsm learn` over the events of {}: \
          {} states; {} membership queries, {} of them run on the stack ({} steps), the others \
          answered from the cache; {} equivalence queries (W-method, {} extra states, {} test \
-         words); {:.1} s.{}",
+         words); {:.1} s.{}{}",
         learned.version,
         learned.target,
         spec.machine.name,
@@ -638,6 +664,13 @@ pub fn spec_text(learned: &Learned, machine: &Interpreter) -> String {
         learned.extra_states,
         stats.test_words,
         learned.seconds,
+        match stats.votes_taken {
+            0 => String::new(),
+            n => format!(
+                " {n} words answered two ways were decided by a majority of {} more runs.",
+                learned.votes
+            ),
+        },
         match left_out.is_empty() {
             true => String::new(),
             false => format!(" Events left out: {}.", left_out.join(", ")),
