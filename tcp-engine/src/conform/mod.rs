@@ -62,7 +62,8 @@ pub enum Timer {
 pub struct NotDriven(pub String);
 
 /// One TCP stack with one connection, as the harness drives it. The stack's local address
-/// is [`peer::STACK`], the peer's [`peer::PEER`].
+/// is [`peer::STACK`], the peer's [`Stack::peer`] ([`peer::PEER`] unless the stack says
+/// otherwise).
 pub trait Stack {
     /// Makes a user call. `Ok(Some(refusal))` when the stack's API refuses it (an error
     /// code): an observation, not a failure to drive.
@@ -82,6 +83,11 @@ pub trait Stack {
     /// once. A stack whose methods cannot fail so keeps the default, `None`.
     fn fault(&mut self) -> Option<String> {
         None
+    }
+    /// The peer's address: [`peer::PEER`], unless the stack reuses its network between
+    /// queries and gives each its own port.
+    fn peer(&self) -> std::net::SocketAddr {
+        peer::PEER
     }
 }
 

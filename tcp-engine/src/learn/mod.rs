@@ -24,7 +24,7 @@
 pub mod mapper;
 
 use crate::conform::cases::Step;
-use crate::conform::peer::{self, PEER, STACK, Seen, keep_fresh, spec_state};
+use crate::conform::peer::{self, STACK, Seen, keep_fresh, spec_state};
 use crate::conform::report::significant;
 use crate::conform::{ConformError, NotDriven, Stack, Timer};
 use crate::interpreter::{Choice, History, Interpreter};
@@ -171,7 +171,7 @@ pub fn lwip() -> Result<Target, ConformError> {
 }
 
 /// How long the Linux target waits in silence before a step's answer is complete, by
-/// default ([`crate::conform::linux::Linux::for_learning`]).
+/// default ([`crate::conform::linux::pool`]).
 pub const LINUX_SILENCE: Duration = Duration::from_millis(30);
 
 /// The running kernel, each query in a network namespace of its own (mostly waiting, so
@@ -186,10 +186,10 @@ pub fn linux(silence: Duration) -> Result<Target, ConformError> {
     Ok(Target {
         name: "linux".into(),
         version: format!("Linux {}", crate::conform::linux::kernel_release()),
-        open: Arc::new(move || {
-            crate::conform::linux::Linux::for_learning(silence)
-                .map(|l| Box::new(l) as Box<dyn Stack>)
-        }),
+        open: {
+            let namespaces = crate::conform::linux::pool::Namespaces::new(silence);
+            Arc::new(move || namespaces.open().map(|l| Box::new(l) as Box<dyn Stack>))
+        },
         threads: 48,
         timers: false,
         votes: 5,
@@ -301,7 +301,7 @@ fn apply(stack: &mut dyn Stack, mapper: &mut Mapper, seen: &mut Seen, step: Step
         Step::Receive(key) => {
             let segment = mapper.segment(key);
             let packet = encode_ip(&Captured {
-                src: PEER,
+                src: stack.peer(),
                 dst: STACK,
                 segment,
                 window: peer::WINDOW,

@@ -21,6 +21,8 @@
 //! the interface ioctls, each in one small function that says why.
 
 use super::cases::{Case, Step};
+pub mod pool;
+
 use super::peer::{PEER, STACK};
 use super::report::TargetReport;
 use super::{ConformError, NotDriven, Stack, Timer, peer, report};
@@ -35,7 +37,7 @@ use socket2::{Domain, SockAddr, Socket, Type};
 use std::ffi::CStr;
 use std::fs::{File, OpenOptions};
 use std::io::{self, Read as _, Write as _};
-use std::net::{IpAddr, Ipv4Addr, Shutdown};
+use std::net::{IpAddr, Ipv4Addr, Shutdown, SocketAddr};
 use std::os::fd::{AsFd, BorrowedFd};
 use std::os::unix::fs::OpenOptionsExt as _;
 use std::sync::Mutex;
@@ -200,6 +202,81 @@ fn bring_up(control: BorrowedFd<'_>, name: &CStr, address: Option<Ipv4Addr>) -> 
     ioctl::<SIOCSIFFLAGS>(control, &mut req).map_err(failed("SIOCSIFFLAGS"))
 }
 
+/// Unshares the calling thread's network namespace and sets it up: `lo` up, and a TUN
+/// device at the stack's address, whose file is returned.
+fn set_up_namespace() -> Result<File, String> {
+    unshare_network().map_err(|e| match e.raw_os_error() {
+        Some(libc::EPERM) => format!(
+            "unshare(CLONE_NEWNET): {e}: it needs root, or a user namespace of its own \
+             (`enter_user_namespace`, which the tcp-fsm CLI calls)"
+        ),
+        _ => format!("unshare(CLONE_NEWNET): {e}"),
+    })?;
+    let control = Socket::new(Domain::IPV4, Type::DGRAM, None).map_err(failed("socket"))?;
+    bring_up(control.as_fd(), c"lo", None)?;
+    // std opens with O_CLOEXEC; O_NONBLOCK so that a read after `poll` never blocks.
+    let tun = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(TUN_CLONE)
+        .map_err(failed("open /dev/net/tun"))?;
+    let mut req = IfReq::new(DEVICE).with_flags((libc::IFF_TUN | libc::IFF_NO_PI) as _);
+    ioctl::<TUNSETIFF>(tun.as_fd(), &mut req).map_err(failed("TUNSETIFF"))?;
+    let IpAddr::V4(ip) = STACK.ip() else {
+        unreachable!("IPv4")
+    };
+    bring_up(control.as_fd(), DEVICE, Some(ip))?;
+    Ok(tun)
+}
+
+/// Sets the calling thread's namespace up for a learner, which replays prefixes at any pace and
+/// needs the same inputs to give the same outputs however fast they come. What Linux
+/// would otherwise do on its own clock, so that a segment comes in whichever step is
+/// running then, is made to happen within its step or not at all:
+///
+/// - the namespace's rate limit on replies to invalid segments is off
+///   (`net.ipv4.tcp_invalid_ratelimit` = 0; the challenge ACK's own limit,
+///   `tcp_challenge_ack_limit`, is unbounded by default since Linux 6.0). With it on, a
+///   second challenge ACK or duplicate ACK within 500 ms of the first is not sent;
+/// - congestion control is Reno (`tcp_congestion_control`), whose segments go out at
+///   once, where BBR, the default of some systems, paces them on a timer;
+/// - Nagle's algorithm and autocorking are off (`TCP_NODELAY`, `tcp_autocorking` = 0),
+///   so a SEND's text goes out in its step, not joined to a later one's or a FIN, or
+///   sent as a tail loss probe on the retransmission timer;
+/// - no retransmission timer fires within a query: the minimum retransmission timeout
+///   is 30 s (`tcp_rto_min_us`, 200 ms by default) and tail loss probes are off
+///   (`tcp_early_retrans` = 0). A retransmission timeout would cut the congestion
+///   window to one segment, and a FIN the user asks for next would wait;
+/// - a delayed ACK is pushed out at the end of its step (`TCP_QUICKACK`, which sends an
+///   ACK the kernel has scheduled, in ESTABLISHED and CLOSE-WAIT, where Linux delays
+///   the ACK of a FIN); a passively opened connection is accepted as soon as it can be,
+///   for the same reason;
+/// - a step's segments are complete after a short silence ([`pool::Namespaces`]): the kernel answers a
+///   segment or a call within the system call that gave it, so a short window is
+///   enough once nothing waits on a timer.
+///
+/// Retransmissions, which still come on their timers, are left out of the answers
+/// ([`crate::conform::peer::keep_fresh`]).
+pub fn tune_for_learning() -> Result<(), String> {
+    // Per network namespace: /proc/sys/net is the opening thread's, the one just made.
+    for (path, value) in [
+        ("/proc/sys/net/ipv4/tcp_invalid_ratelimit", "0"),
+        ("/proc/sys/net/ipv4/tcp_congestion_control", "reno"),
+        ("/proc/sys/net/ipv4/tcp_autocorking", "0"),
+        ("/proc/sys/net/ipv4/tcp_early_retrans", "0"),
+        // 30 s; since Linux 6.11, so an older kernel goes without it.
+        ("/proc/sys/net/ipv4/tcp_rto_min_us", "30000000"),
+    ] {
+        match std::fs::write(path, value) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::NotFound && path.ends_with("_us") => {}
+            Err(e) => return Err(format!("writing {path}: {e}")),
+        }
+    }
+    Ok(())
+}
+
 /// The kernel with one namespace, one TUN device and the case's sockets.
 #[derive(Debug)]
 pub struct Linux {
@@ -214,38 +291,26 @@ pub struct Linux {
     fault: Option<String>,
     /// How long the kernel may stay silent before a step's segments are taken as complete.
     quiet: Duration,
-    /// Set up for a learner ([`Linux::for_learning`]): delayed ACKs pushed out at once,
-    /// Nagle's algorithm off.
+    /// Set up for a learner ([`pool`]): delayed ACKs pushed out at once, Nagle's
+    /// algorithm off.
     learning: bool,
+    /// The peer's address: [`PEER`], or in a namespace used again, a port of the query's own.
+    peer: SocketAddr,
+    /// The namespace this stack borrows from a [`pool::Namespaces`], given back on drop.
+    lease: Option<pool::Lease>,
 }
 
 impl Linux {
     /// Unshares the calling thread's network namespace and sets it up. Call it from a
     /// thread that does nothing else afterwards.
     pub fn new() -> Result<Linux, String> {
-        unshare_network().map_err(|e| match e.raw_os_error() {
-            Some(libc::EPERM) => format!(
-                "unshare(CLONE_NEWNET): {e}: it needs root, or a user namespace of its own \
-                 (`enter_user_namespace`, which the tcp-fsm CLI calls)"
-            ),
-            _ => format!("unshare(CLONE_NEWNET): {e}"),
-        })?;
-        let control = Socket::new(Domain::IPV4, Type::DGRAM, None).map_err(failed("socket"))?;
-        bring_up(control.as_fd(), c"lo", None)?;
-        // std opens with O_CLOEXEC; O_NONBLOCK so that a read after `poll` never blocks.
-        let tun = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .custom_flags(libc::O_NONBLOCK)
-            .open(TUN_CLONE)
-            .map_err(failed("open /dev/net/tun"))?;
-        let mut req = IfReq::new(DEVICE).with_flags((libc::IFF_TUN | libc::IFF_NO_PI) as _);
-        ioctl::<TUNSETIFF>(tun.as_fd(), &mut req).map_err(failed("TUNSETIFF"))?;
-        let IpAddr::V4(ip) = STACK.ip() else {
-            unreachable!("IPv4")
-        };
-        bring_up(control.as_fd(), DEVICE, Some(ip))?;
-        Ok(Linux {
+        Ok(Linux::over(set_up_namespace()?, PEER))
+    }
+
+    /// The stack of the calling thread's namespace, whose TUN device is `tun`, talking to
+    /// the peer at `peer`.
+    fn over(tun: File, peer: SocketAddr) -> Linux {
+        Linux {
             tun,
             listener: None,
             connection: None,
@@ -253,60 +318,12 @@ impl Linux {
             fault: None,
             quiet: QUIET,
             learning: false,
-        })
-    }
-
-    /// As [`Linux::new`], set up for a learner, which replays prefixes at any pace and
-    /// needs the same inputs to give the same outputs however fast they come. What Linux
-    /// would otherwise do on its own clock, so that a segment comes in whichever step is
-    /// running then, is made to happen within its step or not at all:
-    ///
-    /// - the namespace's rate limit on replies to invalid segments is off
-    ///   (`net.ipv4.tcp_invalid_ratelimit` = 0; the challenge ACK's own limit,
-    ///   `tcp_challenge_ack_limit`, is unbounded by default since Linux 6.0). With it on, a
-    ///   second challenge ACK or duplicate ACK within 500 ms of the first is not sent;
-    /// - congestion control is Reno (`tcp_congestion_control`), whose segments go out at
-    ///   once, where BBR, the default of some systems, paces them on a timer;
-    /// - Nagle's algorithm and autocorking are off (`TCP_NODELAY`, `tcp_autocorking` = 0),
-    ///   so a SEND's text goes out in its step, not joined to a later one's or a FIN, or
-    ///   sent as a tail loss probe on the retransmission timer;
-    /// - no retransmission timer fires within a query: the minimum retransmission timeout
-    ///   is 30 s (`tcp_rto_min_us`, 200 ms by default) and tail loss probes are off
-    ///   (`tcp_early_retrans` = 0). A retransmission timeout would cut the congestion
-    ///   window to one segment, and a FIN the user asks for next would wait;
-    /// - a delayed ACK is pushed out at the end of its step (`TCP_QUICKACK`, which sends an
-    ///   ACK the kernel has scheduled, in ESTABLISHED and CLOSE-WAIT, where Linux delays
-    ///   the ACK of a FIN); a passively opened connection is accepted as soon as it can be,
-    ///   for the same reason;
-    /// - a step's segments are complete after `quiet` of silence: the kernel answers a
-    ///   segment or a call within the system call that gave it, so a short window is
-    ///   enough once nothing waits on a timer.
-    ///
-    /// Retransmissions, which still come on their timers, are left out of the answers
-    /// ([`crate::conform::peer::keep_fresh`]).
-    pub fn for_learning(quiet: Duration) -> Result<Linux, String> {
-        let mut linux = Linux::new()?;
-        // Per network namespace: /proc/sys/net is the opening thread's, the one just made.
-        for (path, value) in [
-            ("/proc/sys/net/ipv4/tcp_invalid_ratelimit", "0"),
-            ("/proc/sys/net/ipv4/tcp_congestion_control", "reno"),
-            ("/proc/sys/net/ipv4/tcp_autocorking", "0"),
-            ("/proc/sys/net/ipv4/tcp_early_retrans", "0"),
-            // 30 s; since Linux 6.11, so an older kernel goes without it.
-            ("/proc/sys/net/ipv4/tcp_rto_min_us", "30000000"),
-        ] {
-            match std::fs::write(path, value) {
-                Ok(()) => {}
-                Err(e) if e.kind() == io::ErrorKind::NotFound && path.ends_with("_us") => {}
-                Err(e) => return Err(format!("writing {path}: {e}")),
-            }
+            peer,
+            lease: None,
         }
-        linux.quiet = quiet;
-        linux.learning = true;
-        Ok(linux)
     }
 
-    /// Sends an ACK the kernel has delayed, now ([`Linux::for_learning`]).
+    /// Sends an ACK the kernel has delayed, now ([`tune_for_learning`]).
     ///
     /// `TCP_QUICKACK` sends a scheduled ACK only once the receive queue is empty, and a
     /// FIN stays queued until the application reads its end of file, so the queue is read
@@ -435,7 +452,9 @@ impl Linux {
                 Err(e) => return Err(format!("read from the TUN device: {e}")),
             };
             if let Ok(captured) = decode(DataLink::RAW, &buffer[..n]) {
-                if captured.src.ip() == STACK.ip() {
+                // To the peer of this query only: a namespace used again may still hold
+                // an earlier query's connections, on other ports.
+                if captured.src.ip() == STACK.ip() && captured.dst == self.peer {
                     segments.push(captured.segment);
                 }
             }
@@ -497,11 +516,11 @@ impl Stack for Linux {
             Call::ActiveOpen if self.listener.is_some() => {
                 // An active OPEN of the listening connection: connect(2) on the listener.
                 let listener = self.listener.as_ref().expect("just checked");
-                refusal(listener.connect(&SockAddr::from(PEER)))
+                refusal(listener.connect(&SockAddr::from(self.peer)))
             }
             Call::ActiveOpen if state.is_some() && self.connection.is_some() => {
                 let connection = self.connection.as_ref().expect("just checked");
-                match connection.connect(&SockAddr::from(PEER)) {
+                match connection.connect(&SockAddr::from(self.peer)) {
                     Err(e) if e.raw_os_error() != Some(libc::EINPROGRESS) => Some(e.to_string()),
                     _ => None,
                 }
@@ -509,7 +528,7 @@ impl Stack for Linux {
             Call::ActiveOpen => {
                 self.connection = None;
                 let socket = self.tcp_socket().map_err(NotDriven)?;
-                let result = socket.connect(&SockAddr::from(PEER));
+                let result = socket.connect(&SockAddr::from(self.peer));
                 self.connection = Some(socket);
                 match result {
                     Err(e) if e.raw_os_error() != Some(libc::EINPROGRESS) => Some(e.to_string()),
@@ -644,10 +663,14 @@ impl Stack for Linux {
         self.fault.take()
     }
 
+    fn peer(&self) -> SocketAddr {
+        self.peer
+    }
+
     fn state(&mut self) -> Option<String> {
         // Unreadable, the table would look empty: CLOSED, and a false difference.
         match std::fs::read_to_string("/proc/thread-self/net/tcp") {
-            Ok(table) => connection_state(&table),
+            Ok(table) => connection_state(&table, self.peer.port()),
             Err(e) => {
                 self.fail(format!("reading the namespace's /proc/net/tcp: {e}"));
                 None
@@ -687,7 +710,7 @@ pub fn kernel_state(code: &str) -> Option<&'static str> {
 /// The state of the harness's connection in a `/proc/net/tcp` table: the entry towards
 /// the peer, else a listener on the stack's port (a passively opened connection that went
 /// back to LISTEN, or never left it), else none (CLOSED).
-pub fn connection_state(table: &str) -> Option<String> {
+pub fn connection_state(table: &str, peer_port: u16) -> Option<String> {
     let port = |field: &str| {
         field
             .rsplit(':')
@@ -712,7 +735,7 @@ pub fn connection_state(table: &str) -> Option<String> {
             }
             Some(name) => name,
         };
-        if port(remote) == Some(PEER.port()) {
+        if port(remote) == Some(peer_port) {
             return Some(name.into());
         }
     }
@@ -807,15 +830,7 @@ mod tests {
         let machine = Interpreter::new(&spec).unwrap();
         let cases = cases(&machine).unwrap();
         let case = cases.iter().find(|c| c.case == "closed_rcv_syn").unwrap();
-        let mut stack = Linux {
-            tun,
-            listener: None,
-            connection: None,
-            pending: Vec::new(),
-            fault: None,
-            quiet: QUIET,
-            learning: false,
-        };
+        let mut stack = Linux::over(tun, PEER);
         let driven = stack.drive(&machine, case);
         judge(&spec, &crate::specs::RFC9293.spec(), case, driven)
     }
@@ -846,9 +861,15 @@ mod tests {
         let table = "  sl  local_address rem_address   st\n\
             0: 010012C6:0050 00000000:0000 0A 0\n\
             1: 010012C6:0050 020012C6:9C40 03 0\n";
-        assert_eq!(connection_state(table).as_deref(), Some("SYN_RECV"));
+        assert_eq!(
+            connection_state(table, PEER.port()).as_deref(),
+            Some("SYN_RECV")
+        );
         let listener_only = "  sl\n0: 010012C6:0050 00000000:0000 0A 0\n";
-        assert_eq!(connection_state(listener_only).as_deref(), Some("LISTEN"));
-        assert_eq!(connection_state("  sl\n"), None);
+        assert_eq!(
+            connection_state(listener_only, PEER.port()).as_deref(),
+            Some("LISTEN")
+        );
+        assert_eq!(connection_state("  sl\n", PEER.port()), None);
     }
 }
