@@ -121,6 +121,14 @@ pub struct Config {
     pub max_states: usize,
     /// The most test words given to the teacher at once.
     pub batch: usize,
+    /// Random test words tried after the W-method finds no counterexample: each a state's
+    /// access word and 1 to [`Config::random_length`] random inputs. The W-method is exact
+    /// only for a system with at most `extra_states` more states; these catch a larger one
+    /// where one of its longer words tells states apart, at a cost that does not grow with
+    /// the alphabet. 0 (the default) tries none.
+    pub random_words: usize,
+    /// The longest random suffix of [`Config::random_words`].
+    pub random_length: usize,
     /// When a word is answered two ways, how many more times it is asked: the answer most
     /// of them give replaces what the cache held, and learning starts again from the
     /// cache. 0 (the default) ends learning with [`LearnError::Nondeterministic`] at once,
@@ -135,6 +143,8 @@ impl Default for Config {
             extra_states: 1,
             max_states: 256,
             batch: 512,
+            random_words: 0,
+            random_length: 8,
             votes: 0,
         }
     }
@@ -358,7 +368,15 @@ where
             Err(e) => return Err(e),
         };
         queries.stats.equivalence_queries += 1;
-        let tests = oracle::w_method(&hypothesis.machine, &hypothesis.access, config.extra_states);
+        let mut tests =
+            oracle::w_method(&hypothesis.machine, &hypothesis.access, config.extra_states);
+        tests.extend(oracle::random_words(
+            &hypothesis.access,
+            alphabet.len(),
+            config.random_words,
+            config.random_length,
+            queries.stats.equivalence_queries as u64,
+        ));
         let mut counterexample = None;
         let mut disputed = None;
         for batch in tests.chunks(config.batch.max(1)) {

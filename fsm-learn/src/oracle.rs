@@ -98,6 +98,41 @@ pub fn w_method<O: Clone + Eq>(
     tests
 }
 
+/// `count` random test words: a state's access word (from `access`, at random) and 1 to
+/// `longest` random inputs of `inputs`. The same `round` gives the same words, so a run can
+/// be repeated.
+pub fn random_words(
+    access: &[Word],
+    inputs: usize,
+    count: usize,
+    longest: usize,
+    round: u64,
+) -> Vec<Word> {
+    if access.is_empty() || inputs == 0 || longest == 0 {
+        return Vec::new();
+    }
+    // SplitMix64 (Steele, Lea and Flood, 2014), written out: ten lines that give the same
+    // words on every platform and release, where a random-number crate would be a first
+    // dependency for this crate and might change its sequence between versions.
+    let mut state = 0x5eed_0f_7e57_u64 ^ round.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    let mut next = move |below: usize| -> usize {
+        state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^= z >> 31;
+        (z % below as u64) as usize
+    };
+    (0..count)
+        .map(|_| {
+            let mut word = access[next(access.len())].clone();
+            let length = 1 + next(longest);
+            word.extend((0..length).map(|_| next(inputs)));
+            word
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -255,3 +255,29 @@ proptest! {
         prop_assert!(is_conflict);
     }
 }
+
+#[test]
+fn random_words_find_a_state_the_w_method_is_not_asked_to_look_for() {
+    // A lock of 6 states opened by `1 1 1 1 1 0` alone: with no extra states allowed, the
+    // W-method tests words too short to reach its far states.
+    let mut next = Vec::new();
+    for s in 0..6usize {
+        let on_zero = if s == 5 { (0, 1) } else { (0, 0) };
+        next.push(vec![on_zero, ((s + 1).min(5), 0)]);
+    }
+    let lock = Mealy::new(2, next).unwrap();
+    let config = Config {
+        extra_states: 0,
+        ..Config::default()
+    };
+    let short = learn(&mut target(lock.clone()), &[0, 1], &config).unwrap();
+    assert!(short.machine.states() < 6, "{}", short.machine.states());
+    let config = Config {
+        random_words: 500,
+        random_length: 8,
+        ..config
+    };
+    let learned = learn(&mut target(lock.clone()), &[0, 1], &config).unwrap();
+    assert_eq!(learned.machine.states(), 6);
+    assert_eq!(learned.machine.separating(0, &lock, 0), None);
+}

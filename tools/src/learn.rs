@@ -53,6 +53,10 @@ pub struct Args {
     /// Queries run at once [default: 2 for smoltcp, 1 for lwip, 48 for linux].
     #[arg(long)]
     threads: Option<usize>,
+    /// Random test words a round after the W-method's, each a state's access word and up to
+    /// 8 random events [default: 2000 for linux, 0 for the stacks in process].
+    #[arg(long, value_name = "N")]
+    random_words: Option<usize>,
     /// Linux only: milliseconds of silence after which a step's answer is complete; too
     /// short, and a late segment makes answers depend on timing [default: 30].
     #[arg(long, value_name = "MS")]
@@ -90,6 +94,9 @@ pub fn run(args: &Args) -> Result<ExitCode, Error> {
             "--silence is for the linux target; {} runs in process, on its own clock",
             target.name
         )));
+    }
+    if let Some(words) = args.random_words {
+        target.random_words = words;
     }
     if let Some(threads) = args.threads {
         target.threads = threads.max(1);

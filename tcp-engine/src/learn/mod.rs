@@ -123,6 +123,10 @@ pub struct Target {
     /// Whether the default alphabet has the timer events: not where the stack's timers run
     /// on the wall clock (Linux's TIME-WAIT lasts 60 s).
     pub timers: bool,
+    /// Random test words after the W-method ([`fsm_learn::Config::random_words`]): 0 in
+    /// process, where the W-method's words are cheap; on Linux, whose machine has more
+    /// states than its first hypotheses by more than one, 2,000 a round.
+    pub random_words: usize,
     /// How many more times a word answered two ways is asked, the majority deciding
     /// ([`fsm_learn::Config::votes`]): 0 for a stack on a clock of its own, whose answers
     /// cannot depend on timing.
@@ -147,6 +151,7 @@ pub fn smoltcp() -> Target {
         open: Arc::new(|| Ok(Box::new(crate::conform::smoltcp::Smoltcp::new()) as Box<dyn Stack>)),
         threads: 2,
         timers: true,
+        random_words: 0,
         votes: 0,
     }
 }
@@ -166,6 +171,7 @@ pub fn lwip() -> Result<Target, ConformError> {
         open: Arc::new(|| crate::conform::lwip::Lwip::new().map(|l| Box::new(l) as Box<dyn Stack>)),
         threads: 1,
         timers: true,
+        random_words: 0,
         votes: 0,
     })
 }
@@ -192,6 +198,7 @@ pub fn linux(silence: Duration) -> Result<Target, ConformError> {
         },
         threads: 48,
         timers: false,
+        random_words: 2000,
         votes: 5,
     })
 }
@@ -545,6 +552,8 @@ pub fn learn(
         extra_states: options.extra_states,
         max_states: 64,
         batch: 512,
+        random_words: target.random_words,
+        random_length: 8,
         votes: target.votes,
     };
     let indices: Vec<usize> = (0..alphabet.len()).collect();
