@@ -114,7 +114,7 @@ pub fn random_words(
     // SplitMix64 (Steele, Lea and Flood, 2014), written out: ten lines that give the same
     // words on every platform and release, where a random-number crate would be a first
     // dependency for this crate and might change its sequence between versions.
-    let mut state = 0x5eed_0f_7e57_u64 ^ round.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    let mut state = 0x005e_ed0f_7e57_u64 ^ round.wrapping_mul(0x9e37_79b9_7f4a_7c15);
     let mut next = move |below: usize| -> usize {
         state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
         let mut z = state;
