@@ -280,13 +280,17 @@ where
         Ok(())
     }
 
-    /// Asks `word`, answered two ways, `votes` more times, and keeps in the cache the
-    /// answer a strict majority gave; none is an error.
-    fn vote(&mut self, word: &Word, votes: usize, conflict: Failure<T>) -> Result<(), Failure<T>> {
+    /// Asks the word of `conflict`, answered two ways, `votes` more times, and keeps in the
+    /// cache the answer a strict majority gave; none is an error.
+    fn vote(&mut self, conflict: Failure<T>, votes: usize) -> Result<(), Failure<T>> {
+        let LearnError::Nondeterministic { word, .. } = &conflict else {
+            return Err(conflict);
+        };
         // A system that needs more votes than this is not one a vote can fix.
         if self.stats.votes_taken >= MAX_VOTES {
             return Err(conflict);
         }
+        let word = word.clone();
         let inputs: Vec<T::Input> = word.iter().map(|&i| self.alphabet[i].clone()).collect();
         let answers = self
             .teacher
@@ -311,7 +315,7 @@ where
         tally.sort_by_key(|&(_, n)| std::cmp::Reverse(n));
         match tally.as_slice() {
             [(winner, n), ..] if 2 * n > votes => {
-                self.cache.overwrite(word, (*winner).clone());
+                self.cache.overwrite(&word, (*winner).clone());
                 Ok(())
             }
             // No majority: report two of the answers, at the first step they differ.
@@ -355,74 +359,62 @@ where
     };
     let mut table = table::Table::new(alphabet.len());
     loop {
-        let hypothesis = match table.close(&mut queries, config.max_states) {
-            Ok(hypothesis) => hypothesis,
-            Err(conflict @ LearnError::Nondeterministic { .. }) if config.votes > 0 => {
-                let LearnError::Nondeterministic { word, .. } = &conflict else {
-                    unreachable!("matched above")
-                };
-                queries.vote(&word.clone(), config.votes, conflict)?;
-                table = table::Table::new(alphabet.len());
-                continue;
-            }
-            Err(e) => return Err(e),
-        };
-        queries.stats.equivalence_queries += 1;
-        let mut tests =
-            oracle::w_method(&hypothesis.machine, &hypothesis.access, config.extra_states);
-        tests.extend(oracle::random_words(
-            &hypothesis.access,
-            alphabet.len(),
-            config.random_words,
-            config.random_length,
-            queries.stats.equivalence_queries as u64,
-        ));
-        let mut counterexample = None;
-        let mut disputed = None;
-        for batch in tests.chunks(config.batch.max(1)) {
-            queries.stats.test_words += batch.len();
-            match queries.ensure(batch) {
-                Ok(()) => {}
-                Err(conflict @ LearnError::Nondeterministic { .. }) if config.votes > 0 => {
-                    disputed = Some(conflict);
-                    break;
-                }
-                Err(e) => return Err(e),
-            }
-            counterexample = batch
-                .iter()
-                .find(|word| hypothesis.machine.run(word) != queries.tail(word, word.len()));
-            if counterexample.is_some() {
-                break;
-            }
-        }
-        if let Some(conflict) = disputed {
-            // The cache may now say otherwise than the table was built on: start again
-            // from the cache, which answers all but the new words.
-            let LearnError::Nondeterministic { word, .. } = &conflict else {
-                unreachable!("only a conflict is disputed")
-            };
-            queries.vote(&word.clone(), config.votes, conflict)?;
-            table = table::Table::new(alphabet.len());
-            continue;
-        }
-        match counterexample {
-            None => {
+        match round(&mut table, &mut queries, config) {
+            Ok(Some(hypothesis)) => {
                 return Ok(Learned {
                     machine: hypothesis.machine,
                     access: hypothesis.access,
                     stats: queries.stats,
                 });
             }
-            Some(word) => {
-                // The shortest prefix that already differs is the counterexample.
-                let outputs = queries.tail(word, word.len());
-                let hyp = hypothesis.machine.run(word);
-                let at = (0..word.len())
-                    .find(|&i| hyp[i] != outputs[i])
-                    .expect("they differ");
-                table.add_counterexample(&word[..=at]);
+            Ok(None) => {}
+            Err(conflict @ LearnError::Nondeterministic { .. }) if config.votes > 0 => {
+                queries.vote(conflict, config.votes)?;
+                // The cache may now say otherwise than the table was built on: start again
+                // from the cache, which answers all but the new words.
+                table = table::Table::new(alphabet.len());
             }
+            Err(e) => return Err(e),
         }
     }
+}
+
+/// One round of L*: closes the table and tests the hypothesis. `Some` when no test word
+/// refutes it; `None` after adding the counterexample to the table.
+fn round<T: Teacher>(
+    table: &mut table::Table,
+    queries: &mut Queries<'_, T>,
+    config: &Config,
+) -> Result<Option<table::Hypothesis<T::Output>>, Failure<T>>
+where
+    T::Input: Clone,
+{
+    let hypothesis = table.close(queries, config.max_states)?;
+    queries.stats.equivalence_queries += 1;
+    let mut tests = oracle::w_method(&hypothesis.machine, &hypothesis.access, config.extra_states);
+    tests.extend(oracle::random_words(
+        &hypothesis.access,
+        queries.alphabet.len(),
+        config.random_words,
+        config.random_length,
+        queries.stats.equivalence_queries as u64,
+    ));
+    for batch in tests.chunks(config.batch.max(1)) {
+        queries.stats.test_words += batch.len();
+        queries.ensure(batch)?;
+        let counterexample = batch
+            .iter()
+            .find(|word| hypothesis.machine.run(word) != queries.tail(word, word.len()));
+        if let Some(word) = counterexample {
+            // The shortest prefix that already differs is the counterexample.
+            let outputs = queries.tail(word, word.len());
+            let hyp = hypothesis.machine.run(word);
+            let at = (0..word.len())
+                .find(|&i| hyp[i] != outputs[i])
+                .expect("they differ");
+            table.add_counterexample(&word[..=at]);
+            return Ok(None);
+        }
+    }
+    Ok(Some(hypothesis))
 }
