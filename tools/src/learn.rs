@@ -71,12 +71,7 @@ pub fn run(args: &Args) -> Result<ExitCode, Error> {
         "lwip" => learn::lwip()?,
         "linux" => {
             // Before any thread starts: a process enters a user namespace single-threaded.
-            tcp_engine::conform::linux::enter_user_namespace().map_err(|reason| {
-                ConformError::TargetUnavailable {
-                    target: "linux",
-                    reason,
-                }
-            })?;
+            tcp_engine::conform::linux::enter_user_namespace()?;
             let silence = args
                 .silence
                 .map_or(learn::LINUX_SILENCE, Duration::from_millis);

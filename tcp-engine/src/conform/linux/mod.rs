@@ -140,10 +140,18 @@ fn unshare_network() -> io::Result<()> {
 /// the process moves into a user namespace of its own, where it holds every capability
 /// over the namespaces it creates and nothing else; its user is mapped to root there, so
 /// the files it writes belong to the user outside. A process can only do this while it has
-/// one thread, so call it first (the `tcp-fsm` CLI does, before it starts any). Errors say
-/// what is missing: the threads, or a system that does not let an ordinary user make a
-/// user namespace (and how to allow it).
-pub fn enter_user_namespace() -> Result<(), String> {
+/// one thread, so call it first (the `tcp-fsm` CLI does, before it starts any). Errors
+/// ([`ConformError::TargetUnavailable`]) say what is missing: the threads, or a system that
+/// does not let an ordinary user make a user namespace (and how to allow it).
+pub fn enter_user_namespace() -> Result<(), ConformError> {
+    enter_user_namespace_or_why().map_err(|reason| ConformError::TargetUnavailable {
+        target: "linux",
+        reason,
+    })
+}
+
+/// [`enter_user_namespace`], its error the reason alone.
+fn enter_user_namespace_or_why() -> Result<(), String> {
     use rustix::thread::CapabilitySet;
     let needed = CapabilitySet::SYS_ADMIN | CapabilitySet::NET_ADMIN;
     let held = rustix::thread::capabilities(None).map_err(|e| format!("capget: {e}"))?;
