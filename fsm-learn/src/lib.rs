@@ -9,11 +9,13 @@
 //!   adds all its suffixes after the longest prefix the table already holds to the columns
 //!   (Shahbaz and Groz, "Inferring Mealy Machines", FM 2009), which keeps the rows of the
 //!   short prefixes distinct, so no consistency check is needed.
-//! - **Equivalence queries** are answered by a conformance test ([`oracle`]), the W-method
-//!   (Chow 1978; Vasilevskii 1973): every word `p · m · w` with `p` in the hypothesis'
-//!   transition cover, `m` any word of at most `extra_states` inputs and `w` in a
-//!   characterising set. When the system has at most `extra_states` more states than the
-//!   hypothesis, the test finds a difference if there is one, so the result is exact.
+//! - **Equivalence queries** are answered by a conformance test ([`oracle`]), the
+//!   Wp-method (Fujiwara et al. 1991), a smaller test with the W-method's guarantee (Chow
+//!   1978; Vasilevskii 1973): words `p · m · w` with `p` a state's access word, `m` any
+//!   word of at most `extra_states + 1` inputs and `w` from a characterising set (after
+//!   the longest `m`, only the words that identify the state reached). When the system has
+//!   at most `extra_states` more states than the hypothesis, the test finds a difference if
+//!   there is one, so the result is exact.
 //! - **A cache** ([`cache`]): a prefix tree of every answer. A word that is a prefix of one
 //!   already run is answered from it; a batch is reduced to its longest words before it is
 //!   asked. A system that answers a word otherwise than the cache says is not deterministic,
@@ -73,6 +75,11 @@ pub trait Teacher {
     /// The outputs of each word, one per input.
     fn answer(&mut self, words: &[Vec<Self::Input>])
     -> Result<Vec<Vec<Self::Output>>, Self::Error>;
+    /// Told of each hypothesis, with `states` states, before it is tested, and of the work
+    /// so far: for a progress report on a system slow to query. Does nothing by default.
+    fn hypothesis(&mut self, states: usize, stats: &Stats) {
+        let _ = (states, stats);
+    }
 }
 
 /// A system that is reset and stepped one input at a time.
@@ -113,7 +120,7 @@ impl<S: System> Teacher for OneByOne<S> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Config {
     /// How many more states than the hypothesis the equivalence oracle allows the system
-    /// (the `k` of the W-method): the result is exact for a system with at most that many
+    /// (the `k` of the Wp-method): the result is exact for a system with at most that many
     /// more. Each one multiplies the test by the alphabet's size.
     pub extra_states: usize,
     /// The most states a hypothesis may have before learning gives up
@@ -121,8 +128,8 @@ pub struct Config {
     pub max_states: usize,
     /// The most test words given to the teacher at once.
     pub batch: usize,
-    /// Random test words tried after the W-method finds no counterexample: each a state's
-    /// access word and 1 to [`Config::random_length`] random inputs. The W-method is exact
+    /// Random test words tried after the Wp-method finds no counterexample: each a state's
+    /// access word and 1 to [`Config::random_length`] random inputs. The Wp-method is exact
     /// only for a system with at most `extra_states` more states; these catch a larger one
     /// where one of its longer words tells states apart, at a cost that does not grow with
     /// the alphabet. 0 (the default) tries none.
@@ -391,7 +398,10 @@ where
 {
     let hypothesis = table.close(queries, config.max_states)?;
     queries.stats.equivalence_queries += 1;
-    let mut tests = oracle::w_method(&hypothesis.machine, &hypothesis.access, config.extra_states);
+    queries
+        .teacher
+        .hypothesis(hypothesis.machine.states(), &queries.stats);
+    let mut tests = oracle::wp_method(&hypothesis.machine, &hypothesis.access, config.extra_states);
     tests.extend(oracle::random_words(
         &hypothesis.access,
         queries.alphabet.len(),

@@ -1,11 +1,18 @@
-//! The equivalence oracle: a W-method conformance test of a hypothesis.
+//! The equivalence oracle: a conformance test of a hypothesis, by the Wp-method (Fujiwara
+//! et al. 1991), which has the W-method's guarantee (Chow 1978) with fewer words.
 //!
-//! The test words are `p · m · w`: `p` in the transition cover (each state's access word,
-//! alone and followed by each input), `m` any word of at most `extra_states` inputs, and `w`
-//! in a characterising set (words that tell every two states apart; the empty word too, so
-//! that `p · m` itself is checked). If the system has at most `extra_states` states more
-//! than the hypothesis and answers every test word as the hypothesis does, the two are
-//! equivalent (Chow 1978, Theorem 2).
+//! The W-method's test words are `p · m · w`: `p` each state's access word, `m` any word of
+//! at most `extra_states + 1` inputs, and `w` in a characterising set W (words that tell
+//! every two states apart; the empty word too, so that `p · m` itself is checked). If the
+//! system has at most `extra_states` states more than the hypothesis and answers every test
+//! word as the hypothesis does, the two are equivalent.
+//!
+//! The Wp-method keeps the whole of W only where `m` is shorter than `extra_states + 1`
+//! inputs. After the longest `m` it checks the state reached with that state's identifier
+//! alone: the words of W that tell it apart from every other state. Words of the longest
+//! `m` are most of the test (the alphabet's size times as many as all shorter ones), and
+//! an identifier is a few words where W has one per state split, so the test shrinks
+//! several times over on a machine of tens of states.
 
 use crate::{Mealy, Word};
 
@@ -17,20 +24,7 @@ pub fn characterising_set<O: Clone + Eq>(machine: &Mealy<O>) -> Vec<Word> {
     for a in 0..machine.states() {
         for b in a + 1..machine.states() {
             // Already told apart by a word in the set?
-            let split = set.iter().any(|w| {
-                let run = |s: usize| {
-                    let mut state = s;
-                    w.iter()
-                        .map(|&i| {
-                            let (to, o) = machine.step(state, i);
-                            state = to;
-                            o.clone()
-                        })
-                        .collect::<Vec<O>>()
-                };
-                run(a) != run(b)
-            });
-            if !split {
+            if !set.iter().any(|w| tells_apart(machine, a, b, w)) {
                 if let Some(word) = machine.separating(a, machine, b) {
                     set.push(word);
                 }
@@ -44,6 +38,50 @@ pub fn characterising_set<O: Clone + Eq>(machine: &Mealy<O>) -> Vec<Word> {
     });
     set.sort();
     set
+}
+
+/// What `machine` answers to `word` from `state`.
+fn outputs_from<O: Clone + Eq>(machine: &Mealy<O>, state: usize, word: &[usize]) -> Vec<O> {
+    let mut state = state;
+    word.iter()
+        .map(|&i| {
+            let (to, o) = machine.step(state, i);
+            state = to;
+            o.clone()
+        })
+        .collect()
+}
+
+/// Whether `word` gives different outputs from states `a` and `b`.
+fn tells_apart<O: Clone + Eq>(machine: &Mealy<O>, a: usize, b: usize, word: &[usize]) -> bool {
+    outputs_from(machine, a, word) != outputs_from(machine, b, word)
+}
+
+/// An identifier of `state` within `set`: words of `set` that together tell it apart from
+/// every other state, taken greedily, each the one that tells it from the most states not
+/// yet told apart (fewer words, fewer tests).
+fn identifier<'w, O: Clone + Eq>(
+    machine: &Mealy<O>,
+    state: usize,
+    set: &'w [Word],
+) -> Vec<&'w Word> {
+    let mut left: Vec<usize> = (0..machine.states()).filter(|&s| s != state).collect();
+    let mut chosen = Vec::new();
+    while !left.is_empty() {
+        let split = |w: &Word| {
+            left.iter()
+                .filter(|&&s| tells_apart(machine, state, s, w))
+                .count()
+        };
+        let Some(best) = set.iter().max_by_key(|w| split(w)).filter(|w| split(w) > 0) else {
+            // A set that is not characterising for a machine that is not minimal: no word
+            // tells the rest apart, and no test could.
+            break;
+        };
+        left.retain(|&s| !tells_apart(machine, state, s, best));
+        chosen.push(best);
+    }
+    chosen
 }
 
 /// Every word of at most `length` inputs over `inputs` inputs, shortest first.
@@ -66,30 +104,37 @@ fn words_up_to(inputs: usize, length: usize) -> Vec<Word> {
     all
 }
 
-/// The W-method's test words for `machine`, whose states are reached by `access`, shortest
-/// first.
-pub fn w_method<O: Clone + Eq>(
+/// The Wp-method's test words for `machine`, whose states are reached by `access`,
+/// shortest first (module docs).
+pub fn wp_method<O: Clone + Eq>(
     machine: &Mealy<O>,
     access: &[Word],
     extra_states: usize,
 ) -> Vec<Word> {
     let inputs = machine.inputs();
-    let mut cover: Vec<Word> = access.to_vec();
-    for word in access {
-        for i in 0..inputs {
-            let mut w = word.clone();
-            w.push(i);
-            cover.push(w);
-        }
-    }
-    let middle = words_up_to(inputs, extra_states);
     let mut characterising = characterising_set(machine);
     characterising.push(Vec::new());
+    let identifiers: Vec<Vec<&Word>> = (0..machine.states())
+        .map(|s| identifier(machine, s, &characterising))
+        .collect();
+    let middle = words_up_to(inputs, extra_states + 1);
     let mut tests: Vec<Word> = Vec::new();
-    for p in &cover {
+    for p in access {
         for m in &middle {
-            for w in &characterising {
-                tests.push(p.iter().chain(m).chain(w).copied().collect());
+            let word: Word = p.iter().chain(m).copied().collect();
+            if m.len() <= extra_states {
+                // The whole of W.
+                for w in &characterising {
+                    tests.push(word.iter().chain(w).copied().collect());
+                }
+            } else {
+                // The identifier of the state reached; the word itself checks the last
+                // step's output.
+                let reached = machine.state_after(&word);
+                for w in &identifiers[reached] {
+                    tests.push(word.iter().chain(w.iter()).copied().collect());
+                }
+                tests.push(word);
             }
         }
     }

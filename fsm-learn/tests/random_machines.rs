@@ -78,7 +78,7 @@ proptest! {
             .prop_flat_map(|(s, i, o)| (machine(s, i, o), Just(i)))
     ) {
         let alphabet: Vec<usize> = (0..inputs).collect();
-        // Extra states up to the target's size: the W-method is then exact.
+        // Extra states up to the target's size: the Wp-method is then exact.
         let config = Config { extra_states: m.states(), ..Config::default() };
         let learned = learn(&mut target(m.clone()), &alphabet, &config).unwrap();
         prop_assert_eq!(learned.machine.separating(0, &m, 0), None);
@@ -88,6 +88,44 @@ proptest! {
             prop_assert_eq!(learned.machine.state_after(word), state);
         }
         prop_assert!(learned.stats.queries_run <= learned.stats.membership_queries);
+    }
+}
+
+/// Shortest access words of `m`'s states, breadth first, if every state is reachable.
+fn access_words(m: &Mealy<u8>) -> Option<Vec<Vec<usize>>> {
+    let mut access: Vec<Option<Vec<usize>>> = vec![None; m.states()];
+    access[0] = Some(Vec::new());
+    let mut queue = std::collections::VecDeque::from([0usize]);
+    while let Some(s) = queue.pop_front() {
+        for i in 0..m.inputs() {
+            let (to, _) = m.step(s, i);
+            if access[to].is_none() {
+                let mut w = access[s].clone().expect("queued states have one");
+                w.push(i);
+                access[to] = Some(w);
+                queue.push_back(to);
+            }
+        }
+    }
+    access.into_iter().collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// The Wp-method's guarantee: a system with at most `k` more states than a minimal
+    /// hypothesis, and not equivalent to it, answers some test word otherwise.
+    #[test]
+    fn the_wp_method_tells_apart_every_system_within_its_bound(
+        (h, m, k) in (1usize..=4, 1usize..=2, 0usize..=2)
+            .prop_flat_map(|(n, i, k)| (machine(n, i, 2), (1..=n + k).prop_flat_map(move |s| machine(s, i, 2)), Just(k)))
+    ) {
+        prop_assume!(h.is_minimal());
+        let Some(access) = access_words(&h) else { return Ok(()) };
+        let differs = h.separating(0, &m, 0).is_some();
+        let tests = fsm_learn::oracle::wp_method(&h, &access, k);
+        let found = tests.iter().any(|w| h.run(w) != m.run(w));
+        prop_assert_eq!(found, differs, "{} tests", tests.len());
     }
 }
 
@@ -257,9 +295,9 @@ proptest! {
 }
 
 #[test]
-fn random_words_find_a_state_the_w_method_is_not_asked_to_look_for() {
+fn random_words_find_a_state_the_wp_method_is_not_asked_to_look_for() {
     // A lock of 6 states opened by `1 1 1 1 1 0` alone: with no extra states allowed, the
-    // W-method tests words too short to reach its far states.
+    // Wp-method tests words too short to reach its far states.
     let mut next = Vec::new();
     for s in 0..6usize {
         let on_zero = if s == 5 { (0, 1) } else { (0, 0) };
