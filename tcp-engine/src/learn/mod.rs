@@ -811,3 +811,39 @@ pub fn word_of(learned: &Learned, steps: &[(EventId, Step)]) -> Option<Vec<usize
         .map(|(e, _)| learned.alphabet.iter().position(|(a, _)| a == e))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::binding::{Call, Key};
+
+    /// A namespace of the Linux pool, used again query after query as when learning, still
+    /// takes a connection into TIME-WAIT after more than the 64 its connection table would
+    /// allow by default (the next queries would find CLOSED, and their answers differ).
+    #[test]
+    fn a_linux_namespace_used_again_keeps_every_time_wait() {
+        if let Some(why) = crate::conform::linux::unavailable() {
+            test_support::CONFORMANCE.skip("a pooled namespace's TIME-WAIT", &why);
+            return;
+        }
+        let target = linux(Duration::from_millis(10)).unwrap();
+        let word = [
+            Step::Call(Call::ActiveOpen),
+            Step::Receive(Key::SynAck),
+            Step::Call(Call::Close),
+            Step::Receive(Key::FinAck),
+        ];
+        let stop = AtomicBool::new(false);
+        for query in 0..100 {
+            // One query at a time, each on a thread of its own: the pool lends them all
+            // the same namespace.
+            let (_, state) = std::thread::scope(|s| {
+                s.spawn(|| run_word(target.open.as_ref(), &word, &stop))
+                    .join()
+                    .expect("the query does not panic")
+            })
+            .unwrap_or_else(|e| panic!("query {query}: {e:?}"));
+            assert_eq!(state.as_deref(), Some("TIME_WAIT"), "query {query}");
+        }
+    }
+}

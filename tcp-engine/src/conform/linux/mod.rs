@@ -256,6 +256,10 @@ fn set_up_namespace() -> Result<File, String> {
 ///   is 30 s (`tcp_rto_min_us`, 200 ms by default) and tail loss probes are off
 ///   (`tcp_early_retrans` = 0). A retransmission timeout would cut the congestion
 ///   window to one segment, and a FIN the user asks for next would wait;
+/// - a connection that would enter TIME-WAIT does: a namespace with a connection table
+///   of its own ([`pool`]) may hold only half as many TIME-WAIT connections as the table
+///   has buckets (`tcp_max_tw_buckets`, 64 of 128), closes the rest at once, and is used
+///   again for minutes, so its limit is raised;
 /// - a delayed ACK is pushed out at the end of its step (`TCP_QUICKACK`, which sends an
 ///   ACK the kernel has scheduled, in ESTABLISHED and CLOSE-WAIT, where Linux delays
 ///   the ACK of a FIN); a passively opened connection is accepted as soon as it can be,
@@ -273,6 +277,7 @@ pub fn tune_for_learning() -> Result<(), String> {
         ("/proc/sys/net/ipv4/tcp_congestion_control", "reno"),
         ("/proc/sys/net/ipv4/tcp_autocorking", "0"),
         ("/proc/sys/net/ipv4/tcp_early_retrans", "0"),
+        ("/proc/sys/net/ipv4/tcp_max_tw_buckets", "1000000"),
         // 30 s; since Linux 6.11, so an older kernel goes without it.
         ("/proc/sys/net/ipv4/tcp_rto_min_us", "30000000"),
     ] {
