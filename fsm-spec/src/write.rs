@@ -39,6 +39,8 @@ pub struct StateText {
     pub name: String,
     pub doc: Option<String>,
     pub aliases: Vec<String>,
+    /// `final = true`: the state may have no way out.
+    pub is_final: bool,
 }
 
 /// An `[events.NAME]` table.
@@ -142,6 +144,9 @@ impl fmt::Display for SpecText {
             writeln!(f, "\n[states.{}]", state.name)?;
             key(f, "doc", state.doc.as_ref())?;
             list(f, "aliases", &state.aliases)?;
+            if state.is_final {
+                writeln!(f, "final = true")?;
+            }
         }
         for event in &self.events {
             writeln!(f, "\n[events.{}]", event.name)?;
@@ -185,6 +190,7 @@ mod tests {
             name: "SHUT".into(),
             doc: Some("closed".into()),
             aliases: vec!["CLOSED".into()],
+            is_final: true,
         });
         text.states.push(StateText::new("OPEN"));
         let mut knock = EventText::new("knock", EventKind::Receive);
@@ -207,6 +213,7 @@ mod tests {
             .unwrap_or_else(|e| panic!("{e:?}\n{written}"));
         assert_eq!(spec.machine.doc.as_deref(), text.doc.as_deref());
         assert_eq!(spec.states[0].aliases, ["CLOSED"]);
+        assert!(spec.states[0].is_final && !spec.states[1].is_final);
         assert_eq!(spec.transitions[0].send.as_deref(), Some("CREAK"));
         assert_eq!(spec.no_transitions[0].kind, NoTransitionKind::Drop);
         assert_eq!(spec.events[1].segment.as_deref(), Some("KNOCK"));
