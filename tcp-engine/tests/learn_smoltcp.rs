@@ -1,4 +1,4 @@
-//! `learn` on smoltcp (and lwIP, and Linux over six events where it can run): the learned
+//! `learn` on smoltcp (and lwIP, and Linux where it can run): the learned
 //! machine is a spec that checks, it agrees with `conform` on every case both can run, and a
 //! stack that crashes, hangs, cannot be opened or is interrupted ends learning with a clear
 //! error.
@@ -81,17 +81,22 @@ fn linux_learned_agrees_with_conform_on_linux() {
         return;
     }
     let machine = Interpreter::new(spec()).unwrap();
-    // The alphabet `.ci/run` learns as an ordinary user: the handshakes and the close paths
-    // from both ends, some 2 minutes. The whole default alphabet is in docs/conformance.md.
+    // The alphabet `.ci/run` learns as an ordinary user: every call and segment but SEND,
+    // some 2 minutes. The default alphabet has SEND too, after which each unacknowledged
+    // segment up to the congestion window is a state, and takes 8 (docs/conformance.md, 9).
     let options = Options {
         events: Some(
             [
                 "passive_open",
                 "active_open",
                 "close",
+                "abort",
                 "rcv_syn",
+                "rcv_syn_ack",
                 "rcv_ack",
                 "rcv_fin",
+                "rcv_fin_ack",
+                "rcv_rst",
             ]
             .map(String::from)
             .to_vec(),
@@ -100,9 +105,13 @@ fn linux_learned_agrees_with_conform_on_linux() {
     };
     let target = learn::linux(learn::LINUX_SILENCE).unwrap();
     let learned = learn::learn(&machine, &target, &options).unwrap();
+    // A clean spec: states only a timer would end are written `final`, not dead ends.
+    let text = learn::spec_text(&learned, &machine);
+    let report = fsm_spec::check(&SourceFile::new("learned-linux.toml", text.clone()));
+    assert!(report.diagnostics.is_empty(), "{:?}\n{text}", report.diagnostics);
     let cases = cases::cases(&machine).unwrap();
     let report = conform::linux::run(&machine, &cases).unwrap();
-    assert_agrees(&learned, &cases, &report, 15);
+    assert_agrees(&learned, &cases, &report, 66);
 }
 
 /// Every case `conform` drove: the learned machine sends what the stack sent and ends in
@@ -134,11 +143,17 @@ fn assert_agrees(
             panic!("{}: conform drove the last step, learn did not", case.case);
         };
         assert_eq!(segments, &sent, "{}: what the stack sent", case.case);
+        // The stack's state, by one of the names it gives the learned state (a learned
+        // state is all the stack's states no input of the alphabet tells apart).
         let state = learned.machine.state_after(&word);
-        assert_eq!(
-            learned.stack_states[state], observed.stack_state,
-            "{}: the stack's state",
-            case.case
+        let names: Vec<&Option<String>> = std::iter::once(&learned.stack_states[state])
+            .chain(&learned.also_called[state])
+            .collect();
+        assert!(
+            names.contains(&&observed.stack_state),
+            "{}: the stack's state {:?}, learned as one of {names:?}",
+            case.case,
+            observed.stack_state
         );
         compared += 1;
     }

@@ -15,7 +15,7 @@ use tcp_engine::learn::{self, Options};
 
 /// Learn a TCP stack's state machine by querying it, and write it as a spec.
 ///
-/// Active automata learning (L* with a W-method equivalence oracle and a query cache): the
+/// Active automata learning (L* with a Wp-method equivalence oracle and a query cache): the
 /// inputs are the spec's calls, received segments and timers, given to the stack as
 /// `conform` gives them; the outputs are the control bits of the segments the stack sends
 /// back (or nothing, within its silence window). The learned machine is written in the spec
@@ -46,14 +46,14 @@ pub struct Args {
     /// without the two timers, whose TIME-WAIT alone takes 60 s a query].
     #[arg(long, value_delimiter = ',', value_name = "EVENT,...")]
     events: Vec<String>,
-    /// States the equivalence oracle allows the stack beyond the hypothesis (the W-method's
+    /// States the equivalence oracle allows the stack beyond the hypothesis (the Wp-method's
     /// k): the result is exact for a stack with at most that many more.
     #[arg(long, default_value_t = 1)]
     extra_states: usize,
-    /// Queries run at once [default: 2 for smoltcp, 1 for lwip, 48 for linux].
+    /// Queries run at once [default: 2 for smoltcp, 1 for lwip, 192 for linux].
     #[arg(long)]
     threads: Option<usize>,
-    /// Random test words a round after the W-method's, each a state's access word and up to
+    /// Random test words a round after the Wp-method's, each a state's access word and up to
     /// 8 random events [default: 2000 for linux, 0 for the stacks in process].
     #[arg(long, value_name = "N")]
     random_words: Option<usize>,
@@ -103,11 +103,25 @@ pub fn run(args: &Args) -> Result<ExitCode, Error> {
         signal_hook::flag::register(signal, Arc::clone(&stop))
             .map_err(|e| Error::Usage(format!("cannot handle Ctrl-C: {e}")))?;
     }
+    // A line a round, from a thread of its own, until learning drops the sender.
+    let (progress, rounds) = std::sync::mpsc::channel::<learn::Round>();
+    let reporter = std::thread::spawn(move || {
+        for round in rounds {
+            eprintln!(
+                "hypothesis {}: {} states; {} queries run so far; {:.0} s",
+                round.hypothesis,
+                round.states,
+                round.stats.queries_run,
+                round.elapsed.as_secs_f64()
+            );
+        }
+    });
     let options = Options {
         extra_states: args.extra_states,
         events: (!args.events.is_empty()).then(|| args.events.clone()),
         stop,
         query_limit: None,
+        progress: Some(progress),
     };
     // Said once Ctrl-C is handled, so that whoever watches (a person, a test) knows a stop
     // request from now on ends learning cleanly.
@@ -115,7 +129,11 @@ pub fn run(args: &Args) -> Result<ExitCode, Error> {
         "learning {} ({}), {} queries at once; Ctrl-C stops",
         target.name, target.version, target.threads
     );
-    let learned = learn::learn(&machine, &target, &options)?;
+    let learned = learn::learn(&machine, &target, &options);
+    drop(options);
+    // The reporter ends once its last line is out, before the result's.
+    let _ = reporter.join();
+    let learned = learned?;
     let text = learn::spec_text(&learned, &machine);
     match &args.output {
         Some(path) => std::fs::write(path, &text).map_err(|source| Error::Write {

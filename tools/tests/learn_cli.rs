@@ -1,7 +1,8 @@
-//! `tcp-fsm learn` as a user runs it: a run stopped by Ctrl-C (SIGINT) ends with exit 2, a
-//! clear error and no output file, on smoltcp and on Linux; and an ordinary user learns Linux
-//! (where the tests run as root or unprivileged user namespaces are allowed; elsewhere the
-//! Linux parts are skipped, unless `TCP_FSM_REQUIRE_CONFORMANCE=1`).
+//! `tcp-fsm learn` as a user runs it: it reports each hypothesis as it goes; a run stopped by
+//! Ctrl-C (SIGINT) ends with exit 2, a clear error and no output file, on smoltcp and on
+//! Linux; and an ordinary user learns Linux (where the tests run as root or unprivileged
+//! user namespaces are allowed; elsewhere the Linux parts are skipped, unless
+//! `TCP_FSM_REQUIRE_CONFORMANCE=1`).
 
 mod cli;
 use cli::{tcp_fsm, temp_dir, text};
@@ -77,6 +78,40 @@ fn ctrl_c_stops_learning_smoltcp_with_exit_2_and_no_file() {
         .arg(&output);
     let (code, stderr) = interrupt(command).expect("learn starts");
     assert_interrupted(code, &stderr, &output);
+}
+
+#[test]
+fn learning_reports_each_hypothesis_on_stderr() {
+    let output = tcp_fsm(&[
+        "learn",
+        "--target",
+        "smoltcp",
+        "--events",
+        "passive_open,rcv_syn,rcv_ack,close",
+    ]);
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    // A line a hypothesis, numbered from 1, before the summary; the last one is the machine.
+    let rounds: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("hypothesis "))
+        .collect();
+    assert!(rounds[0].starts_with("hypothesis 1: "), "{stderr}");
+    let last = rounds.last().expect("at least one hypothesis");
+    let states = last
+        .split(": ")
+        .nth(1)
+        .and_then(|r| r.split(' ').next())
+        .unwrap();
+    let summary = stderr.lines().last().unwrap();
+    assert!(
+        summary.contains(&format!(": {states} states over 4 inputs")),
+        "{stderr}"
+    );
+    assert!(
+        summary.contains(&format!("{} equivalence queries", rounds.len())),
+        "{stderr}"
+    );
 }
 
 /// `tcp-fsm` as an ordinary user, or `None` after saying why not (a failure where

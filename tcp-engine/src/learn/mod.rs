@@ -123,8 +123,8 @@ pub struct Target {
     /// Whether the default alphabet has the timer events: not where the stack's timers run
     /// on the wall clock (Linux's TIME-WAIT lasts 60 s).
     pub timers: bool,
-    /// Random test words after the W-method ([`fsm_learn::Config::random_words`]): 0 in
-    /// process, where the W-method's words are cheap; on Linux, whose machine has more
+    /// Random test words after the Wp-method ([`fsm_learn::Config::random_words`]): 0 in
+    /// process, where the Wp-method's words are cheap; on Linux, whose machine has more
     /// states than its first hypotheses by more than one, 2,000 a round.
     pub random_words: usize,
     /// How many more times a word answered two ways is asked, the majority deciding
@@ -182,6 +182,9 @@ pub const LINUX_SILENCE: Duration = Duration::from_millis(30);
 
 /// The running kernel, each query in a network namespace of its own (mostly waiting, so
 /// many at once), a step's answer complete after `silence` without a segment.
+///
+/// The default alphabet leaves out the two timers, whose TIME-WAIT alone takes a minute a
+/// query.
 pub fn linux(silence: Duration) -> Result<Target, ConformError> {
     if let Some(reason) = crate::conform::linux::unavailable() {
         return Err(ConformError::TargetUnavailable {
@@ -196,7 +199,7 @@ pub fn linux(silence: Duration) -> Result<Target, ConformError> {
             let namespaces = crate::conform::linux::pool::Namespaces::new(silence);
             Arc::new(move || namespaces.open().map(|l| Box::new(l) as Box<dyn Stack>))
         },
-        threads: 48,
+        threads: 192,
         timers: false,
         random_words: 2000,
         votes: 5,
@@ -206,7 +209,7 @@ pub fn linux(silence: Duration) -> Result<Target, ConformError> {
 /// How learning runs.
 #[derive(Debug, Clone)]
 pub struct Options {
-    /// The W-method's extra states ([`fsm_learn::Config::extra_states`]).
+    /// The Wp-method's extra states ([`fsm_learn::Config::extra_states`]).
     pub extra_states: usize,
     /// Only these events (by name), when given.
     pub events: Option<Vec<String>>,
@@ -216,6 +219,21 @@ pub struct Options {
     /// [default: 30 s plus 5 s a step, 30 s a user timeout and 90 s a 2 MSL timeout, above
     /// the slowest stack's timers].
     pub query_limit: Option<Duration>,
+    /// Where each hypothesis is reported before it is tested, if anywhere: learning a
+    /// kernel takes minutes.
+    pub progress: Option<mpsc::Sender<Round>>,
+}
+
+/// One round of learning, reported on [`Options::progress`].
+#[derive(Debug, Clone, Copy)]
+pub struct Round {
+    /// The hypothesis about to be tested: its number (from 1) and states.
+    pub hypothesis: usize,
+    pub states: usize,
+    /// The work so far.
+    pub stats: Stats,
+    /// Since learning started.
+    pub elapsed: Duration,
 }
 
 impl Default for Options {
@@ -225,6 +243,7 @@ impl Default for Options {
             events: None,
             stop: Arc::new(AtomicBool::new(false)),
             query_limit: None,
+            progress: None,
         }
     }
 }
@@ -243,13 +262,18 @@ pub struct Learned {
     pub access: Vec<Vec<usize>>,
     /// The stack's own name of its state after each state's access word.
     pub stack_states: Vec<Option<String>>,
+    /// The stack's other names of each state: after other words that reach it, where the
+    /// stack answered as the machine does. A state has more than one name where the stack
+    /// has states no input of the alphabet tells apart (Linux's FIN-WAIT-1 and FIN-WAIT-2,
+    /// with no timer to send the FIN again).
+    pub also_called: Vec<Vec<Option<String>>>,
     /// Each state's name in the written spec.
     pub names: Vec<String>,
     /// The spec's state each access word reaches, if it has a run for it.
     pub spec_states: Vec<Option<String>>,
     /// The learner's counts.
     pub stats: Stats,
-    /// The W-method's extra states.
+    /// The Wp-method's extra states.
     pub extra_states: usize,
     /// Runs that decided a word answered two ways ([`Target::votes`]).
     pub votes: usize,
@@ -402,6 +426,13 @@ struct Pool<'a> {
     alphabet: Vec<Step>,
     /// The event name of each input.
     names: Vec<String>,
+    /// [`Options::progress`], and when learning started.
+    progress: Option<mpsc::Sender<Round>>,
+    started: Instant,
+    /// Every word the learner had run, with a hash of its outputs (a Linux run asks a
+    /// hundred thousand words; their outputs would take a hundred megabytes) and the
+    /// stack's name of its state after it.
+    ends: Vec<(Vec<usize>, u64, Option<String>)>,
 }
 
 impl Pool<'_> {
@@ -522,11 +553,29 @@ impl Teacher for Pool<'_> {
     type Error = LearnError;
 
     fn answer(&mut self, words: &[Vec<usize>]) -> Result<Vec<Vec<Output>>, LearnError> {
-        let words: Vec<Vec<Step>> = words
+        let steps: Vec<Vec<Step>> = words
             .iter()
             .map(|w| w.iter().map(|&i| self.alphabet[i]).collect())
             .collect();
-        Ok(self.run(&words)?.into_iter().map(|(o, _)| o).collect())
+        let answers = self.run(&steps)?;
+        let mut outputs = Vec::with_capacity(answers.len());
+        for (word, (answer, state)) in words.iter().zip(answers) {
+            self.ends.push((word.clone(), hash_of(&answer), state));
+            outputs.push(answer);
+        }
+        Ok(outputs)
+    }
+
+    fn hypothesis(&mut self, states: usize, stats: &Stats) {
+        if let Some(progress) = &self.progress {
+            // A receiver gone away wants no more reports; learning goes on.
+            let _ = progress.send(Round {
+                hypothesis: stats.equivalence_queries,
+                states,
+                stats: *stats,
+                elapsed: self.started.elapsed(),
+            });
+        }
     }
 }
 
@@ -547,11 +596,16 @@ pub fn learn(
             .iter()
             .map(|&(e, _)| machine.spec().event(e).name.clone())
             .collect(),
+        progress: options.progress.clone(),
+        started,
+        ends: Vec::new(),
     };
     let config = Config {
         extra_states: options.extra_states,
-        max_states: 64,
-        batch: 512,
+        max_states: 128,
+        // Enough words at once to keep every thread busy while a batch's slowest query
+        // runs.
+        batch: (target.threads * 8).max(512),
         random_words: target.random_words,
         random_length: 8,
         votes: target.votes,
@@ -579,6 +633,17 @@ pub fn learn(
             spec_run(machine, &events).map(|s| machine.spec().state(s).name.clone())
         })
         .collect();
+    let mut also_called: Vec<Vec<Option<String>>> = vec![Vec::new(); learned.machine.states()];
+    for (word, outputs, name) in std::mem::take(&mut pool.ends) {
+        if hash_of(&learned.machine.run(&word)) != outputs {
+            // Outvoted.
+            continue;
+        }
+        let state = learned.machine.state_after(&word);
+        if name != stack_states[state] && !also_called[state].contains(&name) {
+            also_called[state].push(name);
+        }
+    }
     let names = names(machine, &spec_states, &stack_states);
     Ok(Learned {
         target: target.name.clone(),
@@ -587,6 +652,7 @@ pub fn learn(
         machine: learned.machine,
         access: learned.access,
         stack_states,
+        also_called,
         names,
         spec_states,
         stats: learned.stats,
@@ -594,6 +660,14 @@ pub fn learn(
         votes: target.votes,
         seconds: started.elapsed().as_secs_f64(),
     })
+}
+
+/// A hash of a word's outputs, the same for the same outputs within a run.
+fn hash_of(outputs: &[Output]) -> u64 {
+    use std::hash::{Hash as _, Hasher as _};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    outputs.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// The spec state `events` reach from the initial state by the interpreter's guard rule,
@@ -660,7 +734,7 @@ pub fn spec_text(learned: &Learned, machine: &Interpreter) -> String {
     text.doc = Some(format!(
         "The machine of {} (target `{}`), learned by `tcp-fsm learn` over the events of {}: \
          {} states; {} membership queries, {} of them run on the stack ({} steps), the others \
-         answered from the cache; {} equivalence queries (W-method, {} extra states, {} test \
+         answered from the cache; {} equivalence queries (Wp-method, {} extra states, {} test \
          words); {:.1} s.{}{}",
         learned.version,
         learned.target,
@@ -687,9 +761,18 @@ pub fn spec_text(learned: &Learned, machine: &Interpreter) -> String {
     ));
     for (n, name) in learned.names.iter().enumerate() {
         let access = word_names(learned, spec, &learned.access[n]);
-        let stack = learned.stack_states[n]
-            .as_deref()
-            .unwrap_or("CLOSED (no connection)");
+        fn stack_name(state: &Option<String>) -> &str {
+            state.as_deref().unwrap_or("CLOSED (no connection)")
+        }
+        let mut stack = stack_name(&learned.stack_states[n]).to_string();
+        if !learned.also_called[n].is_empty() {
+            let others: Vec<&str> = learned.also_called[n].iter().map(stack_name).collect();
+            stack += &format!(
+                " (after other events that reach it, {}: no input of the alphabet tells them \
+                 apart)",
+                others.join(" or ")
+            );
+        }
         let mut state = StateText::new(name);
         match spec.state_named(name) {
             Some(id) => {
@@ -709,6 +792,12 @@ pub fn spec_text(learned: &Learned, machine: &Interpreter) -> String {
                      {stack}; {spec_says}."
                 ));
             }
+        }
+        // A state no input of the alphabet leaves (one only a timer left out would end) may
+        // have no way out: `final`, so that `check` does not report it as a dead end.
+        state.is_final = (0..learned.alphabet.len()).all(|i| learned.machine.step(n, i).0 == n);
+        if let (true, Some(doc)) = (state.is_final, &mut state.doc) {
+            doc.push_str(" No input of the alphabet leads out of it.");
         }
         text.states.push(state);
     }
