@@ -108,7 +108,11 @@ fn linux_learned_agrees_with_conform_on_linux() {
     // A clean spec: states only a timer would end are written `final`, not dead ends.
     let text = learn::spec_text(&learned, &machine);
     let report = fsm_spec::check(&SourceFile::new("learned-linux.toml", text.clone()));
-    assert!(report.diagnostics.is_empty(), "{:?}\n{text}", report.diagnostics);
+    assert!(
+        report.diagnostics.is_empty(),
+        "{:?}\n{text}",
+        report.diagnostics
+    );
     let cases = cases::cases(&machine).unwrap();
     let report = conform::linux::run(&machine, &cases).unwrap();
     assert_agrees(&learned, &cases, &report, 66);
