@@ -45,7 +45,12 @@ impl<O: Clone + Eq> Mealy<O> {
 
     /// The outputs of `word` from the initial state.
     pub fn run(&self, word: &[usize]) -> Vec<O> {
-        let mut state = 0;
+        self.run_from(0, word)
+    }
+
+    /// The outputs of `word` from `state`.
+    pub fn run_from(&self, state: usize, word: &[usize]) -> Vec<O> {
+        let mut state = state;
         word.iter()
             .map(|&input| {
                 let (to, output) = self.step(state, input);

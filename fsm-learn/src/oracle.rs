@@ -40,21 +40,9 @@ pub fn characterising_set<O: Clone + Eq>(machine: &Mealy<O>) -> Vec<Word> {
     set
 }
 
-/// What `machine` answers to `word` from `state`.
-fn outputs_from<O: Clone + Eq>(machine: &Mealy<O>, state: usize, word: &[usize]) -> Vec<O> {
-    let mut state = state;
-    word.iter()
-        .map(|&i| {
-            let (to, o) = machine.step(state, i);
-            state = to;
-            o.clone()
-        })
-        .collect()
-}
-
 /// Whether `word` gives different outputs from states `a` and `b`.
 fn tells_apart<O: Clone + Eq>(machine: &Mealy<O>, a: usize, b: usize, word: &[usize]) -> bool {
-    outputs_from(machine, a, word) != outputs_from(machine, b, word)
+    machine.run_from(a, word) != machine.run_from(b, word)
 }
 
 /// An identifier of `state` within `set`: words of `set` that together tell it apart from

@@ -109,7 +109,7 @@ pub fn run(args: &Args) -> Result<ExitCode, Error> {
         for round in rounds {
             eprintln!(
                 "hypothesis {}: {} states; {} queries run so far; {:.0} s",
-                round.hypothesis,
+                round.stats.equivalence_queries,
                 round.states,
                 round.stats.queries_run,
                 round.elapsed.as_secs_f64()

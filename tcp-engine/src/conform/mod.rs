@@ -44,6 +44,18 @@ pub enum ConformError {
     },
 }
 
+/// `Ok` when `target` can run here, else its [`ConformError::TargetUnavailable`], from the
+/// target's own `unavailable()`.
+pub fn ensure_available(
+    target: &'static str,
+    unavailable: Option<String>,
+) -> Result<(), ConformError> {
+    match unavailable {
+        Some(reason) => Err(ConformError::TargetUnavailable { target, reason }),
+        None => Ok(()),
+    }
+}
+
 /// The targets `conform` knows, in the order it runs them.
 pub const KNOWN_TARGETS: [&str; 3] = ["smoltcp", "linux", "lwip"];
 

@@ -159,12 +159,7 @@ pub fn smoltcp() -> Target {
 /// lwIP, in process: one query at a time, since lwIP's state is one per process (a second
 /// query would wait for the first's lock).
 pub fn lwip() -> Result<Target, ConformError> {
-    if let Some(reason) = crate::conform::lwip::unavailable() {
-        return Err(ConformError::TargetUnavailable {
-            target: "lwip",
-            reason,
-        });
-    }
+    crate::conform::ensure_available("lwip", crate::conform::lwip::unavailable())?;
     Ok(Target {
         name: "lwip".into(),
         version: crate::conform::lwip::VERSION.into(),
@@ -186,12 +181,7 @@ pub const LINUX_SILENCE: Duration = Duration::from_millis(30);
 /// The default alphabet leaves out the two timers, whose TIME-WAIT alone takes a minute a
 /// query.
 pub fn linux(silence: Duration) -> Result<Target, ConformError> {
-    if let Some(reason) = crate::conform::linux::unavailable() {
-        return Err(ConformError::TargetUnavailable {
-            target: "linux",
-            reason,
-        });
-    }
+    crate::conform::ensure_available("linux", crate::conform::linux::unavailable())?;
     Ok(Target {
         name: "linux".into(),
         version: format!("Linux {}", crate::conform::linux::kernel_release()),
@@ -227,10 +217,9 @@ pub struct Options {
 /// One round of learning, reported on [`Options::progress`].
 #[derive(Debug, Clone, Copy)]
 pub struct Round {
-    /// The hypothesis about to be tested: its number (from 1) and states.
-    pub hypothesis: usize,
+    /// The states of the hypothesis about to be tested.
     pub states: usize,
-    /// The work so far.
+    /// The work so far; its `equivalence_queries` is the hypothesis' number, from 1.
     pub stats: Stats,
     /// Since learning started.
     pub elapsed: Duration,
@@ -570,7 +559,6 @@ impl Teacher for Pool<'_> {
         if let Some(progress) = &self.progress {
             // A receiver gone away wants no more reports; learning goes on.
             let _ = progress.send(Round {
-                hypothesis: stats.equivalence_queries,
                 states,
                 stats: *stats,
                 elapsed: self.started.elapsed(),

@@ -772,12 +772,7 @@ pub fn unavailable() -> Option<String> {
 
 /// Runs every case on the kernel, each in its own namespace, in parallel.
 pub fn run(machine: &Interpreter, cases: &[Case]) -> Result<TargetReport, ConformError> {
-    if let Some(reason) = unavailable() {
-        return Err(ConformError::TargetUnavailable {
-            target: "linux",
-            reason,
-        });
-    }
+    crate::conform::ensure_available("linux", unavailable())?;
     let references = crate::specs::RFC9293.spec();
     let started = Instant::now();
     // Slow cases (TIME-WAIT's timer) first, so the run takes about as long as the slowest.

@@ -50,12 +50,7 @@ pub fn unavailable() -> Option<String> {
 
 /// Runs every case on lwIP, one after the other (lwIP is one per process).
 pub fn run(machine: &Interpreter, cases: &[Case]) -> Result<TargetReport, ConformError> {
-    if let Some(reason) = unavailable() {
-        return Err(ConformError::TargetUnavailable {
-            target: "lwip",
-            reason,
-        });
-    }
+    crate::conform::ensure_available("lwip", unavailable())?;
     let references = crate::specs::RFC9293.spec();
     let started = std::time::Instant::now();
     let mut results = Vec::with_capacity(cases.len());
