@@ -8,6 +8,7 @@
  * use behind one lock and calls tcpfsm_reset() before each case.
  */
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lwip/init.h"
@@ -16,6 +17,7 @@
 #include "lwip/pbuf.h"
 #include "lwip/tcp.h"
 #include "lwip/timeouts.h"
+#include "lwip/priv/memp_priv.h"
 #include "lwip/priv/tcp_priv.h"
 
 /* Packets the stack sent and the harness has not taken yet; a step sends a handful. */
@@ -33,6 +35,19 @@ static int queue_head, queue_count, queue_dropped;
 static struct tcp_pcb *connection;
 
 u32_t sys_now(void) { return now_ms; }
+
+/* lwIP's allocator (lwipopts.h): the C library's, but a block the size of a listener's PCB
+ * (struct tcp_pcb_listen) is made as big as a connection's (struct tcp_pcb), zeroed.
+ * tcp_write reads pcb->mss and pcb->snd_wnd_max before tcp_write_checks refuses a PCB that
+ * is not connected, and a listener's PCB ends before those fields. With the bigger block the
+ * reads stay inside it and read zeros, and the harness can ask lwIP for SEND on a listener
+ * and get its answer (ERR_CONN). Only that size: giving every small block (timers, segments)
+ * the bigger size made learning lwIP a third slower. */
+void *tcpfsm_malloc(size_t size) {
+  const size_t listener = MEMP_SIZE + MEMP_ALIGN_SIZE(sizeof(struct tcp_pcb_listen));
+  const size_t connection = MEMP_SIZE + MEMP_ALIGN_SIZE(sizeof(struct tcp_pcb));
+  return size == listener ? calloc(1, connection) : malloc(size);
+}
 
 unsigned int tcpfsm_iss(void) {
   u32_t iss = next_iss;

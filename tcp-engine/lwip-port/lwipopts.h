@@ -14,8 +14,16 @@
 #define LWIP_NETCONN 0
 #define LWIP_SOCKET 0
 
-/* Memory from the C library, so that a reset between cases cannot run out of pools. */
-#define MEM_LIBC_MALLOC 1
+/* Memory from the C library, so that a reset between cases cannot run out of pools; through
+ * glue.c's tcpfsm_malloc, which makes a listener's PCB block as big as a connection's:
+ * tcp_write reads two of a connection PCB's fields before it checks the state, so SEND on a
+ * listener (the smaller struct tcp_pcb_listen) would otherwise read past its block. */
+#include <stddef.h>
+void *tcpfsm_malloc(size_t size);
+#define MEM_CUSTOM_ALLOCATOR 1
+#define MEM_CUSTOM_MALLOC tcpfsm_malloc
+#define MEM_CUSTOM_CALLOC calloc
+#define MEM_CUSTOM_FREE free
 #define MEMP_MEM_MALLOC 1
 #define MEM_ALIGNMENT 8
 

@@ -12,7 +12,7 @@
 //! |---|---|
 //! | passive OPEN | `tcp_new`, `tcp_bind` to [`STACK`], `tcp_listen` |
 //! | active OPEN | `tcp_new`, `tcp_bind`, `tcp_connect` to [`PEER`]; on a listener or a connection, `tcp_connect` on it |
-//! | SEND | `tcp_write` (copied) and `tcp_output`, Nagle off |
+//! | SEND | `tcp_write` (copied) and `tcp_output`, Nagle off; on a listener too, which lwIP refuses (the glue's allocator keeps the call sound: docs/conformance.md, W7) |
 //! | CLOSE | `tcp_shutdown(pcb, 0, 1)` (no more to send, still receiving, as RFC 793 3.8's CLOSE); `tcp_close` in LISTEN and SYN-SENT, where lwIP does not shut down a side |
 //! | ABORT | `tcp_abort`; `tcp_close` on a listener (lwIP asserts against aborting one) |
 //! | TIME-WAIT timeout | the clock advanced past lwIP's 2 MSL (120 s) |

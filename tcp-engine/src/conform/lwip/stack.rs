@@ -119,12 +119,12 @@ impl Lwip {
                 .write(&pcb, &text)
                 .map_err(|why| format!("tcp_write: {why}")));
         }
-        if self.session.listener().is_some() {
-            return Err(NotDriven(
-                "lwIP's raw API has no SEND on a listener: tcp_write takes a connection's \
-                 PCB, and a listener's is a smaller struct"
-                    .into(),
-            ));
+        if let Some(listener) = self.session.listener() {
+            // lwIP refuses it (ERR_CONN); the glue's allocator makes the call sound.
+            return Ok(self
+                .session
+                .write(&listener, &text)
+                .map_err(|why| format!("tcp_write: {why}")));
         }
         // No connection: lwIP answers a write on a closed PCB.
         let pcb = self

@@ -235,12 +235,14 @@ impl Session {
         result(err)
     }
 
-    /// Queues `text` on the connection `pcb` and sends what the window allows.
+    /// Queues `text` on `pcb` and sends what the window allows (lwIP refuses a listener).
     pub fn write(&mut self, pcb: &Pcb, text: &[u8]) -> Result<(), String> {
         let len = u16::try_from(text.len()).map_err(|_| "more text than one write takes")?;
-        // SAFETY: `pcb` is a live connection PCB (not a listener: `tcp_write` reads
-        // connection fields before it checks the state, so the caller never passes one);
-        // lwIP copies `len` octets from `text` (WRITE_COPY) during the call.
+        // SAFETY: `pcb` is a live PCB. A listener's is the smaller `struct
+        // tcp_pcb_listen`, and `tcp_write` reads two connection fields before it refuses
+        // one, but every block lwIP allocates is at least a connection PCB, zeroed (the
+        // glue's `tcpfsm_malloc`), so those reads stay inside it. lwIP copies `len` octets
+        // from `text` (WRITE_COPY) during the call.
         #[allow(unsafe_code)]
         let err = unsafe { tcp_write(pcb.0.as_ptr(), text.as_ptr().cast(), len, WRITE_COPY) };
         result(err)?;
