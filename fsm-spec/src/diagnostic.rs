@@ -192,6 +192,8 @@ pub enum Problem {
         group: String,
     },
     ShadowedGroupTransition {
+        /// `transition` or `[[no_transition]] entry`.
+        entry: &'static str,
         group: String,
         event: String,
     },
@@ -362,9 +364,13 @@ impl fmt::Display for Problem {
                 f,
                 "this transition goes to the group `{group}`, which has no `initial`"
             ),
-            Problem::ShadowedGroupTransition { event, group } => write!(
+            Problem::ShadowedGroupTransition {
+                entry,
+                event,
+                group,
+            } => write!(
                 f,
-                "this transition on `{event}` declared on group `{group}` applies to no state: \
+                "this {entry} on `{event}` declared on group `{group}` applies to no state: \
                  every state inside handles `{event}` itself"
             ),
         }
@@ -489,10 +495,9 @@ impl Problem {
             Problem::GroupWithoutInitial { group } => Some(format!(
                 "give [groups.{group}] an `initial`, or name a state as `to`"
             )),
-            Problem::ShadowedGroupTransition { .. } => Some(
-                "the innermost declaration wins: remove this transition, or the states' own"
-                    .to_string(),
-            ),
+            Problem::ShadowedGroupTransition { entry, .. } => Some(format!(
+                "the innermost declaration wins: remove this {entry}, or the states' own"
+            )),
             Problem::TooFewReadings { .. } => Some(
                 "write each reading as a transition with the same `from`, `event` and `guard`, \
                  `contradiction` and a distinct `reading`"

@@ -404,7 +404,13 @@ pub const CONTRADICTION: &[Key] = &[
 
 /// `[[no_transition]]`.
 pub const NO_TRANSITION: &[Key] = &[
-    key("from", TextOrTexts, true, "A state, or a list of states."),
+    key(
+        "from",
+        TextOrTexts,
+        true,
+        "A state or group, or a list of both (a group: each state inside that does not handle \
+         the event itself).",
+    ),
     key("event", TextOrTexts, true, "An event, or a list of events."),
     key(
         "kind",
@@ -429,7 +435,12 @@ pub const NO_TRANSITION: &[Key] = &[
 
 /// `[[deviation]]`.
 pub const DEVIATION: &[Key] = &[
-    key("from", TextOrTexts, true, "A state, or a list of states."),
+    key(
+        "from",
+        TextOrTexts,
+        true,
+        "A state or group, or a list of both (a group: every state inside).",
+    ),
     key("event", TextOrTexts, true, "An event, or a list of events."),
     key(
         "guard",

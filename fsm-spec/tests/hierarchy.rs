@@ -443,3 +443,120 @@ fn a_no_transition_entry_on_a_state_overrides_its_groups_transition() {
         ]
     );
 }
+
+/// Each `[[no_transition]]` entry as `FROM event`, in order.
+fn no_transitions(spec: &Spec) -> Vec<String> {
+    spec.no_transitions
+        .iter()
+        .map(|n| format!("{} {}", spec.state(n.from).name, spec.event(n.event).name))
+        .collect()
+}
+
+#[test]
+fn a_no_transition_entry_on_a_group_applies_to_each_state_that_does_not_handle_the_event() {
+    // ACTIVE drops `play`: PLAYING, PAUSED and BUFFERING (through LOADING) get the entry,
+    // except PAUSED, which declares its own `play`.
+    let text = format!(
+        "{PLAYER}\n[[no_transition]]\nfrom = \"ACTIVE\"\nevent = \"play\"\nkind = \"drop\"\n\
+         cite = \"manual 3\"\n\n[[transition]]\nfrom = \"PAUSED\"\nevent = \"play\"\n\
+         to = \"PLAYING\"\n"
+    );
+    assert_eq!(diagnostics(&text), Vec::<String>::new());
+    let spec = spec(&text);
+    assert_eq!(no_transitions(&spec), ["PLAYING play", "BUFFERING play"]);
+    assert!(spec.no_transitions.iter().all(|n| n.cite == "manual 3"));
+}
+
+#[test]
+fn a_no_transition_entry_on_a_nested_group_overrides_the_outer_groups_transition() {
+    // LOADING says what `pause` does inside it: ACTIVE's `pause` no longer reaches BUFFERING.
+    let text = format!(
+        "{PLAYER}\n[[no_transition]]\nfrom = \"LOADING\"\nevent = \"pause\"\n\
+         kind = \"impossible\"\ncite = \"manual 4\"\n"
+    );
+    assert_eq!(diagnostics(&text), Vec::<String>::new());
+    let spec = spec(&text);
+    assert_eq!(no_transitions(&spec), ["BUFFERING pause"]);
+    let pauses: Vec<String> = expanded(&spec)
+        .into_iter()
+        .filter(|t| t.contains(" pause"))
+        .collect();
+    assert_eq!(
+        pauses,
+        [
+            "PAUSED pause -> PAUSED (declared in ACTIVE)",
+            "PLAYING pause [live] -> PLAYING",
+            "PLAYING pause [recorded] -> PAUSED",
+        ]
+    );
+}
+
+#[test]
+fn a_no_transition_entry_on_a_group_beside_its_transition_conflicts_and_one_overridden_warns() {
+    let text = format!(
+        "{PLAYER}\n[[no_transition]]\nfrom = \"LOADING\"\nevent = \"stop\"\nkind = \"drop\"\n\
+         cite = \"manual 5\"\n"
+    );
+    let found = diagnostics(&text);
+    // LOADING's own transition and this entry both handle `stop` at the same level: the
+    // entry applies to BUFFERING and conflicts there.
+    assert_eq!(
+        found,
+        [
+            "82:1: error: BUFFERING on `stop` is declared as a [[no_transition]] but a \
+             transition also handles it"
+        ],
+        "{found:#?}"
+    );
+    let shadowed = format!(
+        "{PLAYER}\n[[no_transition]]\nfrom = \"LOADING\"\nevent = \"play\"\nkind = \"drop\"\n\
+         cite = \"manual 5\"\n\n[[transition]]\nfrom = \"BUFFERING\"\nevent = \"play\"\n\
+         to = \"PLAYING\"\n"
+    );
+    assert_eq!(
+        diagnostics(&shadowed),
+        [
+            "82:1: warning: this [[no_transition]] entry on `play` declared on group `LOADING` \
+             applies to no state: every state inside handles `play` itself; the innermost \
+             declaration wins: remove this [[no_transition]] entry, or the states' own"
+        ]
+    );
+}
+
+#[test]
+fn a_deviation_on_a_group_applies_to_every_state_inside_it() {
+    let text = format!(
+        "{PLAYER}\n[[deviation]]\nfrom = [\"ACTIVE\", \"PLAYING\"]\nevent = \"tick\"\n\
+         reason = \"manual 6\"\n"
+    );
+    assert_eq!(diagnostics(&text), Vec::<String>::new());
+    let spec = spec(&text);
+    let deviations: Vec<String> = spec
+        .deviations
+        .iter()
+        .map(|d| format!("{} {}", spec.state(d.from).name, spec.event(d.event).name))
+        .collect();
+    // PLAYING is named twice (in ACTIVE and alone) and declared once.
+    assert_eq!(
+        deviations,
+        ["PLAYING tick", "PAUSED tick", "BUFFERING tick"]
+    );
+}
+
+#[test]
+fn an_unknown_name_in_a_no_transition_or_deviation_suggests_states_and_groups() {
+    for table in ["[[no_transition]]", "[[deviation]]"] {
+        let text = format!(
+            "{PLAYER}\n{table}\nfrom = \"ACTIV\"\nevent = \"play\"\nkind = \"drop\"\n\
+             cite = \"manual 7\"\nreason = \"manual 7\"\n"
+        );
+        let found = diagnostics(&text);
+        assert!(
+            found
+                .iter()
+                .any(|d| d.starts_with("83:8: error: unknown state `ACTIV`")
+                    && d.contains("did you mean `ACTIVE`?")),
+            "{table}: {found:#?}"
+        );
+    }
+}

@@ -1,20 +1,19 @@
 //! `[groups.NAME]`: composite states. Reading the groups into a forest (cycles, overlaps and
-//! unknown members reported and cut), and expanding the transitions declared on groups to
-//! the states inside them.
+//! unknown members reported and cut), and expanding the transitions and `[[no_transition]]`
+//! entries declared on groups to the states inside them.
 //!
-//! The rule, statically resolved as UML and SCXML resolve it at run time: a transition
-//! declared on a group applies to every state inside it that does not handle the event
-//! itself, where handling means that the state, or a group between it and the declaring
-//! group, declares a transition on the event. The innermost declaration wins with all its
-//! guarded alternatives; a false guard does not fall through to an outer group (SCXML's
-//! does), because the typed API must know every target at compile time.
+//! The rule, statically resolved as UML and SCXML resolve it at run time: a transition (or a
+//! `[[no_transition]]` entry) declared on a group applies to every state inside it that does
+//! not handle the event itself, where handling means that the state, or a group between it
+//! and the declaring group, declares a transition or a `[[no_transition]]` entry on the
+//! event. The innermost declaration wins with all its guarded alternatives; a false guard
+//! does not fall through to an outer group (SCXML's does), because the typed API must know
+//! every target at compile time.
 
 use super::{Fields, Names, Problems, sub_tables};
 use crate::diagnostic::Problem;
 use crate::format::GROUP_KEYS;
-use crate::model::{
-    Event, EventId, Group, GroupId, Member, NoTransition, State, StateId, Transition, Tree,
-};
+use crate::model::{Event, EventId, Group, GroupId, Member, State, StateId, Tree};
 use crate::naming::check_identifier;
 use crate::source::{Located, Span};
 use crate::suggest::nearest;
@@ -260,53 +259,68 @@ fn cut_cycles(groups: &mut [Group], problems: &mut Problems) {
     }
 }
 
-/// One `[[transition]]` entry with its `from` resolved to states and groups, before it is
-/// expanded to one transition per state and event.
-pub(super) struct Declaration {
+/// One `[[transition]]` or `[[no_transition]]` entry with its `from` resolved to states and
+/// groups, before it is expanded to one copy per state and event.
+pub(super) struct Declaration<T> {
     pub from: Vec<Member>,
     pub events: Vec<EventId>,
-    /// Every field but `from`, `event` and `declared_in`, which each expanded copy sets.
-    pub template: Transition,
+    /// Every field but the state and event (and a transition's `declared_in`), which each
+    /// expanded copy sets.
+    pub template: T,
+    /// The entry's span.
+    pub span: Span,
 }
 
-/// One transition per `from` state and event, in declaration order; a group in `from`
-/// stands for each state inside it, in the group's order, that does not handle the event
-/// itself (the innermost declaration wins). A state handles an event with a transition or
-/// with a `[[no_transition]]` entry: the document says what it does there, so the group's
-/// rule is not it.
-pub(super) fn expand(
-    declarations: Vec<Declaration>,
+/// The states and groups that handle an event themselves: each `(from, event)` some
+/// `[[transition]]` or `[[no_transition]]` entry names. A `[[no_transition]]` entry handles
+/// the event because the document says what the state does there, so a group's rule is not
+/// it.
+pub(super) struct Handled(HashSet<(Member, EventId)>);
+
+impl Handled {
+    pub fn new<A, B>(transitions: &[Declaration<A>], no_transitions: &[Declaration<B>]) -> Self {
+        fn pairs<T>(declarations: &[Declaration<T>]) -> impl Iterator<Item = (Member, EventId)> {
+            declarations.iter().flat_map(|d| {
+                d.from
+                    .iter()
+                    .flat_map(|&from| d.events.iter().map(move |&event| (from, event)))
+            })
+        }
+        Handled(pairs(transitions).chain(pairs(no_transitions)).collect())
+    }
+
+    /// Whether `leaf`, or a group between it and `group` (exclusive), handles `event`.
+    fn below(&self, tree: Tree<'_>, leaf: StateId, group: GroupId, event: EventId) -> bool {
+        self.0.contains(&(Member::State(leaf), event))
+            || tree
+                .ancestors(leaf)
+                .into_iter()
+                .take_while(|&g| g != group)
+                .any(|g| self.0.contains(&(Member::Group(g), event)))
+    }
+}
+
+/// One copy per `from` state and event, in declaration order, made by `instance` from the
+/// template, the state, the event and the group the entry names (if it names one); a group
+/// in `from` stands for each state inside it, in the group's order, that does not handle
+/// the event itself (the innermost declaration wins). `entry` names the kind of entry in
+/// the warning for a group entry that applies to no state.
+pub(super) fn expand<T, O>(
+    declarations: Vec<Declaration<T>>,
     tree: Tree<'_>,
     events: &[Event],
-    no_transitions: &[NoTransition],
+    handled: &Handled,
+    entry: &'static str,
     problems: &mut Problems,
-) -> Vec<Transition> {
-    let declared: HashSet<(Member, EventId)> = declarations
-        .iter()
-        .flat_map(|d| {
-            d.from
-                .iter()
-                .flat_map(|&from| d.events.iter().map(move |&event| (from, event)))
-        })
-        .chain(
-            no_transitions
-                .iter()
-                .map(|n| (Member::State(n.from), n.event)),
-        )
-        .collect();
-    let mut transitions = Vec::new();
+    instance: impl Fn(&T, StateId, EventId, Option<GroupId>) -> O,
+) -> Vec<O> {
+    let mut copies = Vec::new();
     for declaration in declarations {
         for &from in &declaration.from {
             for &event in &declaration.events {
-                let instance = |state, declared_in| Transition {
-                    from: state,
-                    event,
-                    declared_in,
-                    ..declaration.template.clone()
-                };
                 let group = match from {
                     Member::State(state) => {
-                        transitions.push(instance(state, None));
+                        copies.push(instance(&declaration.template, state, event, None));
                         continue;
                     }
                     Member::Group(group) => group,
@@ -315,38 +329,40 @@ pub(super) fn expand(
                 let applies: Vec<StateId> = leaves
                     .iter()
                     .copied()
-                    .filter(|&leaf| !handled_below(tree, &declared, leaf, group, event))
+                    .filter(|&leaf| !handled.below(tree, leaf, group, event))
                     .collect();
                 // An empty group is reported on its own.
                 if applies.is_empty() && !leaves.is_empty() {
                     let problem = Problem::ShadowedGroupTransition {
+                        entry,
                         group: tree.groups[group.0].name.clone(),
                         event: events[event.0].name.clone(),
                     };
-                    problems.push((problem, declaration.template.span));
+                    problems.push((problem, declaration.span));
                 }
                 for leaf in applies {
-                    transitions.push(instance(leaf, Some(group)));
+                    copies.push(instance(&declaration.template, leaf, event, Some(group)));
                 }
             }
         }
     }
-    transitions
+    copies
 }
 
-/// Whether `leaf`, or a group between it and `group` (exclusive), declares a transition on
-/// `event`.
-fn handled_below(
-    tree: Tree<'_>,
-    declared: &HashSet<(Member, EventId)>,
-    leaf: StateId,
-    group: GroupId,
-    event: EventId,
-) -> bool {
-    declared.contains(&(Member::State(leaf), event))
-        || tree
-            .ancestors(leaf)
-            .into_iter()
-            .take_while(|&g| g != group)
-            .any(|g| declared.contains(&(Member::Group(g), event)))
+/// The states `from` names, a group standing for every state inside it, each once, in the
+/// order named (for `[[deviation]]`, which says how the spec differs at each of them).
+pub(super) fn states_of(tree: Tree<'_>, from: &[Member]) -> Vec<StateId> {
+    let mut states = Vec::new();
+    for &member in from {
+        let inside = match member {
+            Member::State(state) => vec![state],
+            Member::Group(group) => tree.leaves(group),
+        };
+        for state in inside {
+            if !states.contains(&state) {
+                states.push(state);
+            }
+        }
+    }
+    states
 }

@@ -149,9 +149,36 @@ pub(crate) fn parse(
         Some(value) => parse_no_transitions(value, &names, problems),
         None => Vec::new(),
     };
-    let transitions = group::expand(declarations, tree, &events, &no_transitions, problems);
+    let handled = group::Handled::new(&declarations, &no_transitions);
+    let transitions = group::expand(
+        declarations,
+        tree,
+        &events,
+        &handled,
+        "transition",
+        problems,
+        |template: &Transition, from, event, declared_in| Transition {
+            from,
+            event,
+            declared_in,
+            ..template.clone()
+        },
+    );
+    let no_transitions = group::expand(
+        no_transitions,
+        tree,
+        &events,
+        &handled,
+        "[[no_transition]] entry",
+        problems,
+        |template: &NoTransition, from, event, _| NoTransition {
+            from,
+            event,
+            ..template.clone()
+        },
+    );
     let deviations = match top.get("deviation") {
-        Some(value) => parse_deviations(value, &names, problems),
+        Some(value) => parse_deviations(value, &names, tree, problems),
         None => Vec::new(),
     };
     Some(Spec {
@@ -299,13 +326,14 @@ impl<'a, 'i> Fields<'a, 'i> {
     /// reported and left out.
     /// The required `from` key: a state or a list of states, resolved (unknown names are
     /// reported and left out).
-    fn source_states(&self, names: &Names<'_>, problems: &mut Problems) -> Vec<StateId> {
+    /// `from`: states and groups.
+    fn source_places(&self, names: &SpecNames<'_>, problems: &mut Problems) -> Vec<Member> {
         if self.get("from").is_none() {
             self.missing("from", problems);
         }
         self.strings("from", true, problems)
             .into_iter()
-            .filter_map(|f| names.state(f, problems))
+            .filter_map(|f| names.place(f, problems))
             .collect()
     }
 
@@ -576,7 +604,7 @@ fn parse_transitions(
     tree: Tree<'_>,
     require_cite: bool,
     problems: &mut Problems,
-) -> Vec<group::Declaration> {
+) -> Vec<group::Declaration<Transition>> {
     let DeValue::Array(entries) = value.get_ref() else {
         let problem = wrong_type(
             "transition",
@@ -595,14 +623,7 @@ fn parse_transitions(
         };
         let name = format!("[[transition]] number {}", index + 1);
         let fields = Fields::open(table, name, span, TRANSITION_KEYS, problems);
-        if fields.get("from").is_none() {
-            fields.missing("from", problems);
-        }
-        let from: Vec<Member> = fields
-            .strings("from", true, problems)
-            .into_iter()
-            .filter_map(|f| names.place(f, problems))
-            .collect();
+        let from = fields.source_places(names, problems);
         let events = fields.event_list(&names.events, problems);
         let to = fields
             .required_string("to", problems)
@@ -633,6 +654,7 @@ fn parse_transitions(
         transitions.push(group::Declaration {
             from,
             events,
+            span,
             template: Transition {
                 // Set per expanded copy.
                 from: StateId(0),
@@ -798,12 +820,13 @@ fn parse_contradictions(value: &Value<'_>, problems: &mut Problems) -> Vec<Contr
 fn parse_deviations(
     value: &Value<'_>,
     names: &SpecNames<'_>,
+    tree: Tree<'_>,
     problems: &mut Problems,
 ) -> Vec<Deviation> {
     let (state_names, event_names) = (&names.states, &names.events);
     let mut deviations = Vec::new();
     for fields in array_of_tables("deviation", value, DEVIATION_KEYS, problems) {
-        let from = fields.source_states(state_names, problems);
+        let from = group::states_of(tree, &fields.source_places(names, problems));
         let events = fields.event_list(event_names, problems);
         let to = fields
             .string("to", problems)
@@ -841,16 +864,16 @@ fn parse_deviations(
     deviations
 }
 
+/// The `[[no_transition]]` entries as written; [`group::expand`] makes one per state.
 fn parse_no_transitions(
     value: &Value<'_>,
     names: &SpecNames<'_>,
     problems: &mut Problems,
-) -> Vec<NoTransition> {
-    let (state_names, event_names) = (&names.states, &names.events);
+) -> Vec<group::Declaration<NoTransition>> {
     let mut entries = Vec::new();
     for fields in array_of_tables("no_transition", value, NO_TRANSITION_KEYS, problems) {
-        let from = fields.source_states(state_names, problems);
-        let events = fields.event_list(event_names, problems);
+        let from = fields.source_places(names, problems);
+        let events = fields.event_list(&names.events, problems);
         let kind = fields.required_string("kind", problems).and_then(|kind| {
             let parsed = NoTransitionKind::ALL
                 .into_iter()
@@ -871,17 +894,21 @@ fn parse_no_transitions(
         let (Some(kind), Some(Located { value: cite, .. })) = (kind, cite) else {
             continue;
         };
-        for (from, event) in cells(&from, &events) {
-            entries.push(NoTransition {
-                from,
-                event,
+        entries.push(group::Declaration {
+            from,
+            events,
+            span: fields.span,
+            template: NoTransition {
+                // Set per expanded copy.
+                from: StateId(0),
+                event: EventId(0),
                 kind,
-                cite: cite.clone(),
-                quote: quote.clone(),
-                doc: doc.clone(),
+                cite,
+                quote,
+                doc,
                 span: fields.span,
-            });
-        }
+            },
+        });
     }
     entries
 }
