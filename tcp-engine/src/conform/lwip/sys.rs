@@ -240,8 +240,8 @@ impl Session {
         let len = u16::try_from(text.len()).map_err(|_| "more text than one write takes")?;
         // SAFETY: `pcb` is a live PCB. A listener's is the smaller `struct
         // tcp_pcb_listen`, and `tcp_write` reads two connection fields before it refuses
-        // one, but every block lwIP allocates is at least a connection PCB, zeroed (the
-        // glue's `tcpfsm_malloc`), so those reads stay inside it. lwIP copies `len` octets
+        // one, but the glue's `tcpfsm_malloc` makes a listener's block as big as a
+        // connection's, zeroed, so those reads stay inside it. lwIP copies `len` octets
         // from `text` (WRITE_COPY) during the call.
         #[allow(unsafe_code)]
         let err = unsafe { tcp_write(pcb.0.as_ptr(), text.as_ptr().cast(), len, WRITE_COPY) };
