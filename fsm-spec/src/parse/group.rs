@@ -13,7 +13,9 @@
 use super::{Fields, Names, Problems, sub_tables};
 use crate::diagnostic::Problem;
 use crate::format::GROUP_KEYS;
-use crate::model::{Event, EventId, Group, GroupId, Member, State, StateId, Tree};
+use crate::model::{
+    Event, EventId, Group, GroupId, Member, NoTransition, State, StateId, Transition, Tree,
+};
 use crate::naming::check_identifier;
 use crate::source::{Located, Span};
 use crate::suggest::nearest;
@@ -267,8 +269,50 @@ pub(super) struct Declaration<T> {
     /// Every field but the state and event (and a transition's `declared_in`), which each
     /// expanded copy sets.
     pub template: T,
+}
+
+/// An entry that a group in its `from` expands to the states inside: a transition or a
+/// `[[no_transition]]` entry.
+pub(super) trait Entry: Clone {
+    /// What the warning for an entry that applies to no state calls it.
+    const KIND: &'static str;
+    /// The copy of this template for `state` and `event`, declared on `group` if any.
+    fn at(&self, state: StateId, event: EventId, group: Option<GroupId>) -> Self;
     /// The entry's span.
-    pub span: Span,
+    fn span(&self) -> Span;
+}
+
+impl Entry for Transition {
+    const KIND: &'static str = "transition";
+
+    fn at(&self, from: StateId, event: EventId, declared_in: Option<GroupId>) -> Self {
+        Transition {
+            from,
+            event,
+            declared_in,
+            ..self.clone()
+        }
+    }
+
+    fn span(&self) -> Span {
+        self.span
+    }
+}
+
+impl Entry for NoTransition {
+    const KIND: &'static str = "[[no_transition]] entry";
+
+    fn at(&self, from: StateId, event: EventId, _: Option<GroupId>) -> Self {
+        NoTransition {
+            from,
+            event,
+            ..self.clone()
+        }
+    }
+
+    fn span(&self) -> Span {
+        self.span
+    }
 }
 
 /// The states and groups that handle an event themselves: each `(from, event)` some
@@ -300,27 +344,23 @@ impl Handled {
     }
 }
 
-/// One copy per `from` state and event, in declaration order, made by `instance` from the
-/// template, the state, the event and the group the entry names (if it names one); a group
-/// in `from` stands for each state inside it, in the group's order, that does not handle
-/// the event itself (the innermost declaration wins). `entry` names the kind of entry in
-/// the warning for a group entry that applies to no state.
-pub(super) fn expand<T, O>(
+/// One copy per `from` state and event, in declaration order; a group in `from` stands for
+/// each state inside it, in the group's order, that does not handle the event itself (the
+/// innermost declaration wins).
+pub(super) fn expand<T: Entry>(
     declarations: Vec<Declaration<T>>,
     tree: Tree<'_>,
     events: &[Event],
     handled: &Handled,
-    entry: &'static str,
     problems: &mut Problems,
-    instance: impl Fn(&T, StateId, EventId, Option<GroupId>) -> O,
-) -> Vec<O> {
+) -> Vec<T> {
     let mut copies = Vec::new();
     for declaration in declarations {
         for &from in &declaration.from {
             for &event in &declaration.events {
                 let group = match from {
                     Member::State(state) => {
-                        copies.push(instance(&declaration.template, state, event, None));
+                        copies.push(declaration.template.at(state, event, None));
                         continue;
                     }
                     Member::Group(group) => group,
@@ -334,14 +374,14 @@ pub(super) fn expand<T, O>(
                 // An empty group is reported on its own.
                 if applies.is_empty() && !leaves.is_empty() {
                     let problem = Problem::ShadowedGroupTransition {
-                        entry,
+                        entry: T::KIND,
                         group: tree.groups[group.0].name.clone(),
                         event: events[event.0].name.clone(),
                     };
-                    problems.push((problem, declaration.span));
+                    problems.push((problem, declaration.template.span()));
                 }
                 for leaf in applies {
-                    copies.push(instance(&declaration.template, leaf, event, Some(group)));
+                    copies.push(declaration.template.at(leaf, event, Some(group)));
                 }
             }
         }

@@ -150,33 +150,8 @@ pub(crate) fn parse(
         None => Vec::new(),
     };
     let handled = group::Handled::new(&declarations, &no_transitions);
-    let transitions = group::expand(
-        declarations,
-        tree,
-        &events,
-        &handled,
-        "transition",
-        problems,
-        |template: &Transition, from, event, declared_in| Transition {
-            from,
-            event,
-            declared_in,
-            ..template.clone()
-        },
-    );
-    let no_transitions = group::expand(
-        no_transitions,
-        tree,
-        &events,
-        &handled,
-        "[[no_transition]] entry",
-        problems,
-        |template: &NoTransition, from, event, _| NoTransition {
-            from,
-            event,
-            ..template.clone()
-        },
-    );
+    let transitions = group::expand(declarations, tree, &events, &handled, problems);
+    let no_transitions = group::expand(no_transitions, tree, &events, &handled, problems);
     let deviations = match top.get("deviation") {
         Some(value) => parse_deviations(value, &names, tree, problems),
         None => Vec::new(),
@@ -322,11 +297,8 @@ impl<'a, 'i> Fields<'a, 'i> {
         }
     }
 
-    /// The `event` key: an event or a list of events, each resolved; unknown ones are
-    /// reported and left out.
-    /// The required `from` key: a state or a list of states, resolved (unknown names are
-    /// reported and left out).
-    /// `from`: states and groups.
+    /// The required `from` key: a state or group or a list of both, resolved (unknown names
+    /// are reported and left out).
     fn source_places(&self, names: &SpecNames<'_>, problems: &mut Problems) -> Vec<Member> {
         if self.get("from").is_none() {
             self.missing("from", problems);
@@ -337,6 +309,8 @@ impl<'a, 'i> Fields<'a, 'i> {
             .collect()
     }
 
+    /// The required `event` key: an event or a list of events, each resolved; unknown ones
+    /// are reported and left out.
     fn event_list(&self, names: &Names<'_>, problems: &mut Problems) -> Vec<EventId> {
         if self.get("event").is_none() {
             self.missing("event", problems);
@@ -654,7 +628,6 @@ fn parse_transitions(
         transitions.push(group::Declaration {
             from,
             events,
-            span,
             template: Transition {
                 // Set per expanded copy.
                 from: StateId(0),
@@ -897,7 +870,6 @@ fn parse_no_transitions(
         entries.push(group::Declaration {
             from,
             events,
-            span: fields.span,
             template: NoTransition {
                 // Set per expanded copy.
                 from: StateId(0),
