@@ -127,6 +127,15 @@ fn expanded(spec: &Spec) -> Vec<String> {
         .collect()
 }
 
+/// The expanded transitions on `event`, as [`expanded`] writes them.
+fn expanded_on(spec: &Spec, event: &str) -> Vec<String> {
+    let on = format!(" {event} ");
+    expanded(spec)
+        .into_iter()
+        .filter(|t| t.contains(&on))
+        .collect()
+}
+
 #[test]
 fn the_player_is_clean() {
     assert_eq!(diagnostics(PLAYER), Vec::<String>::new());
@@ -431,10 +440,7 @@ fn a_no_transition_entry_on_a_state_overrides_its_groups_transition() {
     );
     assert_eq!(diagnostics(&text), Vec::<String>::new());
     let spec = spec(&text);
-    let stops: Vec<String> = expanded(&spec)
-        .into_iter()
-        .filter(|t| t.contains(" stop "))
-        .collect();
+    let stops = expanded_on(&spec, "stop");
     assert_eq!(
         stops,
         [
@@ -477,10 +483,7 @@ fn a_no_transition_entry_on_a_nested_group_overrides_the_outer_groups_transition
     assert_eq!(diagnostics(&text), Vec::<String>::new());
     let spec = spec(&text);
     assert_eq!(no_transitions(&spec), ["BUFFERING pause"]);
-    let pauses: Vec<String> = expanded(&spec)
-        .into_iter()
-        .filter(|t| t.contains(" pause"))
-        .collect();
+    let pauses = expanded_on(&spec, "pause");
     assert_eq!(
         pauses,
         [
